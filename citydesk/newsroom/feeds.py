@@ -1,0 +1,52 @@
+"""RSS 2.0 and Atom 1.0 feeds of the latest articles."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import latest_articles
+
+FEED_SIZE = 30
+
+
+class LatestArticlesFeed(Feed):
+    """The newest articles, as RSS 2.0."""
+
+    title = settings.WAGTAIL_SITE_NAME
+    description = _("Latest official news from the city's public-information office")
+    link = "/"
+
+    def items(self):
+        return latest_articles(limit=FEED_SIZE)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_link(self, item):
+        return item.url
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_author_name(self, item):
+        return ", ".join(contributor.byline for contributor in item.contributors())
+
+    def item_categories(self, item):
+        return [item.topic.title]
+
+    def feed_extra_kwargs(self, obj):
+        return {"language": "vi"}
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    """The newest articles, as Atom 1.0."""
+
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description

@@ -1,0 +1,143 @@
+"""The public site's pages: home, topics and articles."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from citydesk.core.text import fold_diacritics
+
+from .blocks import ArticleBodyBlock
+
+ARTICLES_PER_PAGE = 12
+
+
+class HomePage(Page):
+    """The site's front page: latest articles and the list of topics."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=500)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["newsroom.TopicPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import latest_articles
+
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = latest_articles(limit=ARTICLES_PER_PAGE)
+        return context
+
+
+class TopicPage(Page):
+    """A topic of the newsroom (city services, weather safety, tourism, health, ...)."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=500)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = ["newsroom.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import latest_articles
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(latest_articles(topic=self), ARTICLES_PER_PAGE)
+        context["articles"] = paginator.get_page(request.GET.get("trang"))
+        return context
+
+
+class ArticlePage(Page):
+    """A news article or explainer, credited to its contributors and their unit."""
+
+    lead = models.TextField(_("lead"), max_length=600, help_text=_("One or two sentences shown in lists and feeds"))
+    main_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("main image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    main_image_alt = models.CharField(
+        _("main image alternative text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for readers who cannot see it"),
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("lead"),
+        MultiFieldPanel([FieldPanel("main_image"), FieldPanel("main_image_alt")], heading=_("Main image")),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("unit"), InlinePanel("bylines", label=_("Author"))], heading=_("Byline")),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("search_text")]
+    parent_page_types = ["newsroom.TopicPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    @property
+    def topic(self):
+        """The topic page the article is filed under."""
+        return self.get_parent().specific
+
+    def body_text(self) -> str:
+        """The body as plain text, for search and summaries."""
+        parts = []
+        for block in self.body:
+            if block.block_type == "paragraph":
+                parts.append(strip_tags(block.value.source))
+            elif block.block_type == "quote":
+                parts.append(str(block.value))
+            elif block.block_type == "figure":
+                parts.append(block.value.get("caption") or "")
+        return " ".join(part for part in parts if part)
+
+    def search_text(self) -> str:
+        """Title, lead, body and bylines without diacritics, so "da nang" finds "Đà Nẵng"."""
+        names = " ".join(byline.contributor.name for byline in self.bylines.all() if byline.contributor_id)
+        return fold_diacritics(" ".join([self.title, self.lead, self.body_text(), names]))
+
+    def contributors(self):
+        """The credited contributors, in byline order."""
+        return [byline.contributor for byline in self.bylines.select_related("contributor__unit")]
+
+
+class ArticleByline(Orderable):
+    """One contributor credited on an article."""
+
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="bylines")
+    contributor = models.ForeignKey(
+        "core.ContributorProfile", verbose_name=_("contributor"), on_delete=models.PROTECT, related_name="bylines"
+    )
+
+    panels = [FieldPanel("contributor")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        constraints = [models.UniqueConstraint(fields=["article", "contributor"], name="unique_byline_per_article")]

@@ -1,0 +1,87 @@
+"""State changes of the newsroom: creating articles and moving them through review."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.models import WorkflowState
+
+from citydesk.core.models import ContributorProfile, Unit
+
+from .models import ArticleByline, ArticlePage, TopicPage
+
+
+@transaction.atomic
+def article_create(
+    *,
+    topic: TopicPage,
+    title: str,
+    lead: str,
+    paragraphs: Sequence[str],
+    unit: Unit,
+    contributors: Sequence[ContributorProfile],
+    owner: AbstractBaseUser | None = None,
+    slug: str = "",
+    main_image=None,
+    main_image_alt: str = "",
+) -> ArticlePage:
+    """Create an article as a draft under its topic, with one paragraph block per string."""
+    if not contributors:
+        raise ValidationError(_("An article needs at least one author."))
+    article = ArticlePage(
+        title=title,
+        slug=slug,
+        lead=lead,
+        body=[("paragraph", _rich_text(paragraph)) for paragraph in paragraphs],
+        unit=unit,
+        owner=owner,
+        live=False,
+        main_image=main_image,
+        main_image_alt=main_image_alt,
+    )
+    article.bylines = [ArticleByline(contributor=contributor) for contributor in contributors]
+    topic.add_child(instance=article)
+    article.save_revision(user=owner, log_action=True)
+    return article
+
+
+def _rich_text(paragraph: str):
+    from django.utils.html import escape
+    from wagtail.rich_text import RichText
+
+    return RichText(f"<p>{escape(paragraph)}</p>")
+
+
+def article_publish(*, article: ArticlePage, user: AbstractBaseUser | None, go_live_at: datetime | None = None) -> None:
+    """Publish the latest revision now, or schedule it for go_live_at; only for users who may publish."""
+    if user is not None and not article.permissions_for_user(user).can_publish():
+        raise PermissionDenied(_("You do not have permission to publish this article."))
+    article.go_live_at = go_live_at
+    revision = article.save_revision(user=user, log_action=True)
+    revision.publish(user=user)
+
+
+def article_submit_for_review(*, article: ArticlePage, user: AbstractBaseUser) -> WorkflowState:
+    """Start the review workflow (expert review, then editor approval) on the latest revision."""
+    workflow = article.get_workflow()
+    if workflow is None:
+        raise ValidationError(_("No review workflow applies to this article."))
+    if article.current_workflow_state is not None:
+        raise ValidationError(_("This article is already in review."))
+    article.save_revision(user=user, log_action=True)
+    return workflow.start(article, user)
+
+
+def article_review(*, article: ArticlePage, user: AbstractBaseUser, approve: bool, comment: str = "") -> None:
+    """Approve or reject the article's current review step as user."""
+    state = article.current_workflow_state
+    if state is None:
+        raise ValidationError(_("This article is not in review."))
+    task_state = state.current_task_state
+    task = task_state.task.specific
+    if not any(action == ("approve" if approve else "reject") for action, *_rest in task.get_actions(article, user)):
+        raise PermissionDenied(_("You cannot review this step."))
+    task.on_action(task_state, user, "approve" if approve else "reject", comment=comment)

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from citydesk.newsroom import views as newsroom_views
+from citydesk.newsroom.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+
+# Vietnamese at the root, English under /en/; Wagtail's catch-all page route comes last.
+urlpatterns += i18n_patterns(
+    path("tim-kiem/", newsroom_views.search, name="search"),
+    path("rss.xml", LatestArticlesFeed(), name="feed_rss"),
+    path("atom.xml", LatestArticlesAtomFeed(), name="feed_atom"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
