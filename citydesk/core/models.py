@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
@@ -39,9 +40,7 @@ class Unit(index.Indexed, models.Model):
 class ExpertiseTag(TaggedItemBase):
     """An area of expertise of a contributor (dengue fever, flood safety, urban planning, ...)."""
 
-    content_object = models.ForeignKey(
-        "core.ContributorProfile", on_delete=models.CASCADE, related_name="expertise_items"
-    )
+    content_object = ParentalKey("core.ContributorProfile", on_delete=models.CASCADE, related_name="expertise_items")
 
 
 class ContributorProfile(index.Indexed, ClusterableModel):

@@ -1,6 +1,7 @@
 """Reads of the newsroom's public content."""
 
 from django.db.models import QuerySet
+from wagtail.search.query import Phrase
 
 from citydesk.core.text import fold_diacritics
 
@@ -35,14 +36,23 @@ def live_topics() -> QuerySet[TopicPage]:
 def search_articles(*, query: str) -> list[ArticlePage]:
     """Articles matching the query with or without diacritics, most relevant first.
 
-    All words must match; when nothing does, any word may, still ranked by relevance.
+    Articles with the words side by side come first, then those with all the words, each group
+    ranked by relevance; only when none has all the words do articles with any of them count.
     """
     folded = fold_diacritics(query)
     if not folded:
         return []
     # The index holds diacritics-folded text (ArticlePage.search_text), so the query is folded too.
-    for operator in ("and", "or"):
-        results = list(live_articles().search(folded, operator=operator)[:MAX_SEARCH_RESULTS])
-        if results:
-            return results
-    return []
+    # Folding merges some words ("Nẵng" and "nắng" are both "nang"); the phrase pass keeps
+    # "da nang" from ranking an article on hot weather ("đã nắng") above one on Đà Nẵng.
+    articles = live_articles()
+    results: list[ArticlePage] = []
+    if " " in folded:
+        results.extend(articles.search(Phrase(folded))[:MAX_SEARCH_RESULTS])
+    seen = {article.pk for article in results}
+    results.extend(
+        article for article in articles.search(folded, operator="and")[:MAX_SEARCH_RESULTS] if article.pk not in seen
+    )
+    if not results:
+        results.extend(articles.search(folded, operator="or")[:MAX_SEARCH_RESULTS])
+    return results[:MAX_SEARCH_RESULTS]

@@ -6,10 +6,14 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.html import escape
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.rich_text import RichText
 from wagtail.models import WorkflowState
 
 from citydesk.core.models import ContributorProfile, Unit
+from citydesk.core.text import fold_diacritics
 
 from .models import ArticleByline, ArticlePage, TopicPage
 
@@ -33,7 +37,7 @@ def article_create(
         raise ValidationError(_("An article needs at least one author."))
     article = ArticlePage(
         title=title,
-        slug=slug,
+        slug=slug or slugify(fold_diacritics(title))[:200],
         lead=lead,
         body=[("paragraph", _rich_text(paragraph)) for paragraph in paragraphs],
         unit=unit,
@@ -48,10 +52,7 @@ def article_create(
     return article
 
 
-def _rich_text(paragraph: str):
-    from django.utils.html import escape
-    from wagtail.rich_text import RichText
-
+def _rich_text(paragraph: str) -> RichText:
     return RichText(f"<p>{escape(paragraph)}</p>")
 
 

@@ -137,14 +137,23 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# ASCII slugs ("da-nang", not "đà-nẵng"): readable when shared and typed on any keyboard.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Embedded mode writes outgoing mail (review notifications, ...) to files; production sets SMTP.
+EMAIL_BACKEND = os.environ.get("CITYDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("CITYDESK_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = os.environ.get("CITYDESK_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CITYDESK_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("CITYDESK_DEFAULT_FROM_EMAIL", "citydesk@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CITYDESK_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("CITYDESK_LOG_LEVEL", "WARNING")},
 }

@@ -1,0 +1,109 @@
+"""Load a Vietnamese demo: units, contributors, topics, articles and one log-in per role."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from wagtail.images.models import Image
+from wagtail.models import Page
+from wagtail.users.models import UserProfile
+
+from citydesk.core.models import ContributorProfile, Unit
+from citydesk.newsroom import services
+from citydesk.newsroom.demo.articles import ARTICLES, TOPICS
+from citydesk.newsroom.demo.images import draw_banner
+from citydesk.newsroom.demo.people import CONTRIBUTORS, DEMO_PASSWORD, UNITS, USERS
+from citydesk.newsroom.models import ArticlePage, HomePage, TopicPage
+
+
+class Command(BaseCommand):
+    help = "Load the Vietnamese demo data (safe to run again: existing demo content is kept)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = self._users()
+            if TopicPage.objects.exists():
+                self.stdout.write("Demo content already present; log-ins refreshed.")
+            else:
+                self._content(users)
+        # The embedded worker would index the pages too; doing it here makes search work at once.
+        call_command("update_index", verbosity=0)
+        self._print_logins()
+
+    def _users(self) -> dict:
+        User = get_user_model()
+        users = {}
+        for username, first_name, last_name, group_names, superuser in USERS:
+            user, _created = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first_name, last_name
+            user.email = f"{username}@demo.citydesk.local"
+            user.is_superuser = user.is_staff = superuser
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.set(Group.objects.filter(name__in=group_names))
+            UserProfile.get_for_user(user).__class__.objects.filter(user=user).update(preferred_language="vi")
+            users[username] = user
+        return users
+
+    def _content(self, users: dict) -> None:
+        units = {}
+        for name, short_name, kind, description in UNITS:
+            units[short_name], _created = Unit.objects.get_or_create(
+                name=name, defaults={"short_name": short_name, "kind": kind, "description": description}
+            )
+        contributors = {}
+        for username, name, title, unit, tags, bio in CONTRIBUTORS:
+            profile = ContributorProfile(
+                name=name, title=title, unit=units[unit], bio=bio, user=users.get(username) if username else None
+            )
+            profile.save()
+            profile.expertise.set(tags)
+            profile.save()
+            contributors[name] = profile
+
+        home = HomePage.objects.first() or Page.get_first_root_node()
+        topics = {}
+        for seed, (slug, title, intro, colour) in enumerate(TOPICS):
+            topic = TopicPage(title=title, slug=slug, intro=intro, show_in_menus=True)
+            home.add_child(instance=topic)
+            topic.save_revision().publish()
+            image = Image(title=f"Ảnh minh họa: {title}", file=draw_banner(colour, seed))
+            image.save()
+            topics[slug] = (topic, image)
+
+        editor, contributor = users["bientap"], users["congtacvien"]
+        now = timezone.now()
+        for index, (topic_slug, title, lead, paragraphs, unit, names, days_ago) in enumerate(ARTICLES):
+            topic, image = topics[topic_slug]
+            article = services.article_create(
+                topic=topic,
+                title=title,
+                lead=lead,
+                paragraphs=paragraphs,
+                unit=units[unit],
+                contributors=[contributors[name] for name in names],
+                owner=contributor,
+                main_image=image if index % 2 == 0 else None,
+                main_image_alt=f"Ảnh minh họa chủ đề {topic.title}" if index % 2 == 0 else "",
+            )
+            if days_ago is None:
+                continue
+            services.article_publish(article=article, user=editor)
+            published_at = now - timedelta(days=days_ago, hours=index % 7)
+            ArticlePage.objects.filter(pk=article.pk).update(
+                first_published_at=published_at, last_published_at=published_at
+            )
+        # One draft waits in the review workflow, so the demo shows the editors' queue.
+        waiting = ArticlePage.objects.filter(live=False).order_by("pk").last()
+        services.article_submit_for_review(article=waiting, user=contributor)
+
+    def _print_logins(self) -> None:
+        self.stdout.write(self.style.SUCCESS("citydesk demo is ready: http://127.0.0.1:8000/  admin: /admin/"))
+        self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
+        for username, _first, _last, group_names, superuser in USERS:
+            role = "superuser" if superuser else ", ".join(group_names)
+            self.stdout.write(f"  {username:<14} {role}")
