@@ -56,7 +56,10 @@ class ContributorProfile(index.Indexed, ClusterableModel):
     )
     name = models.CharField(_("full name"), max_length=200)
     title = models.CharField(
-        _("title or position"), max_length=200, blank=True, help_text=_("For example: MD, head of the epidemiology unit")
+        _("title or position"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: MD, head of the epidemiology unit"),
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="contributors")
     expertise = ClusterTaggableManager(

@@ -116,9 +116,7 @@ def ensure_roles(apps) -> None:
     root_collection = Collection.objects.filter(depth=1).order_by("path").first()
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=role.name)
-        group.permissions.set(
-            [_permission(apps, *qualified.split(".", 1)) for qualified in role.model_permissions]
-        )
+        group.permissions.set([_permission(apps, *qualified.split(".", 1)) for qualified in role.model_permissions])
         if root_page is not None:
             GroupPagePermission.objects.filter(group=group).delete()
             for codename in role.page_permissions:

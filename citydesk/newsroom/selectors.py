@@ -13,10 +13,7 @@ MAX_SEARCH_RESULTS = 50
 def live_articles() -> QuerySet[ArticlePage]:
     """Every article the public may read, newest first."""
     return (
-        ArticlePage.objects.live()
-        .public()
-        .select_related("unit", "main_image")
-        .order_by("-first_published_at", "-pk")
+        ArticlePage.objects.live().public().select_related("unit", "main_image").order_by("-first_published_at", "-pk")
     )
 
 

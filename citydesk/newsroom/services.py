@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.rich_text import RichText
 from wagtail.models import WorkflowState
+from wagtail.rich_text import RichText
 
 from citydesk.core.models import ContributorProfile, Unit
 from citydesk.core.text import fold_diacritics

@@ -9,69 +9,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailimages', '0027_image_description'),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("wagtailimages", "0027_image_description"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('office', 'Information office'), ('department', 'Department'), ('ward', 'Ward or commune'), ('partner', 'Partner institution')], default='department', max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=60, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("office", "Information office"),
+                            ("department", "Department"),
+                            ("ward", "Ward or commune"),
+                            ("partner", "Partner institution"),
+                        ],
+                        default="department",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'unit',
-                'verbose_name_plural': 'units',
-                'ordering': ['name'],
+                "verbose_name": "unit",
+                "verbose_name_plural": "units",
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='ContributorProfile',
+            name="ContributorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='full name')),
-                ('title', models.CharField(blank=True, help_text='For example: MD, head of the epidemiology unit', max_length=200, verbose_name='title or position')),
-                ('bio', models.TextField(blank=True, max_length=1000, verbose_name='short bio')),
-                ('is_active', models.BooleanField(default=True, help_text='Inactive contributors keep their bylines but get no new work', verbose_name='active')),
-                ('photo', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='photo')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributor_profile', to=settings.AUTH_USER_MODEL, verbose_name='user account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="full name")),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example: MD, head of the epidemiology unit",
+                        max_length=200,
+                        verbose_name="title or position",
+                    ),
+                ),
+                ("bio", models.TextField(blank=True, max_length=1000, verbose_name="short bio")),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Inactive contributors keep their bylines but get no new work",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "photo",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="photo",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contributor_profile",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contributor',
-                'verbose_name_plural': 'contributors',
-                'ordering': ['name'],
+                "verbose_name": "contributor",
+                "verbose_name_plural": "contributors",
+                "ordering": ["name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='ExpertiseTag',
+            name="ExpertiseTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='expertise_items', to='core.contributorprofile')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "content_object",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expertise_items",
+                        to="core.contributorprofile",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_items",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='contributorprofile',
-            name='expertise',
-            field=modelcluster.contrib.taggit.ClusterTaggableManager(blank=True, help_text='Comma-separated topics', through='core.ExpertiseTag', to='taggit.Tag', verbose_name='areas of expertise'),
+            model_name="contributorprofile",
+            name="expertise",
+            field=modelcluster.contrib.taggit.ClusterTaggableManager(
+                blank=True,
+                help_text="Comma-separated topics",
+                through="core.ExpertiseTag",
+                to="taggit.Tag",
+                verbose_name="areas of expertise",
+            ),
         ),
         migrations.AddField(
-            model_name='contributorprofile',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributors', to='core.unit', verbose_name='unit'),
+            model_name="contributorprofile",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="contributors",
+                to="core.unit",
+                verbose_name="unit",
+            ),
         ),
     ]

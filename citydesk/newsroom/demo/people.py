@@ -18,18 +18,48 @@ UNITS = [
 
 # (username or None, full name, title, unit short name, expertise tags, bio)
 CONTRIBUTORS = [
-    ("chuyengia", "Nguyễn Thị Minh Anh", "Bác sĩ, Trưởng khoa Kiểm soát dịch bệnh", "CDC",
-     ["sốt xuất huyết", "tiêm chủng", "dịch bệnh"], "20 năm làm công tác phòng chống dịch."),
-    ("congtacvien", "Võ Thị Lan", "Phóng viên", "TTTT",
-     ["dịch vụ công", "thủ tục hành chính"], "Theo dõi mảng cải cách hành chính và dịch vụ công."),
-    (None, "Trần Văn Hùng", "Phó Chánh Văn phòng", "PCTT",
-     ["bão lũ", "sơ tán", "an toàn"], "Phụ trách thông tin cảnh báo thiên tai."),
+    (
+        "chuyengia",
+        "Nguyễn Thị Minh Anh",
+        "Bác sĩ, Trưởng khoa Kiểm soát dịch bệnh",
+        "CDC",
+        ["sốt xuất huyết", "tiêm chủng", "dịch bệnh"],
+        "20 năm làm công tác phòng chống dịch.",
+    ),
+    (
+        "congtacvien",
+        "Võ Thị Lan",
+        "Phóng viên",
+        "TTTT",
+        ["dịch vụ công", "thủ tục hành chính"],
+        "Theo dõi mảng cải cách hành chính và dịch vụ công.",
+    ),
+    (
+        None,
+        "Trần Văn Hùng",
+        "Phó Chánh Văn phòng",
+        "PCTT",
+        ["bão lũ", "sơ tán", "an toàn"],
+        "Phụ trách thông tin cảnh báo thiên tai.",
+    ),
     (None, "Lê Thu Hà", "Chuyên viên", "SDL", ["du lịch", "lễ hội", "ẩm thực"], "Quảng bá điểm đến và sự kiện."),
     (None, "Phạm Quốc Bảo", "Kỹ sư giao thông", "SXD", ["giao thông", "quy hoạch"], "Tổ chức giao thông đô thị."),
-    (None, "Đặng Minh Khoa", "Thạc sĩ, giảng viên khí tượng", "ĐHBK",
-     ["khí tượng", "biến đổi khí hậu", "ngập lụt"], "Nghiên cứu mưa lớn và ngập đô thị."),
-    (None, "Hoàng Gia Linh", "Cán bộ văn hóa - thông tin", "P. Hải Châu",
-     ["đời sống phường", "môi trường"], "Cộng tác viên thông tin cơ sở."),
+    (
+        None,
+        "Đặng Minh Khoa",
+        "Thạc sĩ, giảng viên khí tượng",
+        "ĐHBK",
+        ["khí tượng", "biến đổi khí hậu", "ngập lụt"],
+        "Nghiên cứu mưa lớn và ngập đô thị.",
+    ),
+    (
+        None,
+        "Hoàng Gia Linh",
+        "Cán bộ văn hóa - thông tin",
+        "P. Hải Châu",
+        ["đời sống phường", "môi trường"],
+        "Cộng tác viên thông tin cơ sở.",
+    ),
     (None, "Bùi Ngọc Trâm", "Dược sĩ", "SYT", ["thuốc", "an toàn thực phẩm"], "Cảnh báo thuốc giả, thực phẩm bẩn."),
 ]
 

@@ -7,70 +7,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
-        ('wagtailimages', '0027_image_description'),
+        ("core", "0001_initial"),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, max_length=500, verbose_name="introduction")),
             ],
             options={
-                'verbose_name': 'home page',
-                'verbose_name_plural': 'home pages',
+                "verbose_name": "home page",
+                "verbose_name_plural": "home pages",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='TopicPage',
+            name="TopicPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('intro', models.TextField(blank=True, max_length=500, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, max_length=500, verbose_name="introduction")),
             ],
             options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ArticlePage',
+            name="ArticlePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
-                ('lead', models.TextField(help_text='One or two sentences shown in lists and feeds', max_length=600, verbose_name='lead')),
-                ('main_image_alt', models.CharField(blank=True, help_text='Describe the image for readers who cannot see it', max_length=250, verbose_name='main image alternative text')),
-                ('body', wagtail.fields.StreamField([('paragraph', 0), ('figure', 4), ('quote', 5)], block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'link', 'ol', 'ul', 'document-link'], 'label': 'Paragraph'}), 1: ('wagtail.images.blocks.ImageBlock', [], {'label': 'Image'}), 2: ('wagtail.blocks.CharBlock', (), {'label': 'Caption', 'max_length': 300, 'required': False}), 3: ('wagtail.blocks.CharBlock', (), {'label': 'Photo credit', 'max_length': 120, 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('image', 1), ('caption', 2), ('credit', 3)]], {}), 5: ('wagtail.blocks.BlockQuoteBlock', (), {'label': 'Quote'})}, verbose_name='body')),
-                ('main_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='main image')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='core.unit', verbose_name='responsible unit')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.TextField(
+                        help_text="One or two sentences shown in lists and feeds", max_length=600, verbose_name="lead"
+                    ),
+                ),
+                (
+                    "main_image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="Describe the image for readers who cannot see it",
+                        max_length=250,
+                        verbose_name="main image alternative text",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("paragraph", 0), ("figure", 4), ("quote", 5)],
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["h2", "h3", "bold", "italic", "link", "ol", "ul", "document-link"],
+                                    "label": "Paragraph",
+                                },
+                            ),
+                            1: ("wagtail.images.blocks.ImageBlock", [], {"label": "Image"}),
+                            2: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Caption", "max_length": 300, "required": False},
+                            ),
+                            3: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "Photo credit", "max_length": 120, "required": False},
+                            ),
+                            4: ("wagtail.blocks.StructBlock", [[("image", 1), ("caption", 2), ("credit", 3)]], {}),
+                            5: ("wagtail.blocks.BlockQuoteBlock", (), {"label": "Quote"}),
+                        },
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "main_image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="main image",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="core.unit",
+                        verbose_name="responsible unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='ArticleByline',
+            name="ArticleByline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('contributor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bylines', to='core.contributorprofile', verbose_name='contributor')),
-                ('article', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='bylines', to='newsroom.articlepage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "contributor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bylines",
+                        to="core.contributorprofile",
+                        verbose_name="contributor",
+                    ),
+                ),
+                (
+                    "article",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="bylines", to="newsroom.articlepage"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'author',
-                'verbose_name_plural': 'authors',
-                'ordering': ['sort_order'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('article', 'contributor'), name='unique_byline_per_article')],
+                "verbose_name": "author",
+                "verbose_name_plural": "authors",
+                "ordering": ["sort_order"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "contributor"), name="unique_byline_per_article")
+                ],
             },
         ),
     ]

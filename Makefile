@@ -1,0 +1,29 @@
+# The two commands of README.md: `make run` (demo on SQLite) and `make test` (every check, as CI runs it).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint messages bench
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=$(VENV) --verbosity=0
+
+run: $(STAMP) messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity=0
+	$(PY) manage.py load_demo
+	$(PY) manage.py serve
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint messages
+	$(PY) manage.py makemigrations --check --dry-run --settings=citydesk.settings.test
+	$(PY) -m pytest

@@ -1,0 +1,99 @@
+"""Fixtures shared by every app's tests: real database rows, made through the services."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from wagtail.models import Collection, Locale, Page, Site
+
+from citydesk.core import roles
+from citydesk.core.models import ContributorProfile, Unit
+from citydesk.newsroom import services
+from citydesk.newsroom.models import HomePage, TopicPage
+from citydesk.newsroom.workflow import ensure_review_workflow
+
+
+def ensure_site_structure() -> None:
+    """Recreate what the migrations put in the database, after a transactional test flushed it."""
+    Locale.objects.get_or_create(language_code="vi")
+    if not Page.objects.filter(depth=1).exists():
+        root = Page.add_root(title="Root", slug="root")
+        home = HomePage(title="Trang chủ", slug="trang-chu")
+        root.add_child(instance=home)
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    roles.ensure_roles(apps)
+    ensure_review_workflow(apps)
+
+
+@pytest.fixture(autouse=True)
+def _site_structure(request):
+    # Django flushes the database after each transactional (live-server) test; data migrations don't rerun.
+    if "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        ensure_site_structure()
+
+
+def make_user(username: str, *group_names: str, unit: Unit | None = None):
+    """A user in the given role groups, with a contributor profile when a unit is given."""
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username, email=f"{username}@x.vn")
+    user.groups.set(Group.objects.filter(name__in=group_names))
+    if unit is not None:
+        ContributorProfile.objects.create(user=user, name=username.title(), unit=unit)
+    return user
+
+
+@pytest.fixture
+def unit(db):
+    return Unit.objects.create(name="Trung tâm Kiểm soát bệnh tật", short_name="CDC", kind=Unit.Kind.DEPARTMENT)
+
+
+@pytest.fixture
+def contributor_user(unit):
+    return make_user("congtacvien", roles.CONTRIBUTOR, unit=unit)
+
+
+@pytest.fixture
+def expert_user(unit):
+    return make_user("chuyengia", roles.EXPERT_REVIEWER, unit=unit)
+
+
+@pytest.fixture
+def editor_user(unit):
+    return make_user("bientap", roles.EDITOR)
+
+
+@pytest.fixture
+def home(db):
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def topic(home):
+    topic = TopicPage(title="Sức khỏe", slug="suc-khoe", show_in_menus=True)
+    home.add_child(instance=topic)
+    topic.save_revision().publish()
+    return topic
+
+
+@pytest.fixture
+def make_article(topic, unit, contributor_user):
+    """Create an article draft (published when publish=True) by the contributor."""
+
+    def make(title="Phòng chống sốt xuất huyết", lead="Diệt lăng quăng mỗi tuần.", paragraphs=None, publish=False):
+        article = services.article_create(
+            topic=topic,
+            title=title,
+            lead=lead,
+            paragraphs=paragraphs or ["Muỗi vằn đẻ trứng ở nơi nước đọng."],
+            unit=unit,
+            contributors=[contributor_user.contributor_profile],
+            owner=contributor_user,
+        )
+        if publish:
+            services.article_publish(article=article, user=None)
+            article.refresh_from_db()
+        return article
+
+    return make

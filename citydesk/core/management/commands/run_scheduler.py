@@ -1,0 +1,29 @@
+"""The periodic scheduler: publishes pages whose scheduled time has come, and later other periodic jobs."""
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run periodic jobs (scheduled publishing) every --interval seconds; --once runs them one time."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=int, default=60, help="Seconds between runs (default 60).")
+        parser.add_argument("--once", action="store_true", help="Run the periodic jobs once and exit.")
+
+    def handle(self, *args, interval: int, once: bool, **options):
+        if interval < 1:
+            self.stderr.write("run_scheduler: --interval must be at least 1 second")
+            raise SystemExit(2)
+        while True:
+            self.run_periodic_jobs()
+            if once:
+                return
+            time.sleep(interval)
+
+    def run_periodic_jobs(self) -> None:
+        """Every job that must run on a clock, in one place."""
+        # Wagtail publishes (and unpublishes) pages whose go-live/expiry time has passed.
+        call_command("publish_scheduled", verbosity=0)
