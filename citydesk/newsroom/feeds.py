@@ -16,6 +16,7 @@ class LatestArticlesFeed(Feed):
     title = settings.WAGTAIL_SITE_NAME
     description = _("Latest official news from the city's public-information office")
     link = "/"
+    language = "vi"  # the articles are written in Vietnamese, whatever the reader's interface language
 
     def items(self):
         return latest_articles(limit=FEED_SIZE)
@@ -40,9 +41,6 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, item):
         return [item.topic.title]
-
-    def feed_extra_kwargs(self, obj):
-        return {"language": "vi"}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -1,5 +1,8 @@
 """Reads of the newsroom's public content."""
 
+import re
+import unicodedata
+
 from django.db.models import QuerySet
 from wagtail.search.query import Phrase
 
@@ -8,6 +11,7 @@ from citydesk.core.text import fold_diacritics
 from .models import ArticlePage, TopicPage
 
 MAX_SEARCH_RESULTS = 50
+_SPACES = re.compile(r"\s+")
 
 
 def live_articles() -> QuerySet[ArticlePage]:
@@ -52,4 +56,13 @@ def search_articles(*, query: str) -> list[ArticlePage]:
     )
     if not results:
         results.extend(articles.search(folded, operator="or")[:MAX_SEARCH_RESULTS])
+    typed = _SPACES.sub(" ", unicodedata.normalize("NFC", query)).strip().lower()
+    if typed != folded:
+        # The reader typed the marks: articles with those exact words come first (the sort is stable).
+        results.sort(key=lambda article: typed not in _exact_text(article))
     return results[:MAX_SEARCH_RESULTS]
+
+
+def _exact_text(article: ArticlePage) -> str:
+    text = " ".join([article.title, article.lead, article.body_text()])
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).lower()

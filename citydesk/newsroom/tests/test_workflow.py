@@ -20,7 +20,9 @@ def test_every_page_gets_the_two_step_review_workflow(make_article):
     assert [task.name for task in workflow.tasks] == [EXPERT_REVIEW_TASK, EDITOR_APPROVAL_TASK]
 
 
-def test_submit_then_expert_then_editor_approval_publishes(client, make_article, contributor_user, expert_user, editor_user):
+def test_submit_then_expert_then_editor_approval_publishes(
+    client, make_article, contributor_user, expert_user, editor_user
+):
     article = make_article()
     services.article_submit_for_review(article=article, user=contributor_user)
     assert current_task_name(article) == EXPERT_REVIEW_TASK
@@ -96,7 +98,9 @@ def edit_form_data(article, action: str) -> dict:
 def test_review_round_trip_through_the_admin(client, make_article, contributor_user, editor_user):
     article = make_article()
     client.force_login(contributor_user)
-    response = client.post(reverse("wagtailadmin_pages:edit", args=[article.pk]), edit_form_data(article, "action-submit"))
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[article.pk]), edit_form_data(article, "action-submit")
+    )
     assert response.status_code == 302
     assert current_task_name(article) == EXPERT_REVIEW_TASK
 

@@ -1,7 +1,9 @@
 """Load a Vietnamese demo: units, contributors, topics, articles and one log-in per role."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -9,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from wagtail.images.models import Image
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.users.models import UserProfile
 
 from citydesk.core.models import ContributorProfile, Unit
@@ -25,6 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            self._site()
             users = self._users()
             if TopicPage.objects.exists():
                 self.stdout.write("Demo content already present; log-ins refreshed.")
@@ -33,6 +36,13 @@ class Command(BaseCommand):
         # The embedded worker would index the pages too; doing it here makes search work at once.
         call_command("update_index", verbosity=0)
         self._print_logins()
+
+    def _site(self) -> None:
+        """Point the default Site at the address the demo is served on, for canonical links."""
+        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        Site.objects.filter(is_default_site=True).update(
+            hostname=address.hostname, port=address.port or 80, site_name=settings.WAGTAIL_SITE_NAME
+        )
 
     def _users(self) -> dict:
         User = get_user_model()
