@@ -1,0 +1,42 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from citydesk.core import roles
+from citydesk.core.models import ContributorProfile, Unit
+from citydesk.newsroom.models import ArticlePage, TopicPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_builds_a_realistic_vietnamese_site(client, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "citydesk-demo-2026" in out
+
+    assert ContributorProfile.objects.count() >= 6
+    assert Unit.objects.filter(kind=Unit.Kind.WARD).exists()
+    assert Unit.objects.filter(kind=Unit.Kind.PARTNER).exists()
+    assert TopicPage.objects.live().count() >= 4
+    live = ArticlePage.objects.live()
+    assert live.count() >= 20
+    assert all(article.bylines.exists() for article in live)
+    assert ArticlePage.objects.filter(live=False).count() == 2
+    assert sum(1 for article in ArticlePage.objects.filter(live=False) if article.current_workflow_state) == 1
+
+    users = get_user_model().objects
+    for role in roles.ROLES:
+        assert users.filter(groups__name=role.name).exists(), role.name
+        username = next(user.username for user in users.filter(groups__name=role.name))
+        assert f"  {username}" in out
+
+    article = live.first()
+    assert client.get(article.url).status_code == 200
+    assert client.get("/tim-kiem/", {"q": "sot xuat huyet"}).content.decode().count("<h3>") >= 1
+
+
+def test_load_demo_twice_does_not_duplicate(capsys):
+    call_command("load_demo")
+    before = ArticlePage.objects.count(), ContributorProfile.objects.count(), get_user_model().objects.count()
+    call_command("load_demo")
+    assert (ArticlePage.objects.count(), ContributorProfile.objects.count(), get_user_model().objects.count()) == before
