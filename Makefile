@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint messages bench
+.PHONY: run test lint messages messages-extract
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=$(VENV) --verbosity=0
+
+# Refresh the catalogues after changing user-visible strings, then translate the new entries.
+messages-extract: $(STAMP)
+	$(PY) manage.py makemessages -l vi -l en --ignore=$(VENV) --ignore=var --no-wrap --no-location
 
 run: $(STAMP) messages
 	$(PY) manage.py migrate --noinput
