@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
@@ -21,20 +21,22 @@ from citydesk.newsroom.demo.images import draw_banner
 from citydesk.newsroom.demo.people import CONTRIBUTORS, DEMO_PASSWORD, UNITS, USERS
 from citydesk.newsroom.models import ArticlePage, HomePage, TopicPage
 
+INLINE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 
 class Command(BaseCommand):
     help = "Load the Vietnamese demo data (safe to run again: existing demo content is kept)."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # Index and reference updates run inline here, so the demo is searchable at once and the
+        # worker does not start with hundreds of queued jobs from a one-off set-up.
+        with override_settings(TASKS=INLINE_TASKS), transaction.atomic():
             self._site()
             users = self._users()
             if TopicPage.objects.exists():
                 self.stdout.write("Demo content already present; log-ins refreshed.")
             else:
                 self._content(users)
-        # The embedded worker would index the pages too; doing it here makes search work at once.
-        call_command("update_index", verbosity=0)
         self._print_logins()
 
     def _site(self) -> None:
