@@ -181,3 +181,19 @@ def test_scheduled_article_goes_live_when_the_scheduler_runs(make_article, edito
     call_command("run_scheduler", "--once")
     article.refresh_from_db()
     assert article.live
+
+
+def test_server_error_page_is_vietnamese(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Lỗi máy chủ" in response.content.decode()
+
+
+def test_language_switch_keeps_the_reader_on_the_same_page(client, articles):
+    article = articles["da_nang"]
+    response = client.post("/i18n/setlang/", {"language": "en", "next": article.url})
+    assert response.status_code == 302
+    assert response["Location"] == f"/en{article.url}"
+    assert 'lang="en"' in client.get(response["Location"]).content.decode()

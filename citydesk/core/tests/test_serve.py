@@ -1,0 +1,85 @@
+"""`manage.py serve` (what `make run` ends with) starts the web server, worker and scheduler, and stops them."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+from django.conf import settings
+
+MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """Child processes of pid and their command lines, read from /proc (no ps needed)."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            children[int(entry.name)] = cmdline
+    return children
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def embedded_env(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
+        "CITYDESK_SQLITE_PATH": str(tmp_path / "citydesk.sqlite3"),
+        "CITYDESK_STATIC_ROOT": str(tmp_path / "static"),
+        "CITYDESK_MEDIA_ROOT": str(tmp_path / "media"),
+        "CITYDESK_EMAIL_FILE_PATH": str(tmp_path / "mail"),
+    }
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run([sys.executable, MANAGE, *command, "-v0"], env=env, check=True)
+    return env
+
+
+def test_serve_runs_web_worker_and_scheduler_and_stops_them_together(embedded_env):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, MANAGE, "serve", "--listen", f"127.0.0.1:{port}"],
+        env=embedded_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urlopen(f"http://127.0.0.1:{port}/") as response:
+                    assert response.status == 200
+                    assert '<html lang="vi">' in response.read().decode()
+                break
+            except OSError:
+                assert process.poll() is None, process.stdout.read().decode()
+                assert time.monotonic() < deadline, "serve did not answer within 60 s"
+                time.sleep(0.3)
+        children = children_of(process.pid)
+        commands = " | ".join(children.values())
+        assert "waitress" in commands
+        assert "db_worker" in commands
+        assert "run_scheduler" in commands
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    assert process.returncode == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in children)
