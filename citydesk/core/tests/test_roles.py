@@ -6,6 +6,7 @@ from django.urls import reverse
 from citydesk.conftest import make_user
 from citydesk.core import roles
 from citydesk.newsroom import services
+from citydesk.newsroom.tests.admin_forms import edit_form
 
 pytestmark = pytest.mark.django_db
 
@@ -32,23 +33,7 @@ def test_contributor_publish_button_post_does_not_publish(client, make_article, 
     revisions_before = article.revisions.count()
     client.force_login(contributor_user)
     response = client.post(
-        reverse("wagtailadmin_pages:edit", args=[article.pk]),
-        {
-            "title": article.title,
-            "slug": article.slug,
-            "lead": article.lead,
-            "body-count": "0",
-            "unit": article.unit_id,
-            "bylines-TOTAL_FORMS": "0",
-            "bylines-INITIAL_FORMS": "0",
-            "bylines-MIN_NUM_FORMS": "0",
-            "bylines-MAX_NUM_FORMS": "1000",
-            "comments-TOTAL_FORMS": "0",
-            "comments-INITIAL_FORMS": "0",
-            "comments-MIN_NUM_FORMS": "0",
-            "comments-MAX_NUM_FORMS": "1000",
-            "action-publish": "action-publish",
-        },
+        reverse("wagtailadmin_pages:edit", args=[article.pk]), edit_form(article, action="action-publish")
     )
     # Wagtail keeps the edit as a draft and sends the contributor back to the editor.
     assert response.status_code == 302

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from citydesk.newsroom.tests.admin_forms import article_form
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,10 +26,7 @@ def test_invalid_article_form_gives_vietnamese_errors_and_stores_nothing(client,
 
     client.force_login(editor_user)
     url = reverse("wagtailadmin_pages:add", args=["newsroom", "articlepage", topic.pk])
-    data = {"title": "", "slug": "", "lead": "", "body-count": "0", "unit": ""}
-    for prefix in ("bylines", "comments"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
-    response = client.post(url, data)
+    response = client.post(url, article_form())
     assert response.status_code == 200
     html = response.content.decode()
     assert "Trường này là bắt buộc." in html
@@ -63,29 +62,15 @@ def test_contributor_writes_an_article_in_the_admin_and_submits_it(client, contr
     client.force_login(contributor_user)
     url = reverse("wagtailadmin_pages:add", args=["newsroom", "articlepage", topic.pk])
     assert client.get(url).status_code == 200
-    data = {
-        "title": "Lịch tiêm chủng tháng 12",
-        "slug": "lich-tiem-chung-thang-12",
-        "lead": "Tiêm chủng mở rộng ngày 10 và 25.",
-        "body-count": "1",
-        "body-0-type": "paragraph",
-        "body-0-deleted": "",
-        "body-0-order": "0",
-        "body-0-value": '{"blocks":[{"key":"a","text":"Mang theo sổ tiêm chủng.","type":"unstyled",'
-        '"depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
-        "unit": unit.pk,
-        "bylines-TOTAL_FORMS": "1",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
-        "bylines-0-contributor": contributor_user.contributor_profile.pk,
-        "bylines-0-ORDER": "1",
-        "bylines-0-DELETE": "",
-        "bylines-0-id": "",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-        "action-submit": "action-submit",
-    }
+    data = article_form(
+        title="Lịch tiêm chủng tháng 12",
+        slug="lich-tiem-chung-thang-12",
+        lead="Tiêm chủng mở rộng ngày 10 và 25.",
+        unit_id=unit.pk,
+        paragraphs=["Mang theo sổ tiêm chủng."],
+        contributor_ids=[contributor_user.contributor_profile.pk],
+        action="action-submit",
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     article = ArticlePage.objects.get(slug="lich-tiem-chung-thang-12")
@@ -93,3 +78,28 @@ def test_contributor_writes_an_article_in_the_admin_and_submits_it(client, contr
     assert article.owner == contributor_user
     assert [c.name for c in article.contributors()] == [contributor_user.contributor_profile.name]
     assert article.current_workflow_state.current_task_state.task.name == EXPERT_REVIEW_TASK
+
+
+def test_repeated_author_is_a_vietnamese_form_error_not_a_crash(client, editor_user, make_article):
+    article = make_article()
+    revisions_before = article.revisions.count()
+    client.force_login(editor_user)
+    data = article_form(
+        title=article.title,
+        slug=article.slug,
+        lead="Sapo mới",
+        unit_id=article.unit_id,
+        paragraphs=["Nội dung."],
+        contributor_ids=[article.bylines.get().contributor_id] * 2,
+        byline_ids=[article.bylines.get().pk],
+        action="action-publish",
+    )
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[article.pk]), data)
+    assert response.status_code == 200
+    # Django's formset checks the byline's unique constraint and says so in Vietnamese.
+    assert "Hãy sửa các giá trị trùng lặp dưới đây." in response.content.decode()
+    article.refresh_from_db()
+    assert not article.live
+    assert article.lead != "Sapo mới"
+    assert article.revisions.count() == revisions_before
+    assert article.bylines.count() == 1

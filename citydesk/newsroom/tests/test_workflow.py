@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from citydesk.newsroom import services
+from citydesk.newsroom.tests.admin_forms import edit_form
 from citydesk.newsroom.workflow import EDITOR_APPROVAL_TASK, EXPERT_REVIEW_TASK, WORKFLOW_NAME
 
 pytestmark = pytest.mark.django_db
@@ -73,33 +74,11 @@ def test_submitting_twice_is_refused(make_article, contributor_user):
         services.article_submit_for_review(article=article, user=contributor_user)
 
 
-def edit_form_data(article, action: str) -> dict:
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "lead": article.lead,
-        "body-count": "1",
-        "body-0-type": "paragraph",
-        "body-0-deleted": "",
-        "body-0-order": "0",
-        "body-0-value": '{"blocks":[{"key":"a","text":"Muỗi vằn đẻ trứng ở nơi nước đọng.","type":"unstyled",'
-        '"depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
-        "unit": article.unit_id,
-        "main_image": "",
-        "main_image_alt": "",
-        action: action,
-    }
-    for prefix in ("bylines", "comments"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0"})
-        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
-    return data
-
-
 def test_review_round_trip_through_the_admin(client, make_article, contributor_user, editor_user):
     article = make_article()
     client.force_login(contributor_user)
     response = client.post(
-        reverse("wagtailadmin_pages:edit", args=[article.pk]), edit_form_data(article, "action-submit")
+        reverse("wagtailadmin_pages:edit", args=[article.pk]), edit_form(article, action="action-submit")
     )
     assert response.status_code == 302
     assert current_task_name(article) == EXPERT_REVIEW_TASK
