@@ -1,0 +1,32 @@
+"""citydesk's own Vietnamese catalogue is complete and keeps every placeholder."""
+
+import gettext
+import re
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+
+VI = Path(settings.LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+
+
+def test_every_citydesk_string_has_a_vietnamese_translation():
+    untranslated = subprocess.run(
+        ["msgattrib", "--untranslated", "--no-obsolete", "--no-wrap", str(VI / "django.po")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    missing = [msgid for msgid in re.findall(r'^msgid "(.+)"$', untranslated, re.M)]
+    assert missing == [], f"untranslated: {missing}"
+
+
+def test_vietnamese_translations_keep_the_placeholders():
+    with (VI / "django.mo").open("rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)._catalog
+    assert len(catalog) > 50
+    for key, translation in catalog.items():
+        msgid = key[0] if isinstance(key, tuple) else key
+        if msgid:
+            assert sorted(PLACEHOLDER.findall(translation)) == sorted(PLACEHOLDER.findall(msgid)), msgid
