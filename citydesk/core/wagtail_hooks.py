@@ -1,6 +1,7 @@
 """Units and contributor profiles are managed as snippets in the admin."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -18,7 +19,7 @@ class UnitViewSet(SnippetViewSet):
 class ContributorViewSet(SnippetViewSet):
     model = ContributorProfile
     icon = "user"
-    list_display = ["name", "unit", "title", "is_active"]
+    list_display = ["name", "unit", "title", BooleanColumn("is_active", label=_("Active"))]
     list_filter = ["unit", "is_active"]
     search_fields = ["name"]
 

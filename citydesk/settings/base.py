@@ -136,7 +136,10 @@ WAGTAILADMIN_BASE_URL = os.environ.get("CITYDESK_BASE_URL", "http://127.0.0.1:80
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+# No request leaves the machine at run time: no update check, no Gravatar avatars (they would also
+# tell a third party who uses the admin).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # ASCII slugs ("da-nang", not "đà-nẵng"): readable when shared and typed on any keyboard.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
