@@ -2,8 +2,10 @@
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import translation
 from wagtail.models import Collection, Locale, Page, Site
 
 from citydesk.core import roles
@@ -25,6 +27,14 @@ def ensure_site_structure() -> None:
         Collection.add_root(name="Root")
     roles.ensure_roles(apps)
     ensure_review_workflow(apps)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # Requests served by the test client leave their language active in this thread.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

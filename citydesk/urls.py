@@ -24,6 +24,7 @@ if settings.SERVE_MEDIA:
 # Vietnamese at the root, English under /en/; Wagtail's catch-all page route comes last.
 urlpatterns += i18n_patterns(
     path("tim-kiem/", newsroom_views.search, name="search"),
+    path("tac-gia/<int:pk>/", newsroom_views.contributor, name="contributor"),
     path("rss.xml", LatestArticlesFeed(), name="feed_rss"),
     path("atom.xml", LatestArticlesAtomFeed(), name="feed_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),

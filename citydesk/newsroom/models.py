@@ -44,6 +44,7 @@ class TopicPage(Page):
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    show_in_menus_default = True  # a new topic appears in the site's navigation
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = ["newsroom.ArticlePage"]
 

@@ -6,6 +6,7 @@ import unicodedata
 from django.db.models import QuerySet
 from wagtail.search.query import Phrase
 
+from citydesk.core.models import ContributorProfile
 from citydesk.core.text import fold_diacritics
 
 from .models import ArticlePage, TopicPage
@@ -27,6 +28,11 @@ def latest_articles(*, topic: TopicPage | None = None, limit: int | None = None)
     if topic is not None:
         articles = articles.child_of(topic)
     return articles[:limit] if limit else articles
+
+
+def articles_by_contributor(*, contributor: ContributorProfile) -> QuerySet[ArticlePage]:
+    """Live articles that carry the contributor's byline, newest first."""
+    return live_articles().filter(bylines__contributor=contributor)
 
 
 def live_topics() -> QuerySet[TopicPage]:

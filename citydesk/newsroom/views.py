@@ -1,9 +1,13 @@
 """Public views that are not Wagtail pages."""
 
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from citydesk.core.models import ContributorProfile
 
 from .forms import SearchForm
-from .selectors import search_articles
+from .models import ARTICLES_PER_PAGE
+from .selectors import articles_by_contributor, search_articles
 
 
 def search(request):
@@ -12,6 +16,15 @@ def search(request):
     results = search_articles(query=form.cleaned_data["q"]) if form.is_valid() else []
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "newsroom/search.html", {"form": form, "results": results}, status=status)
+
+
+def contributor(request, pk: int):
+    """A contributor's public page: who they are, their unit, and what they have written."""
+    profile = get_object_or_404(ContributorProfile.objects.select_related("unit", "photo"), pk=pk)
+    articles = Paginator(articles_by_contributor(contributor=profile), ARTICLES_PER_PAGE).get_page(
+        request.GET.get("trang")
+    )
+    return render(request, "newsroom/contributor.html", {"contributor": profile, "articles": articles})
 
 
 def robots_txt(request):

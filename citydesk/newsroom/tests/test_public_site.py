@@ -197,3 +197,37 @@ def test_language_switch_keeps_the_reader_on_the_same_page(client, articles):
     assert response.status_code == 302
     assert response["Location"] == f"/en{article.url}"
     assert 'lang="en"' in client.get(response["Location"]).content.decode()
+
+
+def test_byline_links_to_the_contributor_page_with_their_live_articles(client, articles, contributor_user):
+    profile = contributor_user.contributor_profile
+    html = client.get(articles["da_nang"].url).content.decode()
+    assert f'href="/tac-gia/{profile.pk}/"' in html
+    page = client.get(f"/tac-gia/{profile.pk}/").content.decode()
+    assert profile.name in page
+    assert profile.unit.name in page
+    assert articles["da_nang"].title in page
+    assert articles["draft"].title not in page
+
+
+def test_inactive_contributor_keeps_their_page_and_bylines(client, articles, contributor_user):
+    profile = contributor_user.contributor_profile
+    profile.is_active = False
+    profile.save()
+    assert client.get(f"/tac-gia/{profile.pk}/").status_code == 200
+    assert profile.name in client.get(articles["da_nang"].url).content.decode()
+
+
+def test_unknown_contributor_gets_the_vietnamese_404(client, db):
+    response = client.get("/tac-gia/999999/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_new_topics_appear_in_the_navigation(client, home):
+    from citydesk.newsroom.models import TopicPage
+
+    topic = TopicPage(title="Giáo dục", slug="giao-duc")
+    home.add_child(instance=topic)
+    topic.save_revision().publish()
+    assert 'href="/giao-duc/"' in client.get("/").content.decode()
