@@ -31,7 +31,7 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import latest_articles
+        from .selectors import latest_articles  # selectors import these models
 
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = latest_articles(limit=ARTICLES_PER_PAGE)
@@ -53,7 +53,7 @@ class TopicPage(Page):
         verbose_name_plural = _("topics")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import latest_articles
+        from .selectors import latest_articles  # selectors import these models
 
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(latest_articles(topic=self), ARTICLES_PER_PAGE)

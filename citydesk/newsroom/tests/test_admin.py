@@ -16,7 +16,9 @@ def test_admin_is_vietnamese_by_default(client, editor_user):
 def test_admin_switches_to_english_for_a_user_who_chooses_it(client, editor_user):
     from wagtail.users.models import UserProfile
 
-    UserProfile.get_for_user(editor_user).__class__.objects.filter(user=editor_user).update(preferred_language="en")
+    profile = UserProfile.get_for_user(editor_user)
+    profile.preferred_language = "en"
+    profile.save()
     client.force_login(editor_user)
     assert '<html lang="en"' in client.get(reverse("wagtailadmin_home")).content.decode()
 

@@ -57,7 +57,9 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set(Group.objects.filter(name__in=group_names))
-            UserProfile.get_for_user(user).__class__.objects.filter(user=user).update(preferred_language="vi")
+            profile = UserProfile.get_for_user(user)
+            profile.preferred_language = "vi"
+            profile.save()
             users[username] = user
         return users
 
