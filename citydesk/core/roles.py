@@ -45,9 +45,14 @@ ROLES = [
         PUBLISH_PAGES,
         MANAGE_MEDIA,
     ),
-    # The desk, moderation and scorecards apps add their own permissions to these groups.
-    Role(DESK_VERIFIER, [ADMIN_ACCESS]),
-    Role(DESK_LEAD, [ADMIN_ACCESS]),
+    # The desk: verifiers triage, gather evidence and propose; leads also approve (second pair of eyes).
+    Role(DESK_VERIFIER, [ADMIN_ACCESS, "desk.view_claim", "desk.verify_claim"], [], ["add_image", "choose_image"]),
+    Role(
+        DESK_LEAD,
+        [ADMIN_ACCESS, "desk.view_claim", "desk.verify_claim", "desk.approve_verdict"],
+        [],
+        ["add_image", "choose_image"],
+    ),
     Role(MODERATOR, [ADMIN_ACCESS]),
     Role(
         UNIT_ADMIN,
@@ -74,6 +79,8 @@ WAGTAIL_STARTER_GROUPS = ["Moderators", "Editors"]
 
 _MODEL_OF_CODENAME = {
     "access_admin": ("wagtailadmin", "admin"),
+    "verify_claim": ("desk", "claim"),
+    "approve_verdict": ("desk", "claim"),
     "add_page": ("wagtailcore", "page"),
     "change_page": ("wagtailcore", "page"),
     "publish_page": ("wagtailcore", "page"),

@@ -23,7 +23,7 @@ class HomePage(Page):
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["newsroom.TopicPage"]
+    subpage_types = ["newsroom.TopicPage", "desk.FactCheckIndexPage"]
     max_count_per_parent = 1
 
     class Meta:

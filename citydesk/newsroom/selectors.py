@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 from django.db.models import QuerySet
+from wagtail.models import Page
 from wagtail.search.query import Phrase
 
 from citydesk.core.models import ContributorProfile
@@ -35,9 +36,9 @@ def articles_by_contributor(*, contributor: ContributorProfile) -> QuerySet[Arti
     return live_articles().filter(bylines__contributor=contributor)
 
 
-def live_topics() -> QuerySet[TopicPage]:
-    """Topics shown in the site's navigation, in the order editors gave them."""
-    return TopicPage.objects.live().public().in_menu().order_by("path")
+def site_sections() -> QuerySet[Page]:
+    """The home page's sections shown in the navigation (topics, Kiểm chứng), in the editors' order."""
+    return Page.objects.filter(depth=3).live().public().in_menu().order_by("path")
 
 
 def search_articles(*, query: str) -> list[ArticlePage]:

@@ -31,6 +31,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CITYDESK_CSRF_TRUSTED_ORIGINS", "http://127.0.0
 INSTALLED_APPS = [
     "citydesk.core",
     "citydesk.newsroom",
+    "citydesk.desk",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",

@@ -11,15 +11,20 @@ VI = Path(settings.LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
-def test_every_citydesk_string_has_a_vietnamese_translation():
-    untranslated = subprocess.run(
-        ["msgattrib", "--untranslated", "--no-obsolete", "--no-wrap", str(VI / "django.po")],
+def _entries(*flags: str) -> list[str]:
+    output = subprocess.run(
+        ["msgattrib", *flags, "--no-obsolete", "--no-wrap", str(VI / "django.po")],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    missing = [msgid for msgid in re.findall(r'^msgid "(.+)"$', untranslated, re.M)]
-    assert missing == [], f"untranslated: {missing}"
+    return re.findall(r'^msgid "(.+)"$', output, re.M)
+
+
+def test_every_citydesk_string_has_a_vietnamese_translation():
+    # Fuzzy entries count as missing: msgfmt leaves them out, so the screen would show English.
+    assert _entries("--untranslated") == []
+    assert _entries("--only-fuzzy") == []
 
 
 def test_vietnamese_translations_keep_the_placeholders():

@@ -1,6 +1,7 @@
-"""The periodic scheduler: publishes pages whose scheduled time has come, and later other periodic jobs."""
+"""The periodic scheduler: scheduled publishing, purging expired reply handles, and later other periodic jobs."""
 
 import time
+from io import StringIO
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -27,3 +28,5 @@ class Command(BaseCommand):
         """Every job that must run on a clock, in one place."""
         # Wagtail publishes (and unpublishes) pages whose go-live/expiry time has passed.
         call_command("publish_scheduled", verbosity=0)
+        # Tipsters' contact data is kept only to reply: erase what has expired.
+        call_command("purge_reply_handles", verbosity=0, stdout=StringIO())

@@ -1,0 +1,333 @@
+"""The response desk: reports as received, the claims they join, evidence, verdicts and the audit log.
+
+Claims, not people: nothing here records who posted a rumour elsewhere. A report keeps only an
+optional reply handle (to answer the tipster), which expires and is purged.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from citydesk.core.text import fold_diacritics
+
+
+class HarmCategory(models.TextChoices):
+    """Content categories of harm; never political opinion."""
+
+    HEALTH = "health", _("Health")
+    DISASTER = "disaster", _("Disaster and safety")
+    SCAM = "scam", _("Scam and fraud")
+    IMPERSONATION = "impersonation", _("Impersonation")
+    PUBLIC_SERVICES = "public_services", _("Public services")
+    OTHER = "other", _("Other")
+
+
+class ClaimStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_VERIFICATION = "in_verification", _("In verification")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    PUBLISHED = "published", _("Published")
+    NOT_CHECKABLE = "not_checkable", _("Not checkable")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class Rating(models.TextChoices):
+    """The fixed verdict scale."""
+
+    TRUE = "true", _("True")
+    FALSE = "false", _("False")
+    MISLEADING = "misleading", _("Misleading")
+    UNPROVEN = "unproven", _("Unproven")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web tip form")
+    TELEGRAM = "telegram", _("Telegram")
+    ZALO = "zalo", _("Zalo")
+    FEED = "feed", _("Monitored feed")
+    STAFF = "staff", _("Entered by staff")
+
+
+class Claim(index.Indexed, models.Model):
+    """The canonical statement that reports join, and its way to a published clarification."""
+
+    statement = models.TextField(_("claim"), help_text=_("The claim in one or two neutral sentences"))
+    category = models.CharField(_("harm category"), max_length=20, choices=HarmCategory.choices, default="other")
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.NEW, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    first_seen_at = models.DateTimeField(_("first seen"), db_index=True)
+    last_seen_at = models.DateTimeField(_("last seen"), db_index=True)
+    report_count = models.PositiveIntegerField(_("reports"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    search_fields = [index.SearchField("statement"), index.FilterField("status")]
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        permissions = [
+            ("verify_claim", _("Can verify claims (triage, evidence, propose verdicts)")),
+            ("approve_verdict", _("Can approve verdicts and publish clarifications")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="duplicate") | models.Q(duplicate_of__isnull=False),
+                name="duplicate_claim_points_to_its_original",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+    @property
+    def approved_verdict(self):
+        """The verdict the public sees: the latest approved one."""
+        return self.verdicts.filter(approved_at__isnull=False).order_by("-approved_at").first()
+
+    @property
+    def proposed_verdict(self):
+        """The verdict waiting for a desk lead, if any."""
+        return (
+            self.verdicts.filter(approved_at__isnull=True, withdrawn_at__isnull=True).order_by("-proposed_at").first()
+        )
+
+
+class Report(models.Model):
+    """One incoming item as received. No personal data beyond an optional, expiring reply handle."""
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="reports")
+    text = models.TextField(_("text"), blank=True, max_length=5000)
+    url = models.URLField(_("link"), blank=True, max_length=1000)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    reply_handle = models.CharField(
+        _("reply handle"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where to send the answer (chat id or e-mail); purged when it expires"),
+    )
+    reply_handle_expires_at = models.DateTimeField(_("reply handle expires"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return (self.text or self.url)[:80]
+
+
+class Evidence(models.Model):
+    """A source that supports the verdict: where, what it says, who added it."""
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="evidence")
+    url = models.URLField(_("source link"), max_length=1000)
+    title = models.CharField(_("source title"), max_length=300)
+    quote = models.TextField(_("quoted passage"), blank=True, max_length=3000)
+    snapshot = models.TextField(
+        _("text snapshot"), blank=True, help_text=_("The page's text as it was when checked, in case it changes")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Verdict(models.Model):
+    """A rating on the fixed scale, proposed by a verifier and approved by a different desk lead."""
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices)
+    summary = models.CharField(_("summary"), max_length=300, help_text=_("One sentence: what is true"))
+    explanation = models.TextField(_("explanation"), max_length=10000)
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verifier"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed"))
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approver"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("sent back"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        verbose_name = _("verdict")
+        verbose_name_plural = _("verdicts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approver__isnull=True) | ~models.Q(approver=models.F("verifier")),
+                name="verdict_approver_is_not_the_verifier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_rating_display()
+
+
+class Correction(models.Model):
+    """A public note made when a published clarification is reopened: nothing is edited silently."""
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(_("correction note"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return self.note[:80]
+
+
+class ClaimEvent(models.Model):
+    """The audit log: every change of a claim, who made it, when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        REPORT_JOINED = "report_joined", _("Report joined")
+        ASSIGNED = "assigned", _("Assigned")
+        STATUS = "status", _("Status changed")
+        EVIDENCE = "evidence", _("Evidence added")
+        PROPOSED = "proposed", _("Verdict proposed")
+        SENT_BACK = "sent_back", _("Verdict sent back")
+        APPROVED = "approved", _("Verdict approved and published")
+        MERGED = "merged", _("Merged into another claim")
+        REOPENED = "reopened", _("Reopened with a correction")
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ClaimStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ClaimStatus.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("claim event")
+        verbose_name_plural = _("claim events")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class FactCheckIndexPage(RoutablePageMixin, Page):
+    """The public "Kiểm chứng" section: every published clarification, newest first."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=1000)
+    methodology = RichTextField(_("methodology"), blank=True, help_text=_("How the desk checks claims and rates them"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("methodology")]
+    parent_page_types = ["newsroom.HomePage"]
+    subpage_types = ["desk.ClarificationPage"]
+    max_count = 1
+    show_in_menus_default = True
+
+    class Meta:
+        verbose_name = _("fact-check section")
+        verbose_name_plural = _("fact-check sections")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        clarifications = (
+            ClarificationPage.objects.child_of(self).live().select_related("claim").order_by("-first_published_at")
+        )
+        context["clarifications"] = Paginator(clarifications, 20).get_page(request.GET.get("trang"))
+        return context
+
+    @path("phuong-phap/", name="methodology")
+    def methodology_view(self, request):
+        """The verdict scale and the desk's process, in plain words."""
+        return self.render(request, template="desk/methodology_page.html")
+
+
+class ClarificationPage(Page):
+    """The public clarification of one claim; its content comes from the claim's approved verdict."""
+
+    claim = models.OneToOneField(
+        Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="clarification_page"
+    )
+
+    parent_page_types = ["desk.FactCheckIndexPage"]
+    subpage_types = []
+    is_creatable = False  # made by the desk when a verdict is approved (services.verdict_approve)
+    search_fields = Page.search_fields + [index.SearchField("search_text")]
+
+    class Meta:
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import public_evidence  # selectors import these models
+
+        context = super().get_context(request, *args, **kwargs)
+        context["page_evidence"] = public_evidence(self.claim)
+        context["page_corrections"] = self.claim.corrections.all()
+        return context
+
+    def search_text(self) -> str:
+        """Claim and verdict folded to ASCII, searchable with or without diacritics."""
+        verdict = self.claim.approved_verdict
+        parts = [self.claim.statement] + ([verdict.summary, verdict.explanation] if verdict else [])
+        return fold_diacritics(" ".join(parts))

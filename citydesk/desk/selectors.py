@@ -1,0 +1,76 @@
+"""Reads of the desk: the inbox with priority, and what the public may see of a claim."""
+
+from datetime import timedelta
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from .models import Claim, ClaimStatus, Evidence, HarmCategory
+
+# Harm weighs more where a rumour can hurt people's health or safety fastest.
+HARM_WEIGHT = {
+    HarmCategory.HEALTH: 10,
+    HarmCategory.DISASTER: 10,
+    HarmCategory.SCAM: 6,
+    HarmCategory.IMPERSONATION: 6,
+    HarmCategory.PUBLIC_SERVICES: 3,
+    HarmCategory.OTHER: 0,
+}
+OPEN_STATUSES = [ClaimStatus.NEW, ClaimStatus.IN_VERIFICATION, ClaimStatus.AWAITING_APPROVAL]
+
+
+def claims_with_priority(*, now=None) -> QuerySet[Claim]:
+    """Claims annotated with reports in the last 24 h and priority = 3 × last 24 h + all reports + harm weight."""
+    since = (now or timezone.now()) - timedelta(hours=24)
+    harm = Case(
+        *[When(category=category, then=Value(weight)) for category, weight in HARM_WEIGHT.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        Claim.objects.select_related("assignee", "unit")
+        .annotate(reports_last_24h=Count("reports", filter=Q(reports__received_at__gte=since)))
+        .annotate(priority=3 * F("reports_last_24h") + F("report_count") + harm)
+    )
+
+
+def inbox(
+    *,
+    status: str = "",
+    category: str = "",
+    assignee_id: int | None = None,
+    unit_id: int | None = None,
+    seen_from=None,
+    seen_to=None,
+    order: str = "priority",
+) -> QuerySet[Claim]:
+    """The desk inbox: open claims by default, filtered, highest priority (or latest) first."""
+    claims = claims_with_priority()
+    claims = claims.filter(status=status) if status else claims.filter(status__in=OPEN_STATUSES)
+    if category:
+        claims = claims.filter(category=category)
+    if assignee_id:
+        claims = claims.filter(assignee_id=assignee_id)
+    if unit_id:
+        claims = claims.filter(unit_id=unit_id)
+    if seen_from:
+        claims = claims.filter(last_seen_at__date__gte=seen_from)
+    if seen_to:
+        claims = claims.filter(first_seen_at__date__lte=seen_to)
+    if order == "latest":
+        return claims.order_by("-last_seen_at", "-pk")
+    return claims.order_by("-priority", "-last_seen_at", "-pk")
+
+
+def public_evidence(claim: Claim) -> QuerySet[Evidence]:
+    """The sources the approved verdict rests on: evidence added before its approval."""
+    verdict = claim.approved_verdict
+    if verdict is None:
+        return Evidence.objects.none()
+    return claim.evidence.filter(added_at__lte=verdict.approved_at)
+
+
+def appearance_urls(claim: Claim) -> list[str]:
+    """Public links where the claim was seen (from the reports), oldest first, without repeats."""
+    urls = claim.reports.exclude(url="").order_by("received_at").values_list("url", flat=True)
+    return list(dict.fromkeys(urls))

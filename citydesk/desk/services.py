@@ -1,0 +1,366 @@
+"""Every state change of the desk, and the one place that decides whether a transition is allowed."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from citydesk.core.text import fold_diacritics
+from citydesk.newsroom.models import HomePage
+
+from .methodology import METHODOLOGY_HTML, SECTION_INTRO, SECTION_SLUG, SECTION_TITLE
+from .models import (
+    Channel,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    ClarificationPage,
+    Correction,
+    Evidence,
+    FactCheckIndexPage,
+    HarmCategory,
+    Rating,
+    Report,
+    Verdict,
+)
+
+VERIFY = "desk.verify_claim"
+APPROVE = "desk.approve_verdict"
+DEFAULT_REPLY_TTL = timedelta(days=30)
+
+S = ClaimStatus
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    S.NEW: {S.IN_VERIFICATION, S.NOT_CHECKABLE, S.DUPLICATE},
+    S.IN_VERIFICATION: {S.AWAITING_APPROVAL, S.NOT_CHECKABLE, S.DUPLICATE},
+    S.AWAITING_APPROVAL: {S.IN_VERIFICATION, S.PUBLISHED},
+    S.PUBLISHED: {S.IN_VERIFICATION},
+    S.NOT_CHECKABLE: {S.IN_VERIFICATION},
+    S.DUPLICATE: set(),
+}
+
+
+def _require(user: AbstractBaseUser, permission: str) -> None:
+    if not user.has_perm(permission):
+        if permission == APPROVE:
+            raise PermissionDenied(_("Only a desk lead can do this."))
+        raise PermissionDenied(_("Only desk staff can do this."))
+
+
+def _require_text(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(message)
+    return value
+
+
+def _log(claim: Claim, action: str, actor, note: str = "", from_status: str = "", to_status: str = "") -> None:
+    ClaimEvent.objects.create(
+        claim=claim, action=action, actor=actor, note=note, from_status=from_status, to_status=to_status
+    )
+
+
+def _transition(claim: Claim, to_status: str, *, actor, action: str = ClaimEvent.Action.STATUS, note: str = ""):
+    """Move the claim to to_status if the workflow allows it, and record it in the audit log."""
+    from_status = claim.status
+    if to_status not in ALLOWED_TRANSITIONS[from_status]:
+        raise ValidationError(
+            _("A claim cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": ClaimStatus(from_status).label, "to": ClaimStatus(to_status).label}
+        )
+    claim.status = to_status
+    claim.save(update_fields=["status"])
+    _log(claim, action, actor, note, from_status, to_status)
+
+
+def _locked(claim: Claim) -> Claim:
+    """The claim re-read inside the transaction (and row-locked where the database can)."""
+    return Claim.objects.select_for_update().get(pk=claim.pk)
+
+
+@transaction.atomic
+def report_receive(
+    *,
+    channel: str,
+    text: str = "",
+    url: str = "",
+    image=None,
+    claim: Claim | None = None,
+    category: str = HarmCategory.OTHER,
+    received_at: datetime | None = None,
+    reply_handle: str = "",
+    reply_ttl: timedelta = DEFAULT_REPLY_TTL,
+    actor: AbstractBaseUser | None = None,
+) -> Report:
+    """Store an incoming report; it joins claim (or the claim that one was merged into), or opens a new claim."""
+    text, url = (text or "").strip(), (url or "").strip()
+    if not (text or url or image):
+        raise ValidationError(_("A report needs a text, a link or an image."))
+    if channel not in Channel.values:
+        raise ValidationError(_("Unknown channel."))
+    received_at = received_at or timezone.now()
+    if claim is None:
+        claim = Claim.objects.create(
+            statement=text or url or _("Image without text"),
+            category=category,
+            first_seen_at=received_at,
+            last_seen_at=received_at,
+        )
+        _log(claim, ClaimEvent.Action.CREATED, actor, to_status=claim.status)
+    else:
+        while claim.status == ClaimStatus.DUPLICATE:
+            claim = claim.duplicate_of
+    report = Report.objects.create(
+        claim=claim,
+        text=text,
+        url=url,
+        image=image,
+        channel=channel,
+        received_at=received_at,
+        reply_handle=reply_handle.strip(),
+        reply_handle_expires_at=received_at + reply_ttl if reply_handle.strip() else None,
+    )
+    _count_reports(claim)
+    _log(claim, ClaimEvent.Action.REPORT_JOINED, actor, note=Channel(channel).label)
+    return report
+
+
+def _count_reports(claim: Claim) -> None:
+    reports = claim.reports.all()
+    first = reports.order_by("received_at").values_list("received_at", flat=True).first()
+    last = reports.order_by("-received_at").values_list("received_at", flat=True).first()
+    Claim.objects.filter(pk=claim.pk).update(report_count=reports.count(), first_seen_at=first, last_seen_at=last)
+    claim.refresh_from_db(fields=["report_count", "first_seen_at", "last_seen_at"])
+
+
+@transaction.atomic
+def claim_update(*, claim: Claim, actor: AbstractBaseUser, statement: str, category: str, unit=None) -> Claim:
+    """Edit the claim's canonical wording, category and unit, while it is not yet published."""
+    _require(actor, VERIFY)
+    claim = _locked(claim)
+    if claim.status in (S.PUBLISHED, S.DUPLICATE):
+        raise ValidationError(_("A published or merged claim cannot be edited; reopen it first."))
+    if category not in HarmCategory.values:
+        raise ValidationError(_("Unknown harm category."))
+    claim.statement = _require_text(statement, _("The claim cannot be empty."))
+    claim.category, claim.unit = category, unit
+    claim.save(update_fields=["statement", "category", "unit"])
+    _log(claim, ClaimEvent.Action.STATUS, actor, note=_("Claim details edited"))
+    return claim
+
+
+@transaction.atomic
+def claim_assign(*, claim: Claim, assignee: AbstractBaseUser, actor: AbstractBaseUser) -> Claim:
+    """Give the claim to a verifier; a new claim goes into verification."""
+    _require(actor, VERIFY)
+    if not assignee.has_perm(VERIFY):
+        raise ValidationError(_("The assignee must be desk staff."))
+    claim = _locked(claim)
+    if claim.status in (S.PUBLISHED, S.DUPLICATE, S.NOT_CHECKABLE):
+        raise ValidationError(_("This claim is closed; reopen it first."))
+    claim.assignee = assignee
+    claim.save(update_fields=["assignee"])
+    _log(claim, ClaimEvent.Action.ASSIGNED, actor, note=assignee.get_full_name() or assignee.get_username())
+    if claim.status == S.NEW:
+        _transition(claim, S.IN_VERIFICATION, actor=actor)
+    return claim
+
+
+@transaction.atomic
+def claim_start_verification(*, claim: Claim, actor: AbstractBaseUser) -> Claim:
+    """Take a new claim into verification (assigning it to the actor if nobody has it)."""
+    _require(actor, VERIFY)
+    claim = _locked(claim)
+    _transition(claim, S.IN_VERIFICATION, actor=actor)
+    if claim.assignee_id is None:
+        claim.assignee = actor
+        claim.save(update_fields=["assignee"])
+    return claim
+
+
+@transaction.atomic
+def evidence_add(
+    *, claim: Claim, actor: AbstractBaseUser, url: str, title: str, quote: str = "", snapshot: str = ""
+) -> Evidence:
+    """Attach a source to a claim under verification."""
+    _require(actor, VERIFY)
+    claim = _locked(claim)
+    if claim.status not in (S.NEW, S.IN_VERIFICATION):
+        raise ValidationError(_("Evidence can only be added while the claim is being verified."))
+    evidence = Evidence(
+        claim=claim,
+        url=_require_text(url, _("A source needs a link.")),
+        title=_require_text(title, _("A source needs a title.")),
+        quote=quote.strip(),
+        snapshot=snapshot.strip(),
+        added_by=actor,
+    )
+    evidence.full_clean()
+    evidence.save()
+    if claim.status == S.NEW:
+        _transition(claim, S.IN_VERIFICATION, actor=actor)
+    _log(claim, ClaimEvent.Action.EVIDENCE, actor, note=evidence.title)
+    return evidence
+
+
+def _require_evidence(claim: Claim) -> None:
+    if not claim.evidence.exists():
+        raise ValidationError(_("A verdict needs at least one piece of evidence."))
+
+
+@transaction.atomic
+def verdict_propose(
+    *, claim: Claim, verifier: AbstractBaseUser, rating: str, summary: str, explanation: str
+) -> Verdict:
+    """Propose a verdict for a desk lead to approve."""
+    _require(verifier, VERIFY)
+    claim = _locked(claim)
+    if rating not in Rating.values:
+        raise ValidationError(_("Choose a rating on the scale."))
+    _require_evidence(claim)
+    if claim.status == S.NEW:
+        _transition(claim, S.IN_VERIFICATION, actor=verifier)
+    verdict = Verdict.objects.create(
+        claim=claim,
+        rating=rating,
+        summary=_require_text(summary, _("A verdict needs a summary.")),
+        explanation=_require_text(explanation, _("A verdict needs an explanation.")),
+        verifier=verifier,
+        proposed_at=timezone.now(),
+    )
+    _transition(claim, S.AWAITING_APPROVAL, actor=verifier, action=ClaimEvent.Action.PROPOSED, note=verdict.summary)
+    return verdict
+
+
+@transaction.atomic
+def verdict_send_back(*, claim: Claim, approver: AbstractBaseUser, note: str) -> Claim:
+    """Return a proposed verdict to verification, saying why."""
+    _require(approver, APPROVE)
+    note = _require_text(note, _("Say what needs to change."))
+    claim = _locked(claim)
+    verdict = claim.proposed_verdict
+    _transition(claim, S.IN_VERIFICATION, actor=approver, action=ClaimEvent.Action.SENT_BACK, note=note)
+    if verdict is not None:
+        verdict.withdrawn_at = timezone.now()
+        verdict.save(update_fields=["withdrawn_at"])
+    return claim
+
+
+@transaction.atomic
+def verdict_approve(*, claim: Claim, approver: AbstractBaseUser) -> ClarificationPage:
+    """Approve the proposed verdict (two-person rule) and publish the clarification."""
+    _require(approver, APPROVE)
+    claim = _locked(claim)
+    verdict = claim.proposed_verdict
+    if claim.status != S.AWAITING_APPROVAL or verdict is None:
+        raise ValidationError(_("There is no proposed verdict to approve."))
+    if verdict.verifier_id == approver.pk:
+        raise ValidationError(_("The approver must be a different person from the verifier."))
+    _require_evidence(claim)
+    verdict.approver, verdict.approved_at = approver, timezone.now()
+    verdict.save(update_fields=["approver", "approved_at"])
+    _transition(
+        claim, S.PUBLISHED, actor=approver, action=ClaimEvent.Action.APPROVED, note=verdict.get_rating_display()
+    )
+    return _publish_clarification(claim, approver)
+
+
+def _fact_check_section() -> FactCheckIndexPage:
+    section = FactCheckIndexPage.objects.first()
+    if section is None:
+        section = FactCheckIndexPage(
+            title=SECTION_TITLE, slug=SECTION_SLUG, intro=SECTION_INTRO, methodology=METHODOLOGY_HTML
+        )
+        HomePage.objects.get().add_child(instance=section)
+        section.save_revision().publish()
+    return section
+
+
+def _publish_clarification(claim: Claim, approver: AbstractBaseUser) -> ClarificationPage:
+    page = ClarificationPage.objects.filter(claim=claim).first()
+    title = claim.statement if len(claim.statement) <= 250 else claim.statement[:249] + "…"
+    if page is None:
+        page = ClarificationPage(
+            title=title,
+            slug=f"{slugify(fold_diacritics(claim.statement))[:80]}-{claim.pk}",
+            claim=claim,
+            owner=approver,
+        )
+        _fact_check_section().add_child(instance=page)
+    else:
+        page.title = title
+    # The service has checked the desk lead's right to approve; desk leads hold no page permissions.
+    page.save_revision(user=approver, log_action=True).publish(user=approver, skip_permission_checks=True)
+    return page
+
+
+@transaction.atomic
+def claim_set_not_checkable(*, claim: Claim, actor: AbstractBaseUser, reason: str) -> Claim:
+    """Close a claim that cannot be checked (an opinion, a prediction, no way to verify), saying why."""
+    _require(actor, VERIFY)
+    reason = _require_text(reason, _("Say why the claim cannot be checked."))
+    claim = _locked(claim)
+    _transition(claim, S.NOT_CHECKABLE, actor=actor, note=reason)
+    return claim
+
+
+@transaction.atomic
+def claim_reopen(*, claim: Claim, actor: AbstractBaseUser, note: str) -> Claim:
+    """Reopen a closed claim. A published one keeps its page and gets a public correction note."""
+    note = _require_text(note, _("Say why the claim is reopened."))
+    claim = _locked(claim)
+    if claim.status == S.PUBLISHED:
+        _require(actor, APPROVE)
+        Correction.objects.create(claim=claim, note=note, created_by=actor)
+        action = ClaimEvent.Action.REOPENED
+    else:
+        _require(actor, VERIFY)
+        action = ClaimEvent.Action.STATUS
+    _transition(claim, S.IN_VERIFICATION, actor=actor, action=action, note=note)
+    return claim
+
+
+@transaction.atomic
+def claims_merge(*, claims: Iterable[Claim], into: Claim, actor: AbstractBaseUser) -> Claim:
+    """Merge duplicate claims into one: their reports join it, they point to it. All or nothing."""
+    _require(actor, VERIFY)
+    into = _locked(into)
+    if into.status == S.DUPLICATE:
+        raise ValidationError(_("Cannot merge into a claim that is itself a duplicate."))
+    sources = [_locked(claim) for claim in claims if claim.pk != into.pk]
+    if not sources:
+        raise ValidationError(_("Choose at least one other claim to merge."))
+    for claim in sources:
+        if claim.status == S.PUBLISHED:
+            raise ValidationError(_("A published claim cannot be merged; reopen it first."))
+        moved = Report.objects.filter(claim=claim).update(claim=into)
+        claim.duplicate_of = into
+        claim.save(update_fields=["duplicate_of"])
+        _transition(claim, S.DUPLICATE, actor=actor, action=ClaimEvent.Action.MERGED, note=str(into.pk))
+        Claim.objects.filter(pk=claim.pk).update(report_count=0)
+        _log(
+            into,
+            ClaimEvent.Action.MERGED,
+            actor,
+            note=_("%(count)d report(s) joined from claim #%(pk)d")
+            % {
+                "count": moved,
+                "pk": claim.pk,
+            },
+        )
+    _count_reports(into)
+    return into
+
+
+def reply_handles_purge(*, now: datetime | None = None) -> int:
+    """Erase reply handles past their expiry; returns how many were erased."""
+    now = now or timezone.now()
+    return (
+        Report.objects.filter(reply_handle_expires_at__lte=now)
+        .exclude(reply_handle="")
+        .update(reply_handle="", reply_handle_expires_at=None)
+    )

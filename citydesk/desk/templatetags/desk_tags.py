@@ -1,0 +1,22 @@
+from django import template
+
+from citydesk.desk.structured_data import claim_review
+from citydesk.newsroom.structured_data import as_script
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def claim_review_json_ld(context, page):
+    """The clarification's ClaimReview JSON-LD as a <script> element."""
+    return as_script(claim_review(page=page, request=context["request"]))
+
+
+@register.filter
+def staff_byline(user) -> str:
+    """A staff member's real name with their unit, as the office signs what it publishes."""
+    if user is None:
+        return ""
+    name = user.get_full_name() or user.get_username()
+    profile = getattr(user, "contributor_profile", None)
+    return f"{name} ({profile.unit.name})" if profile else name
