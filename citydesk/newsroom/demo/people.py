@@ -61,6 +61,8 @@ CONTRIBUTORS = [
         "Cộng tác viên thông tin cơ sở.",
     ),
     (None, "Bùi Ngọc Trâm", "Dược sĩ", "SYT", ["thuốc", "an toàn thực phẩm"], "Cảnh báo thuốc giả, thực phẩm bẩn."),
+    ("kiemchung", "Phạm Khánh Linh", "Kiểm chứng viên", "TTTT", ["kiểm chứng", "tin giả"], "Bàn kiểm chứng."),
+    ("truongnhom", "Trần Phương Nam", "Trưởng nhóm kiểm chứng", "TTTT", ["kiểm chứng"], "Phụ trách bàn kiểm chứng."),
 ]
 
 # (username, first name, last name, groups, superuser)
@@ -69,8 +71,8 @@ USERS = [
     ("bientap", "Thanh", "Biên tập", [roles.EDITOR], False),
     ("congtacvien", "Lan", "Võ Thị", [roles.CONTRIBUTOR], False),
     ("chuyengia", "Minh Anh", "Nguyễn Thị", [roles.CONTRIBUTOR, roles.EXPERT_REVIEWER], False),
-    ("kiemchung", "Khánh", "Kiểm chứng", [roles.DESK_VERIFIER], False),
-    ("truongnhom", "Phương", "Trưởng nhóm", [roles.DESK_LEAD], False),
+    ("kiemchung", "Khánh Linh", "Phạm", [roles.DESK_VERIFIER], False),
+    ("truongnhom", "Phương Nam", "Trần", [roles.DESK_LEAD], False),
     ("dieuphoi", "Tâm", "Điều phối", [roles.MODERATOR], False),
     ("quantridonvi", "Hải", "Quản trị đơn vị", [roles.UNIT_ADMIN], False),
 ]

@@ -30,6 +30,13 @@ def test_load_demo_builds_a_realistic_vietnamese_site(client, capsys):
         username = next(user.username for user in users.filter(groups__name=role.name))
         assert f"  {username}" in out
 
+    from citydesk.desk.models import Claim, ClaimStatus, ClarificationPage
+
+    assert Claim.objects.count() >= 15
+    assert set(Claim.objects.values_list("status", flat=True)) == set(ClaimStatus.values)
+    assert ClarificationPage.objects.live().count() >= 5
+    assert Claim.objects.filter(corrections__isnull=False).exists()
+
     article = live.first()
     assert client.get(article.url).status_code == 200
     assert client.get("/tim-kiem/", {"q": "sot xuat huyet"}).content.decode().count("<h3>") >= 1

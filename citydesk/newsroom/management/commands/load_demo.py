@@ -1,4 +1,4 @@
-"""Load a Vietnamese demo: units, contributors, topics, articles and one log-in per role."""
+"""Load a Vietnamese demo: units, contributors, topics, articles, desk claims and one log-in per role."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -15,6 +15,7 @@ from wagtail.models import Page, Site
 from wagtail.users.models import UserProfile
 
 from citydesk.core.models import ContributorProfile, Unit
+from citydesk.desk.demo import load_claims
 from citydesk.newsroom import services
 from citydesk.newsroom.demo.articles import ARTICLES, TOPICS
 from citydesk.newsroom.demo.images import draw_banner
@@ -114,6 +115,7 @@ class Command(BaseCommand):
         # One draft waits in the review workflow, so the demo shows the editors' queue.
         waiting = ArticlePage.objects.filter(live=False).order_by("pk").last()
         services.article_submit_for_review(article=waiting, user=contributor)
+        load_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
 
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("citydesk demo is ready: http://127.0.0.1:8000/  admin: /admin/"))
