@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images.fields import WagtailImageField
 
 from citydesk.core.models import Unit
+from citydesk.core.people import display_name
 
 from .models import ClaimStatus, HarmCategory, Rating
 
@@ -25,7 +26,7 @@ def desk_staff():
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class InboxFilterForm(forms.Form):

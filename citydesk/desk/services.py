@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from citydesk.core.people import display_name
 from citydesk.core.text import fold_diacritics
 from citydesk.newsroom.models import HomePage
 
@@ -164,7 +165,7 @@ def claim_assign(*, claim: Claim, assignee: AbstractBaseUser, actor: AbstractBas
         raise ValidationError(_("This claim is closed; reopen it first."))
     claim.assignee = assignee
     claim.save(update_fields=["assignee"])
-    _log(claim, ClaimEvent.Action.ASSIGNED, actor, note=assignee.get_full_name() or assignee.get_username())
+    _log(claim, ClaimEvent.Action.ASSIGNED, actor, note=display_name(assignee))
     if claim.status == S.NEW:
         _transition(claim, S.IN_VERIFICATION, actor=actor)
     return claim

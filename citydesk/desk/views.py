@@ -57,6 +57,7 @@ def claim_view(request, pk: int, forms: dict | None = None):
     claim = get_object_or_404(claims_with_priority(), pk=pk)
     forms = forms or {}
     context = {
+        "heading": _("Claim #%(pk)s") % {"pk": claim.pk},
         "claim": claim,
         "reports": claim.reports.select_related("image"),
         "evidence": claim.evidence.select_related("added_by"),

@@ -1,5 +1,6 @@
 from django import template
 
+from citydesk.core.people import display_name
 from citydesk.desk.structured_data import claim_review
 from citydesk.newsroom.structured_data import as_script
 
@@ -17,6 +18,6 @@ def staff_byline(user) -> str:
     """A staff member's real name with their unit, as the office signs what it publishes."""
     if user is None:
         return ""
-    name = user.get_full_name() or user.get_username()
+    name = display_name(user)
     profile = getattr(user, "contributor_profile", None)
     return f"{name} ({profile.unit.name})" if profile else name
