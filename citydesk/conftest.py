@@ -1,4 +1,7 @@
-"""Fixtures shared by every app's tests: real database rows, made through the services."""
+"""Fixtures shared by every app's tests: real database rows made through the services, and a browser."""
+
+import os
+import shutil
 
 import pytest
 from django.apps import apps
@@ -107,3 +110,43 @@ def make_article(topic, unit, contributor_user):
         return article
 
     return make
+
+
+# Browser tests: Debian's Chromium driven by Playwright; no browser is downloaded.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CITYDESK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium); CI requires it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def log_in(browser, base_url: str, username: str, password: str):
+    """A fresh browser session logged into the admin as username."""
+    page = browser.new_context(locale="vi-VN").new_page()
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+    return page
