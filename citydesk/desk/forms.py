@@ -4,12 +4,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.images.fields import WagtailImageField
 
 from citydesk.core.models import Unit
 from citydesk.core.people import display_name
 
 from .models import ClaimStatus, HarmCategory, Rating
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 
 def desk_staff():
@@ -52,8 +53,14 @@ class ReportForm(forms.Form):
 
     text = forms.CharField(label=_("Text of the report"), required=False, max_length=5000, widget=forms.Textarea)
     url = forms.URLField(label=_("Link"), required=False, max_length=1000, assume_scheme="https")
-    image = WagtailImageField(label=_("Image"), required=False)
+    image = forms.ImageField(label=_("Image"), required=False, help_text=_("JPEG, PNG or WebP, up to 10 MB"))
     category = forms.ChoiceField(label=_("Harm category"), choices=HarmCategory.choices, initial=HarmCategory.OTHER)
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and image.size > MAX_IMAGE_BYTES:
+            raise forms.ValidationError(_("The image is too large (at most 10 MB)."))
+        return image
 
     def clean(self):
         cleaned_data = super().clean()

@@ -5,6 +5,7 @@ optional reply handle (to answer the tipster), which expires and is purged.
 """
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -14,6 +15,11 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from citydesk.core.text import fold_diacritics
+
+
+def private_storage():
+    """Storage for what readers send (never public; see STORAGES["private"])."""
+    return storages["private"]
 
 
 class HarmCategory(models.TextChoices):
@@ -124,13 +130,8 @@ class Report(models.Model):
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="reports")
     text = models.TextField(_("text"), blank=True, max_length=5000)
     url = models.URLField(_("link"), blank=True, max_length=1000)
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    image = models.ImageField(
+        _("image"), upload_to="reports/%Y/%m/", storage=private_storage, blank=True, max_length=300
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("received"), db_index=True)

@@ -119,7 +119,7 @@ def report_receive(
         claim=claim,
         text=text,
         url=url,
-        image=image,
+        image=image or "",
         channel=channel,
         received_at=received_at,
         reply_handle=reply_handle.strip(),

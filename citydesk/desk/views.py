@@ -1,13 +1,15 @@
 """The desk's admin screens: inbox, claim detail with its actions, staff entry. Thin: forms in, services do."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.images import get_image_model
 
 from . import services
 from .forms import (
@@ -20,7 +22,7 @@ from .forms import (
     ReportForm,
     VerdictForm,
 )
-from .models import Channel, ClarificationPage
+from .models import Channel, ClarificationPage, Report
 from .selectors import claims_with_priority, inbox
 
 CLAIMS_PER_PAGE = 50
@@ -59,7 +61,7 @@ def claim_view(request, pk: int, forms: dict | None = None):
     context = {
         "heading": _("Claim #%(pk)s") % {"pk": claim.pk},
         "claim": claim,
-        "reports": claim.reports.select_related("image"),
+        "reports": claim.reports.all(),
         "evidence": claim.evidence.select_related("added_by"),
         "verdicts": claim.verdicts.select_related("verifier", "approver"),
         "events": claim.events.select_related("actor"),
@@ -129,17 +131,12 @@ def report_new(request):
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        image = None
-        if data["image"]:
-            image = get_image_model().objects.create(
-                title=_("Report image"), file=data["image"], uploaded_by_user=request.user
-            )
         try:
             report = services.report_receive(
                 channel=Channel.STAFF,
                 text=data["text"],
                 url=data["url"],
-                image=image,
+                image=data["image"],
                 category=data["category"],
                 actor=request.user,
             )
@@ -150,6 +147,15 @@ def report_new(request):
             return redirect("desk_claim", pk=report.claim_id)
     status = 400 if request.method == "POST" else 200
     return TemplateResponse(request, "desk/admin/report_new.html", {"form": form}, status=status)
+
+
+def report_image(request, pk: int):
+    """A report's image, for desk staff only: it is never published or served from /media/."""
+    _require_desk(request)
+    report = get_object_or_404(Report.objects.exclude(image=""), pk=pk)
+    response = FileResponse(report.image.open("rb"), content_type=mimetypes.guess_type(report.image.name)[0])
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -20,6 +20,7 @@ def register_desk_urls():
         path("desk/claims/<int:pk>/", views.claim_view, name="desk_claim"),
         path("desk/claims/<int:pk>/<slug:action>/", views.claim_action, name="desk_claim_action"),
         path("desk/reports/new/", views.report_new, name="desk_report_new"),
+        path("desk/reports/<int:pk>/image/", views.report_image, name="desk_report_image"),
         path("desk/merge/", views.merge, name="desk_merge"),
     ]
 

@@ -127,6 +127,11 @@ MEDIA_URL = "/media/"
 SERVE_MEDIA = env_bool("CITYDESK_SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files readers send to the desk (report images): outside MEDIA_ROOT, served only to desk staff.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("CITYDESK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

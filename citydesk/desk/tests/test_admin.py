@@ -70,8 +70,26 @@ def test_staff_enter_a_report_with_an_image(client, verifier):
     assert response["Location"] == reverse("desk_claim", args=[claim.pk])
     report = claim.reports.get()
     assert report.channel == Channel.STAFF
-    assert report.image is not None
+    assert report.image.name.startswith("reports/")
     assert claim.category == HarmCategory.IMPERSONATION
+    # The image is kept out of /media/ and shown to desk staff only.
+    image_url = reverse("desk_report_image", args=[report.pk])
+    assert image_url in client.get(reverse("desk_claim", args=[claim.pk])).content.decode()
+    response = client.get(image_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == buffer.getvalue()
+    client.logout()
+    assert client.get(image_url).status_code == 302  # to the log-in page
+
+
+def test_a_file_that_is_not_an_image_is_refused(client, verifier):
+    client.force_login(verifier)
+    fake = SimpleUploadedFile("anh.png", b"MZ\x90\x00 not an image", content_type="image/png")
+    response = client.post(reverse("desk_report_new"), {"text": "x", "category": "other", "image": fake})
+    assert response.status_code == 400
+    assert "Hãy tải lên một hình ảnh hợp lệ" in response.content.decode()
+    assert not Claim.objects.exists()
 
 
 def test_an_empty_report_form_is_refused_in_vietnamese(client, verifier):
