@@ -5,7 +5,9 @@ from datetime import timedelta
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from .models import Claim, ClaimStatus, Evidence, HarmCategory
+from citydesk.core.search import ranked_search
+
+from .models import Claim, ClaimStatus, ClarificationPage, Evidence, HarmCategory
 
 # Harm weighs more where a rumour can hurt people's health or safety fastest.
 HARM_WEIGHT = {
@@ -74,3 +76,14 @@ def appearance_urls(claim: Claim) -> list[str]:
     """Public links where the claim was seen (from the reports), oldest first, without repeats."""
     urls = claim.reports.exclude(url="").order_by("received_at").values_list("url", flat=True)
     return list(dict.fromkeys(urls))
+
+
+def search_clarifications(*, query: str, limit: int = 10) -> list[ClarificationPage]:
+    """Published clarifications matching the query with or without diacritics, most relevant first."""
+
+    def exact_text(page: ClarificationPage) -> str:
+        verdict = page.claim.approved_verdict
+        return " ".join([page.claim.statement] + ([verdict.summary, verdict.explanation] if verdict else []))
+
+    pages = ClarificationPage.objects.live().public().select_related("claim")
+    return ranked_search(pages, query=query, exact_text=exact_text, limit=limit)

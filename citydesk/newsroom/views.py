@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from citydesk.core.models import ContributorProfile
+from citydesk.desk.selectors import search_clarifications
 
 from .forms import SearchForm
 from .models import ARTICLES_PER_PAGE
@@ -11,11 +12,15 @@ from .selectors import articles_by_contributor, search_articles
 
 
 def search(request):
-    """Search articles; works with and without Vietnamese diacritics."""
+    """Search articles and fact-checks; works with and without Vietnamese diacritics."""
     form = SearchForm(request.GET or None)
-    results = search_articles(query=form.cleaned_data["q"]) if form.is_valid() else []
+    results, clarifications = [], []
+    if form.is_valid():
+        results = search_articles(query=form.cleaned_data["q"])
+        clarifications = search_clarifications(query=form.cleaned_data["q"])
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "newsroom/search.html", {"form": form, "results": results}, status=status)
+    context = {"form": form, "results": results, "clarifications": clarifications}
+    return render(request, "newsroom/search.html", context, status=status)
 
 
 def contributor(request, pk: int):

@@ -89,7 +89,9 @@ def test_fact_check_section_lists_clarifications_and_links_the_methodology(clien
     assert 'href="/kiem-chung/"' in client.get("/").content.decode()  # in the navigation
 
 
-def test_clarifications_are_searchable_without_diacritics(client, published):
-    from citydesk.desk.models import ClarificationPage
-
-    assert ClarificationPage.objects.live().search("nuoc chanh").count() == 1
+@pytest.mark.parametrize("query", ["nuoc chanh sot xuat huyet", "nước chanh"])
+def test_site_search_finds_clarifications_with_or_without_diacritics(client, published, query):
+    html = client.get("/tim-kiem/", {"q": query}).content.decode()
+    assert "Kiểm chứng" in html
+    assert f'href="{published.url}"' in html
+    assert "verdict-false" in html
