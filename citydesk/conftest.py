@@ -41,6 +41,14 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_claim_matcher():
+    # The in-process matcher follows claim ids; a rolled-back test database hands the same ids out again.
+    from citydesk.desk.matcher import matcher
+
+    matcher.reset()
+
+
+@pytest.fixture(autouse=True)
 def _site_structure(request):
     # Django flushes the database after each transactional (live-server) test; data migrations don't rerun.
     if "transactional_db" in request.fixturenames:

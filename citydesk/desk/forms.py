@@ -111,3 +111,7 @@ class MergeForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["claims"].queryset = Claim.objects.exclude(status=ClaimStatus.DUPLICATE)
+
+
+class MergeIntoForm(forms.Form):
+    into = forms.IntegerField(label=_("Merge into claim number"), min_value=1)

@@ -152,6 +152,25 @@ class Report(models.Model):
         return (self.text or self.url)[:80]
 
 
+class MatchSuggestion(models.Model):
+    """A claim that a newly reported claim may repeat, for the desk to confirm (merge) or ignore."""
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="suggestions")
+    candidate = models.ForeignKey(
+        Claim, verbose_name=_("possible duplicate of"), on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.FloatField(_("score"))
+
+    class Meta:
+        ordering = ["-score"]
+        verbose_name = _("match suggestion")
+        verbose_name_plural = _("match suggestions")
+        constraints = [models.UniqueConstraint(fields=["claim", "candidate"], name="one_suggestion_per_pair")]
+
+    def __str__(self) -> str:
+        return f"#{self.claim_id} ~ #{self.candidate_id} ({self.score:.2f})"
+
+
 class Evidence(models.Model):
     """A source that supports the verdict: where, what it says, who added it."""
 

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from citydesk.core.people import display_name
 from citydesk.core.text import fold_diacritics
 from citydesk.newsroom.models import HomePage
 
+from .matcher import matcher
 from .methodology import METHODOLOGY_HTML, SECTION_INTRO, SECTION_SLUG, SECTION_TITLE
 from .models import (
     Channel,
@@ -25,6 +27,7 @@ from .models import (
     Evidence,
     FactCheckIndexPage,
     HarmCategory,
+    MatchSuggestion,
     Rating,
     Report,
     Verdict,
@@ -97,13 +100,22 @@ def report_receive(
     reply_ttl: timedelta = DEFAULT_REPLY_TTL,
     actor: AbstractBaseUser | None = None,
 ) -> Report:
-    """Store an incoming report; it joins claim (or the claim that one was merged into), or opens a new claim."""
+    """Store an incoming report: it joins claim (or the one that was merged into), or the claim it
+    matches (automatically only when sure), or opens a new claim with the likely matches suggested."""
     text, url = (text or "").strip(), (url or "").strip()
     if not (text or url or image):
         raise ValidationError(_("A report needs a text, a link or an image."))
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."))
     received_at = received_at or timezone.now()
+    suggestions, matched_note = [], ""
+    if claim is None and settings.CITYDESK_MATCHING and text:
+        matches = matcher.candidates(text)
+        if matches and matches[0].automatic:
+            claim = matches[0].claim
+            matched_note = _("Joined automatically (match %(score).2f)") % {"score": matches[0].score}
+        else:
+            suggestions = matches
     if claim is None:
         claim = Claim.objects.create(
             statement=text or url or _("Image without text"),
@@ -112,6 +124,9 @@ def report_receive(
             last_seen_at=received_at,
         )
         _log(claim, ClaimEvent.Action.CREATED, actor, to_status=claim.status)
+        MatchSuggestion.objects.bulk_create(
+            [MatchSuggestion(claim=claim, candidate=match.claim, score=match.score) for match in suggestions]
+        )
     else:
         while claim.status == ClaimStatus.DUPLICATE:
             claim = claim.duplicate_of
@@ -126,7 +141,8 @@ def report_receive(
         reply_handle_expires_at=received_at + reply_ttl if reply_handle.strip() else None,
     )
     _count_reports(claim)
-    _log(claim, ClaimEvent.Action.REPORT_JOINED, actor, note=Channel(channel).label)
+    note = f"{Channel(channel).label}. {matched_note}" if matched_note else Channel(channel).label
+    _log(claim, ClaimEvent.Action.REPORT_JOINED, actor, note=note)
     return report
 
 
@@ -150,6 +166,7 @@ def claim_update(*, claim: Claim, actor: AbstractBaseUser, statement: str, categ
     claim.statement = _require_text(statement, _("The claim cannot be empty."))
     claim.category, claim.unit = category, unit
     claim.save(update_fields=["statement", "category", "unit"])
+    transaction.on_commit(lambda: matcher.update(claim))
     _log(claim, ClaimEvent.Action.STATUS, actor, note=_("Claim details edited"))
     return claim
 

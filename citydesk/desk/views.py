@@ -18,11 +18,12 @@ from .forms import (
     EvidenceForm,
     InboxFilterForm,
     MergeForm,
+    MergeIntoForm,
     NoteForm,
     ReportForm,
     VerdictForm,
 )
-from .models import Channel, ClarificationPage, Report
+from .models import Channel, Claim, ClarificationPage, Report
 from .selectors import claims_with_priority, inbox
 
 CLAIMS_PER_PAGE = 50
@@ -67,6 +68,7 @@ def claim_view(request, pk: int, forms: dict | None = None):
         "events": claim.events.select_related("actor"),
         "corrections": claim.corrections.select_related("created_by"),
         "page": ClarificationPage.objects.filter(claim=claim).first(),
+        "suggestions": claim.suggestions.select_related("candidate").exclude(candidate__status="duplicate"),
         "can_approve": request.user.has_perm(services.APPROVE),
         "allowed": services.ALLOWED_TRANSITIONS[claim.status],
         "edit_form": forms.get("edit")
@@ -100,7 +102,17 @@ ACTIONS = {
         lambda claim, user, data: services.claim_set_not_checkable(claim=claim, actor=user, reason=data["note"]),
     ),
     "reopen": (NoteForm, lambda claim, user, data: services.claim_reopen(claim=claim, actor=user, note=data["note"])),
+    "merge_into": (MergeIntoForm, lambda claim, user, data: _merge_into(claim, user, data["into"])),
 }
+
+
+def _merge_into(claim, user, target_pk: int):
+    target = Claim.objects.filter(pk=target_pk).first()
+    if target is None:
+        raise ValidationError(_("There is no claim #%(pk)d.") % {"pk": target_pk})
+    return services.claims_merge(claims=[claim], into=target, actor=user)
+
+
 FORM_KEYS = {"edit": "edit", "assign": "assign", "evidence": "evidence", "verdict": "verdict"}
 
 

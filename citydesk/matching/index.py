@@ -7,6 +7,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from bm25s.tokenization import Tokenized
 from pyvi import ViTokenizer
 from usearch.index import Index
 
@@ -31,15 +32,22 @@ def lexical_tokens(normalized: Normalized) -> list[str]:
 class ClaimIndex:
     """Stored claims, searchable by any new report. In memory; save(path) / ClaimIndex.load(path)."""
 
-    def __init__(self, *, semantic: bool = True, embedder: Callable[[list[str]], np.ndarray] = embed):
+    def __init__(
+        self,
+        *,
+        semantic: bool = True,
+        embedder: Callable[[list[str]], np.ndarray] = embed,
+        vector_dtype: str = "f16",
+    ):
         self.semantic = semantic
         self._embed = embedder
         self._ids: list = []
         self._position: dict = {}
-        self._tokens: list[list[str]] = []
+        # Only the normalised texts are kept; tokens are rebuilt from them (memory: 1 M claims fit in < 2 GB).
         self._texts: list[str] = []
         self._bm25: bm25s.BM25 | None = None
-        self._vectors = Index(ndim=DIM, metric="cos", dtype="f16")
+        self._vocabulary: dict[str, int] = {}
+        self._vectors = Index(ndim=DIM, metric="cos", dtype=vector_dtype)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -54,17 +62,15 @@ class ClaimIndex:
         normalized = [normalize(text) for _claim_id, text in items]
         positions = []
         for (claim_id, _text), norm in zip(items, normalized, strict=True):
-            tokens = lexical_tokens(norm)
             if claim_id in self._position:
                 position = self._position[claim_id]
-                self._tokens[position], self._texts[position] = tokens, norm.text
+                self._texts[position] = norm.text
                 if self.semantic:
                     self._vectors.remove(position)
             else:
                 position = len(self._ids)
                 self._position[claim_id] = position
                 self._ids.append(claim_id)
-                self._tokens.append(tokens)
                 self._texts.append(norm.text)
             positions.append(position)
         self._bm25 = None  # rebuilt on the next search
@@ -80,18 +86,24 @@ class ClaimIndex:
 
     def _lexical(self) -> bm25s.BM25:
         if self._bm25 is None:
+            vocabulary: dict[str, int] = {"": 0}
+            ids = []
+            for text in self._texts:
+                tokens = lexical_tokens(normalize(text)) or [""]
+                ids.append([vocabulary.setdefault(token, len(vocabulary)) for token in tokens])
             self._bm25 = bm25s.BM25()
-            self._bm25.index([tokens or [""] for tokens in self._tokens], show_progress=False)
+            self._bm25.index(Tokenized(ids=ids, vocab=vocabulary), show_progress=False)
+            self._vocabulary = vocabulary
         return self._bm25
 
     def _lexical_ranking(self, normalized: Normalized, limit: int) -> list[int]:
         if not self._ids:
             return []
         retriever = self._lexical()
-        tokens = [token for token in lexical_tokens(normalized) if token in retriever.vocab_dict]
-        if not tokens:
+        ids = [self._vocabulary[token] for token in lexical_tokens(normalized) if token in self._vocabulary]
+        if not ids:
             return []
-        positions, scores = retriever.retrieve([tokens], k=min(limit, len(self._ids)), show_progress=False)
+        positions, scores = retriever.retrieve([ids], k=min(limit, len(self._ids)), show_progress=False)
         return [int(p) for p, s in zip(positions[0], scores[0], strict=True) if s > 0]
 
     def _semantic_ranking(self, vector: np.ndarray | None, limit: int) -> list[int]:
@@ -145,7 +157,7 @@ class ClaimIndex:
         """Write the index to the folder path (created if needed)."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        meta = {"semantic": self.semantic, "ids": self._ids, "tokens": self._tokens, "texts": self._texts}
+        meta = {"semantic": self.semantic, "ids": self._ids, "texts": self._texts}
         with gzip.open(folder / "claims.json.gz", "wt", encoding="utf-8") as handle:
             json.dump(meta, handle, ensure_ascii=False)
         if self.semantic:
@@ -158,7 +170,7 @@ class ClaimIndex:
         with gzip.open(folder / "claims.json.gz", "rt", encoding="utf-8") as handle:
             meta = json.load(handle)
         index = cls(semantic=meta["semantic"])
-        index._ids, index._tokens, index._texts = meta["ids"], meta["tokens"], meta["texts"]
+        index._ids, index._texts = meta["ids"], meta["texts"]
         index._position = {claim_id: position for position, claim_id in enumerate(index._ids)}
         if index.semantic:
             index._vectors.load(str(folder / "vectors.usearch"))

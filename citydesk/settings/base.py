@@ -154,6 +154,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Claim matching on arrival (citydesk.desk.matcher): join automatically at or above JOIN, suggest to
+# the desk at or above SUGGEST; never join texts under MIN_WORDS words or claims idle for WINDOW_DAYS.
+CITYDESK_MATCHING = env_bool("CITYDESK_MATCHING", True)
+CITYDESK_MATCH_JOIN = float(os.environ.get("CITYDESK_MATCH_JOIN", "0.9"))
+CITYDESK_MATCH_SUGGEST = float(os.environ.get("CITYDESK_MATCH_SUGGEST", "0.5"))
+CITYDESK_MATCH_MIN_WORDS = int(os.environ.get("CITYDESK_MATCH_MIN_WORDS", "8"))
+CITYDESK_MATCH_WINDOW_DAYS = int(os.environ.get("CITYDESK_MATCH_WINDOW_DAYS", "30"))
+
 # Embedded mode writes outgoing mail (review notifications, ...) to files; production sets SMTP.
 EMAIL_BACKEND = os.environ.get("CITYDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("CITYDESK_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))

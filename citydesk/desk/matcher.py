@@ -1,0 +1,83 @@
+"""Matching a new report against every claim already handled (citydesk.matching, in process).
+
+Two thresholds, as Meedan Check learned: at or above MATCH_JOIN the report joins the claim by
+itself; between MATCH_SUGGEST and MATCH_JOIN a new claim opens with the candidates shown to the
+desk to confirm; below, a new claim opens. Short texts and matches to stale claims are only ever
+suggested, never joined automatically.
+"""
+
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from citydesk.matching import ClaimIndex, same_claim
+
+from .models import Claim, ClaimStatus
+
+
+@dataclass(frozen=True)
+class Match:
+    claim: Claim
+    score: float
+    automatic: bool
+
+
+class DeskMatcher:
+    """The claims of this database in a ClaimIndex, kept in step by claim id."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._index = ClaimIndex()
+        self._indexed_upto = 0
+
+    def sync(self) -> None:
+        """Index claims made since the last call (by this or another process)."""
+        with self._lock:
+            new = list(Claim.objects.filter(pk__gt=self._indexed_upto).order_by("pk").values_list("pk", "statement"))
+            if new:
+                self._index.add_many(new)
+                self._indexed_upto = new[-1][0]
+
+    def update(self, claim: Claim) -> None:
+        """Re-index a claim whose wording changed."""
+        with self._lock:
+            if claim.pk <= self._indexed_upto:
+                self._index.add(claim.pk, claim.statement)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._index = ClaimIndex()
+            self._indexed_upto = 0
+
+    def candidates(self, text: str, *, limit: int = 5) -> list[Match]:
+        """Claims the text may repeat, best first; the first is marked automatic if it may be joined."""
+        self.sync()
+        found = self._index.search(text, k=limit * 2)
+        claims = Claim.objects.in_bulk([claim_id for claim_id, _score in found])
+        matches = []
+        for claim_id, score in found:
+            claim = claims.get(claim_id)
+            if claim is None or claim.status == ClaimStatus.DUPLICATE or score < settings.CITYDESK_MATCH_SUGGEST:
+                continue
+            matches.append(Match(claim=claim, score=score, automatic=False))
+            if len(matches) == limit:
+                break
+        if matches and self._may_join(text, matches[0]):
+            matches[0] = Match(claim=matches[0].claim, score=matches[0].score, automatic=True)
+        return matches
+
+    def _may_join(self, text: str, match: Match) -> bool:
+        if match.score < settings.CITYDESK_MATCH_JOIN:
+            return False
+        if len(text.split()) < settings.CITYDESK_MATCH_MIN_WORDS:
+            return False  # false matches on short texts are the commonest kind
+        if match.claim.last_seen_at < timezone.now() - timedelta(days=settings.CITYDESK_MATCH_WINDOW_DAYS):
+            return False  # a stale claim may have changed meaning; a person decides
+        same, _confidence = same_claim(text, match.claim.statement)
+        return same
+
+
+matcher = DeskMatcher()
