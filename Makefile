@@ -4,11 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint messages messages-extract
+.PHONY: run test lint messages messages-extract bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	# The `citydesk` command (claim matching CLI) for this checkout.
+	printf '#!/bin/sh\nPYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" exec "$(CURDIR)/$(PY)" -m citydesk.matching.cli "$$@"\n' > $(VENV)/bin/citydesk
+	chmod +x $(VENV)/bin/citydesk
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 messages: $(STAMP)
@@ -31,3 +34,8 @@ lint: $(STAMP)
 test: lint messages
 	$(PY) manage.py makemigrations --check --dry-run --settings=citydesk.settings.test
 	$(PY) -m pytest
+
+# Benchmarks print `name: value` lines; they are not part of `make test`.
+bench: $(STAMP)
+	$(PY) bench/matching_eval.py
+	$(PY) bench/matching_scale.py --n 100000
