@@ -6,6 +6,7 @@ Each claim is driven through the real services, so the demo shows true audit log
 
 from datetime import timedelta
 
+from django.test import override_settings
 from django.utils import timezone
 
 from . import services
@@ -348,6 +349,8 @@ def load_claims(*, verifier, lead) -> int:
                 note="Bổ sung số liệu tiêm chủng mới nhất của thành phố; kết luận đang được xem lại.",
             )
     text, hours = DUPLICATE_OF_FIRST
-    duplicate = services.report_receive(channel=Channel.ZALO, text=text, received_at=now - timedelta(hours=hours)).claim
-    services.claims_merge(claims=[duplicate], into=made[0], actor=verifier)
+    # Filed as a claim of its own before matching existed, then merged by hand: the demo shows a merge.
+    with override_settings(CITYDESK_MATCHING=False):
+        duplicate = services.report_receive(channel=Channel.ZALO, text=text, received_at=now - timedelta(hours=hours))
+    services.claims_merge(claims=[duplicate.claim], into=made[0], actor=verifier)
     return len(made) + 1

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .index import ClaimIndex
 
-DEFAULT_INDEX = Path(os.environ.get("CITYDESK_MATCH_INDEX", Path(__file__).resolve().parents[2] / "var" / "match-index"))
+CHECKOUT = Path(__file__).resolve().parents[2]
+DEFAULT_INDEX = Path(os.environ.get("CITYDESK_MATCH_INDEX", CHECKOUT / "var" / "match-index"))
 BATCH = 256
 
 
