@@ -2,6 +2,7 @@
 
 import gzip
 import json
+from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -90,7 +91,8 @@ class ClaimIndex:
             ids = []
             for text in self._texts:
                 tokens = lexical_tokens(normalize(text)) or [""]
-                ids.append([vocabulary.setdefault(token, len(vocabulary)) for token in tokens])
+                # Compact arrays, not lists of Python ints: the build stays small at 1 M claims.
+                ids.append(array("I", [vocabulary.setdefault(token, len(vocabulary)) for token in tokens]))
             self._bm25 = bm25s.BM25()
             self._bm25.index(Tokenized(ids=ids, vocab=vocabulary), show_progress=False)
             self._vocabulary = vocabulary
