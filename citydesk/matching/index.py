@@ -44,10 +44,11 @@ class ClaimIndex:
         self._embed = embedder
         self._ids: list = []
         self._position: dict = {}
-        # Only the normalised texts are kept; tokens are rebuilt from them (memory: 1 M claims fit in < 2 GB).
+        # Normalised texts and their token ids as compact arrays (memory: 1 M claims fit in < 2 GB).
         self._texts: list[str] = []
+        self._token_ids: list[array] = []
+        self._vocabulary: dict[str, int] = {"": 0}
         self._bm25: bm25s.BM25 | None = None
-        self._vocabulary: dict[str, int] = {}
         self._vectors = Index(ndim=DIM, metric="cos", dtype=vector_dtype)
 
     def __len__(self) -> int:
@@ -63,9 +64,10 @@ class ClaimIndex:
         normalized = [normalize(text) for _claim_id, text in items]
         positions = []
         for (claim_id, _text), norm in zip(items, normalized, strict=True):
+            token_ids = self._to_ids(lexical_tokens(norm))
             if claim_id in self._position:
                 position = self._position[claim_id]
-                self._texts[position] = norm.text
+                self._texts[position], self._token_ids[position] = norm.text, token_ids
                 if self.semantic:
                     self._vectors.remove(position)
             else:
@@ -73,6 +75,7 @@ class ClaimIndex:
                 self._position[claim_id] = position
                 self._ids.append(claim_id)
                 self._texts.append(norm.text)
+                self._token_ids.append(token_ids)
             positions.append(position)
         self._bm25 = None  # rebuilt on the next search
         if self.semantic and positions:
@@ -85,17 +88,14 @@ class ClaimIndex:
                 )
             self._vectors.add(np.asarray(positions, dtype=np.uint64), np.asarray(vectors, dtype=np.float32))
 
+    def _to_ids(self, tokens: list[str]) -> array:
+        vocabulary = self._vocabulary
+        return array("I", [vocabulary.setdefault(token, len(vocabulary)) for token in tokens] or [0])
+
     def _lexical(self) -> bm25s.BM25:
         if self._bm25 is None:
-            vocabulary: dict[str, int] = {"": 0}
-            ids = []
-            for text in self._texts:
-                tokens = lexical_tokens(normalize(text)) or [""]
-                # Compact arrays, not lists of Python ints: the build stays small at 1 M claims.
-                ids.append(array("I", [vocabulary.setdefault(token, len(vocabulary)) for token in tokens]))
             self._bm25 = bm25s.BM25()
-            self._bm25.index(Tokenized(ids=ids, vocab=vocabulary), show_progress=False)
-            self._vocabulary = vocabulary
+            self._bm25.index(Tokenized(ids=self._token_ids, vocab=self._vocabulary), show_progress=False)
         return self._bm25
 
     def _lexical_ranking(self, normalized: Normalized, limit: int) -> list[int]:
@@ -174,6 +174,7 @@ class ClaimIndex:
         index = cls(semantic=meta["semantic"])
         index._ids, index._texts = meta["ids"], meta["texts"]
         index._position = {claim_id: position for position, claim_id in enumerate(index._ids)}
+        index._token_ids = [index._to_ids(lexical_tokens(normalize(text))) for text in index._texts]
         if index.semantic:
             index._vectors.load(str(folder / "vectors.usearch"))
         return index
