@@ -1,6 +1,7 @@
 """ClaimIndex: hybrid retrieval of stored claims (lexical BM25 + semantic e5), fused by reciprocal rank."""
 
 import gzip
+import hashlib
 import json
 from array import array
 from collections.abc import Callable, Iterable
@@ -19,6 +20,12 @@ from .normalize import Normalized, fold, normalize
 RRF_K = 60
 CANDIDATES = 50
 RERANK = 10
+
+
+def fingerprint(normalized: Normalized) -> int:
+    """A 64-bit hash of the folded words: equal for texts that differ only in marks, case and spacing."""
+    words = " ".join(normalized.folded.split())
+    return int.from_bytes(hashlib.blake2b(words.encode(), digest_size=8).digest(), "big")
 
 
 def lexical_tokens(normalized: Normalized) -> list[str]:
@@ -49,6 +56,8 @@ class ClaimIndex:
         self._token_ids: list[array] = []
         self._vocabulary: dict[str, int] = {"": 0}
         self._bm25: bm25s.BM25 | None = None
+        # Copy-paste forwards: the same text after normalisation is found by its fingerprint at once.
+        self._fingerprints: dict[int, int] = {}
         self._vectors = Index(ndim=DIM, metric="cos", dtype=vector_dtype)
 
     def __len__(self) -> int:
@@ -77,6 +86,7 @@ class ClaimIndex:
                 self._texts.append(norm.text)
                 self._token_ids.append(token_ids)
             positions.append(position)
+            self._fingerprints[fingerprint(norm)] = position
         self._bm25 = None  # rebuilt on the next search
         if self.semantic and positions:
             if vectors is None:
@@ -127,6 +137,13 @@ class ClaimIndex:
         re-ranked by the same-claim model (with rerank=False, the score is the fused rank score).
         """
         normalized = normalize(text)
+        exact = self._fingerprints.get(fingerprint(normalized))
+        if (
+            exact is not None
+            and self._texts[exact] != normalized.text
+            and fold(self._texts[exact]) != normalized.folded
+        ):
+            exact = None  # the stored text was replaced since
         query_vector = self._query_vector(normalized, vector)
         channels = [self._lexical_ranking(normalized, CANDIDATES), self._semantic_ranking(query_vector, CANDIDATES)]
         used = [ranking for ranking in channels if ranking]
@@ -140,7 +157,12 @@ class ClaimIndex:
         if not rerank:
             best = len(used) / (RRF_K + 1)
             return [(self._ids[position], round(score / best, 6)) for position, score in ordered[:k]]
-        scored = [(position, self._probability(normalized, query_vector, position)) for position, _ in ordered]
+        scored = [
+            (position, 1.0 if position == exact else self._probability(normalized, query_vector, position))
+            for position, _ in ordered
+        ]
+        if exact is not None and all(position != exact for position, _ in ordered):
+            scored.append((exact, 1.0))
         scored.sort(key=lambda item: -item[1])
         return [(self._ids[position], round(p, 6)) for position, p in scored[:k]]
 
@@ -174,7 +196,10 @@ class ClaimIndex:
         index = cls(semantic=meta["semantic"])
         index._ids, index._texts = meta["ids"], meta["texts"]
         index._position = {claim_id: position for position, claim_id in enumerate(index._ids)}
-        index._token_ids = [index._to_ids(lexical_tokens(normalize(text))) for text in index._texts]
+        for position, text in enumerate(index._texts):
+            normalized = normalize(text)
+            index._token_ids.append(index._to_ids(lexical_tokens(normalized)))
+            index._fingerprints[fingerprint(normalized)] = position
         if index.semantic:
             index._vectors.load(str(folder / "vectors.usearch"))
         return index

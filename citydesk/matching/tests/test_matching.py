@@ -79,3 +79,9 @@ def test_same_claim_refuses_related_but_different_claims(a, b):
     same, confidence = same_claim(a, b)
     assert not same
     assert 0.0 <= confidence <= 1.0
+
+
+def test_a_forwarded_copy_is_found_by_its_fingerprint(index):
+    forwarded = "  UỐNG NƯỚC CHANH NÓNG chữa khỏi   sốt xuất huyết trong 3 ngày "
+    assert index.search(forwarded, k=1) == [(2, 1.0)]
+    assert index.search("uong nuoc chanh nong chua khoi sot xuat huyet trong 3 ngay", k=1) == [(2, 1.0)]
