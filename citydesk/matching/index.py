@@ -20,6 +20,7 @@ from .normalize import Normalized, fold, normalize
 RRF_K = 60
 CANDIDATES = 50
 RERANK = 10
+COMMON_SHARE, COMMON_FLOOR = 0.05, 5_000
 
 
 def fingerprint(normalized: Normalized) -> int:
@@ -37,6 +38,52 @@ def lexical_tokens(normalized: Normalized) -> list[str]:
     return tokens
 
 
+class _Packed:
+    """Many small sequences in one flat buffer: no per-item object overhead (1 M claims in < 2 GB)."""
+
+    def __init__(self, typecode: str):
+        self.flat = array(typecode)
+        self.start = array("Q")
+        self.length = array("I")
+
+    def append(self, items) -> None:
+        self.start.append(len(self.flat))
+        self.length.append(len(items))
+        self.flat.extend(items)
+
+    def replace(self, position: int, items) -> None:
+        self.start[position] = len(self.flat)  # the old slice stays behind, unused
+        self.length[position] = len(items)
+        self.flat.extend(items)
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def __getitem__(self, position: int):
+        start = self.start[position]
+        return self.flat[start : start + self.length[position]]
+
+    def __iter__(self):
+        return (self[position] for position in range(len(self)))
+
+
+class _Texts(_Packed):
+    """Normalised texts, stored as UTF-8 in one buffer."""
+
+    def __init__(self):
+        super().__init__("B")
+
+    def add(self, text: str, position: int | None = None) -> None:
+        data = text.encode()
+        if position is None:
+            self.append(data)
+        else:
+            self.replace(position, data)
+
+    def text(self, position: int) -> str:
+        return self[position].tobytes().decode()
+
+
 class ClaimIndex:
     """Stored claims, searchable by any new report. In memory; save(path) / ClaimIndex.load(path)."""
 
@@ -51,9 +98,9 @@ class ClaimIndex:
         self._embed = embedder
         self._ids: list = []
         self._position: dict = {}
-        # Normalised texts and their token ids as compact arrays (memory: 1 M claims fit in < 2 GB).
-        self._texts: list[str] = []
-        self._token_ids: list[array] = []
+        # Normalised texts and their token ids, packed (memory: 1 M claims fit in < 2 GB).
+        self._texts = _Texts()
+        self._token_ids = _Packed("I")
         self._vocabulary: dict[str, int] = {"": 0}
         self._bm25: bm25s.BM25 | None = None
         # Copy-paste forwards: the same text after normalisation is found by its fingerprint at once.
@@ -76,14 +123,15 @@ class ClaimIndex:
             token_ids = self._to_ids(lexical_tokens(norm))
             if claim_id in self._position:
                 position = self._position[claim_id]
-                self._texts[position], self._token_ids[position] = norm.text, token_ids
+                self._texts.add(norm.text, position)
+                self._token_ids.replace(position, token_ids)
                 if self.semantic:
                     self._vectors.remove(position)
             else:
                 position = len(self._ids)
                 self._position[claim_id] = position
                 self._ids.append(claim_id)
-                self._texts.append(norm.text)
+                self._texts.add(norm.text)
                 self._token_ids.append(token_ids)
             positions.append(position)
             self._fingerprints[fingerprint(norm)] = position
@@ -106,6 +154,7 @@ class ClaimIndex:
         if self._bm25 is None:
             self._bm25 = bm25s.BM25()
             self._bm25.index(Tokenized(ids=self._token_ids, vocab=self._vocabulary), show_progress=False)
+            self._document_frequency = np.diff(self._bm25.scores["indptr"])
         return self._bm25
 
     def _lexical_ranking(self, normalized: Normalized, limit: int) -> list[int]:
@@ -115,6 +164,11 @@ class ClaimIndex:
         ids = [self._vocabulary[token] for token in lexical_tokens(normalized) if token in self._vocabulary]
         if not ids:
             return []
+        # Words in more than 5 % of a large index ("là", "của") cost the most and tell the least.
+        frequency = self._document_frequency
+        limit_df = max(COMMON_FLOOR, int(COMMON_SHARE * len(self._ids)))
+        rare = [token_id for token_id in ids if token_id < len(frequency) and frequency[token_id] <= limit_df]
+        ids = rare or sorted(ids, key=lambda token_id: frequency[token_id] if token_id < len(frequency) else 0)[:3]
         positions, scores = retriever.retrieve([ids], k=min(limit, len(self._ids)), show_progress=False)
         return [int(p) for p, s in zip(positions[0], scores[0], strict=True) if s > 0]
 
@@ -140,8 +194,8 @@ class ClaimIndex:
         exact = self._fingerprints.get(fingerprint(normalized))
         if (
             exact is not None
-            and self._texts[exact] != normalized.text
-            and fold(self._texts[exact]) != normalized.folded
+            and self._texts.text(exact) != normalized.text
+            and fold(self._texts.text(exact)) != normalized.folded
         ):
             exact = None  # the stored text was replaced since
         query_vector = self._query_vector(normalized, vector)
@@ -167,7 +221,7 @@ class ClaimIndex:
         return [(self._ids[position], round(p, 6)) for position, p in scored[:k]]
 
     def _probability(self, query: Normalized, query_vector: np.ndarray | None, position: int) -> float:
-        stored = normalize(self._texts[position])
+        stored = normalize(self._texts.text(position))
         cosine = None
         if query_vector is not None and self.semantic and stored.has_diacritics:
             cosine = float(np.dot(query_vector, np.asarray(self._vectors.get(position), dtype=np.float32)))
@@ -175,13 +229,14 @@ class ClaimIndex:
 
     def text(self, claim_id) -> str:
         """The stored claim's normalised text."""
-        return self._texts[self._position[claim_id]]
+        return self._texts.text(self._position[claim_id])
 
     def save(self, path) -> None:
         """Write the index to the folder path (created if needed)."""
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        meta = {"semantic": self.semantic, "ids": self._ids, "texts": self._texts}
+        texts = [self._texts.text(position) for position in range(len(self._ids))]
+        meta = {"semantic": self.semantic, "ids": self._ids, "texts": texts}
         with gzip.open(folder / "claims.json.gz", "wt", encoding="utf-8") as handle:
             json.dump(meta, handle, ensure_ascii=False)
         if self.semantic:
@@ -194,9 +249,10 @@ class ClaimIndex:
         with gzip.open(folder / "claims.json.gz", "rt", encoding="utf-8") as handle:
             meta = json.load(handle)
         index = cls(semantic=meta["semantic"])
-        index._ids, index._texts = meta["ids"], meta["texts"]
+        index._ids = meta["ids"]
         index._position = {claim_id: position for position, claim_id in enumerate(index._ids)}
-        for position, text in enumerate(index._texts):
+        for position, text in enumerate(meta["texts"]):
+            index._texts.add(text)
             normalized = normalize(text)
             index._token_ids.append(index._to_ids(lexical_tokens(normalized)))
             index._fingerprints[fingerprint(normalized)] = position
