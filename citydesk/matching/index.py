@@ -20,7 +20,6 @@ from .normalize import Normalized, fold, normalize
 RRF_K = 60
 CANDIDATES = 50
 RERANK = 10
-COMMON_SHARE, COMMON_FLOOR = 0.05, 5_000
 
 
 def fingerprint(normalized: Normalized) -> int:
@@ -154,7 +153,6 @@ class ClaimIndex:
         if self._bm25 is None:
             self._bm25 = bm25s.BM25()
             self._bm25.index(Tokenized(ids=self._token_ids, vocab=self._vocabulary), show_progress=False)
-            self._document_frequency = np.diff(self._bm25.scores["indptr"])
         return self._bm25
 
     def _lexical_ranking(self, normalized: Normalized, limit: int) -> list[int]:
@@ -164,13 +162,21 @@ class ClaimIndex:
         ids = [self._vocabulary[token] for token in lexical_tokens(normalized) if token in self._vocabulary]
         if not ids:
             return []
-        # Words in more than 5 % of a large index ("là", "của") cost the most and tell the least.
-        frequency = self._document_frequency
-        limit_df = max(COMMON_FLOOR, int(COMMON_SHARE * len(self._ids)))
-        rare = [token_id for token_id in ids if token_id < len(frequency) and frequency[token_id] <= limit_df]
-        ids = rare or sorted(ids, key=lambda token_id: frequency[token_id] if token_id < len(frequency) else 0)[:3]
-        positions, scores = retriever.retrieve([ids], k=min(limit, len(self._ids)), show_progress=False)
-        return [int(p) for p, s in zip(positions[0], scores[0], strict=True) if s > 0]
+        # Sum the BM25 contributions of the query's words over the documents that hold them only,
+        # instead of scoring every stored claim: the cost follows the postings, not the index size.
+        matrix = retriever.scores
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        spans = [(indptr[t], indptr[t + 1]) for t in set(ids) if t + 1 < len(indptr)]
+        if not spans:
+            return []
+        documents = np.concatenate([indices[start:end] for start, end in spans])
+        contributions = np.concatenate([data[start:end] for start, end in spans])
+        totals = np.bincount(documents, weights=contributions, minlength=len(self._ids))
+        touched = totals[documents]  # a document holding several query words appears several times
+        pool = min(len(touched), limit * len(spans))  # enough to hold the best `limit` documents
+        picked = np.argpartition(-touched, pool - 1)[:pool] if len(touched) > pool else np.arange(len(touched))
+        ranked = sorted({int(documents[i]) for i in picked}, key=lambda doc: (-totals[doc], doc))
+        return [doc for doc in ranked[:limit] if totals[doc] > 0]
 
     def _semantic_ranking(self, vector: np.ndarray | None, limit: int) -> list[int]:
         if vector is None or not len(self._vectors):
@@ -221,7 +227,7 @@ class ClaimIndex:
         return [(self._ids[position], round(p, 6)) for position, p in scored[:k]]
 
     def _probability(self, query: Normalized, query_vector: np.ndarray | None, position: int) -> float:
-        stored = normalize(self._texts.text(position))
+        stored = Normalized.from_canonical(self._texts.text(position))
         cosine = None
         if query_vector is not None and self.semantic and stored.has_diacritics:
             cosine = float(np.dot(query_vector, np.asarray(self._vectors.get(position), dtype=np.float32)))

@@ -23,6 +23,7 @@ _SPACES = re.compile(r"\s+")
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
 _PHONE = re.compile(r"(?<![\w+])(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?!\w)")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _TRACKING = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|msclkid|zarsrc|zx_\w+|_hsenc|_hsmi|mc_cid|mc_eid|igshid|si|ref|ref_src)$"
 )
@@ -160,6 +161,17 @@ class Normalized:
     numbers: tuple[str, ...] = field(default=())
     has_diacritics: bool = False
 
+    @classmethod
+    def from_canonical(cls, text: str) -> "Normalized":
+        """Rebuild from text normalize() already produced (fast: no second normalisation)."""
+        folded = fold(text)
+        return cls(
+            text=text,
+            folded=folded,
+            numbers=tuple(_NUMBER.findall(text)),
+            has_diacritics=folded != text,
+        )
+
     @property
     def tokens(self) -> list[str]:
         """Folded word tokens, numbers included, URLs and phones as single tokens."""
@@ -201,7 +213,7 @@ def normalize(text: str) -> Normalized:
             word = word.replace(core, expanded) if expanded != core else word
         words.append(" ".join(place_tone(part) for part in word.split(" ")))
     canonical = _SPACES.sub(" ", " ".join(words)).strip().lower()
-    numbers = tuple(re.findall(r"\d+(?:[.,]\d+)*", canonical))
+    numbers = tuple(_NUMBER.findall(canonical))
     return Normalized(
         text=canonical,
         folded=fold(canonical),
