@@ -169,6 +169,10 @@ class ClaimIndex:
         spans = [(indptr[t], indptr[t + 1]) for t in set(ids) if t + 1 < len(indptr)]
         if not spans:
             return []
+        if sum(end - start for start, end in spans) > len(self._ids):
+            # Very common words: scoring every claim at once (bm25s) is cheaper than walking postings.
+            positions, scores = retriever.retrieve([ids], k=min(limit, len(self._ids)), show_progress=False)
+            return [int(p) for p, s in zip(positions[0], scores[0], strict=True) if s > 0]
         documents = np.concatenate([indices[start:end] for start, end in spans])
         contributions = np.concatenate([data[start:end] for start, end in spans])
         totals = np.bincount(documents, weights=contributions, minlength=len(self._ids))
