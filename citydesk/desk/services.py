@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -147,11 +148,10 @@ def report_receive(
 
 
 def _count_reports(claim: Claim) -> None:
-    reports = claim.reports.all()
-    first = reports.order_by("received_at").values_list("received_at", flat=True).first()
-    last = reports.order_by("-received_at").values_list("received_at", flat=True).first()
-    Claim.objects.filter(pk=claim.pk).update(report_count=reports.count(), first_seen_at=first, last_seen_at=last)
-    claim.refresh_from_db(fields=["report_count", "first_seen_at", "last_seen_at"])
+    # One aggregate query: this runs on every incoming report.
+    totals = claim.reports.aggregate(count=Count("pk"), first=Min("received_at"), last=Max("received_at"))
+    claim.report_count, claim.first_seen_at, claim.last_seen_at = totals["count"], totals["first"], totals["last"]
+    claim.save(update_fields=["report_count", "first_seen_at", "last_seen_at"])
 
 
 @transaction.atomic

@@ -113,7 +113,13 @@ def _merge_into(claim, user, target_pk: int):
     return services.claims_merge(claims=[claim], into=target, actor=user)
 
 
-FORM_KEYS = {"edit": "edit", "assign": "assign", "evidence": "evidence", "verdict": "verdict"}
+# Actions whose form has its own place on the claim page; the others share the reason form.
+OWN_FORM = {"edit", "assign", "evidence", "verdict"}
+
+
+def _refusal(error) -> str:
+    """The Vietnamese message(s) of a refused action, as one line."""
+    return " ".join(getattr(error, "messages", [str(error)]))
 
 
 @require_POST
@@ -127,11 +133,11 @@ def claim_action(request, pk: int, action: str):
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
-        return claim_view(request, pk, forms={FORM_KEYS.get(action, "note"): form})
+        return claim_view(request, pk, forms={action if action in OWN_FORM else "note": form})
     try:
         call(claim, request.user, form.cleaned_data if form else {})
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, _refusal(error))
     else:
         messages.success(request, _("Done."))
     return redirect("desk_claim", pk=pk)
@@ -185,7 +191,7 @@ def merge(request):
     try:
         services.claims_merge(claims=form.cleaned_data["claims"], into=target, actor=request.user)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, _refusal(error))
         return redirect("desk_inbox")
     messages.success(request, _("Claims merged."))
     return redirect("desk_claim", pk=target.pk)

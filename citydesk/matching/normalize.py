@@ -16,6 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import phonenumbers
 
+from citydesk.core.text import fold
+
 from .syllables import is_syllable
 
 _DATA = Path(__file__).with_name("data")
@@ -74,13 +76,6 @@ def _teencode() -> dict[str, str]:
     table = json.loads((_DATA / "teencode.json").read_text(encoding="utf-8"))
     table.update(_OWN_TEENCODE)
     return table
-
-
-def fold(text: str) -> str:
-    """Lower-case text without tone and vowel marks (đ → d)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))).lower()
 
 
 def place_tone(word: str) -> str:
