@@ -7,6 +7,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from citydesk.intake.urls import public_urlpatterns as intake_public
+from citydesk.intake.urls import webhook_urlpatterns as intake_webhooks
 from citydesk.newsroom import views as newsroom_views
 from citydesk.newsroom.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 
@@ -15,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
+    *intake_webhooks,
 ]
 
 if settings.SERVE_MEDIA:
@@ -28,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("rss.xml", LatestArticlesFeed(), name="feed_rss"),
     path("atom.xml", LatestArticlesAtomFeed(), name="feed_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    *intake_public,
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -33,6 +33,12 @@ class Role:
 
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
+# The verified accounts directory and the monitored feeds (intake), kept by desk leads.
+INTAKE_DIRECTORY = [
+    f"intake.{action}_{model}"
+    for model in ("officialaccount", "feedsource")
+    for action in ("add", "change", "delete", "view")
+]
 
 ROLES = [
     # Writes and submits for review; "add_page" lets Wagtail edit one's own drafts, never publish.
@@ -49,7 +55,7 @@ ROLES = [
     Role(DESK_VERIFIER, [ADMIN_ACCESS, "desk.view_claim", "desk.verify_claim"], [], ["add_image", "choose_image"]),
     Role(
         DESK_LEAD,
-        [ADMIN_ACCESS, "desk.view_claim", "desk.verify_claim", "desk.approve_verdict"],
+        [ADMIN_ACCESS, "desk.view_claim", "desk.verify_claim", "desk.approve_verdict", *INTAKE_DIRECTORY],
         [],
         ["add_image", "choose_image"],
     ),

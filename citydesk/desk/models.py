@@ -130,6 +130,7 @@ class Report(models.Model):
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="reports")
     text = models.TextField(_("text"), blank=True, max_length=5000)
     url = models.URLField(_("link"), blank=True, max_length=1000)
+    url_key = models.CharField(max_length=1000, blank=True, db_index=True, editable=False)
     image = models.ImageField(
         _("image"), upload_to="reports/%Y/%m/", storage=private_storage, blank=True, max_length=300
     )
@@ -142,6 +143,10 @@ class Report(models.Model):
         help_text=_("Where to send the answer (chat id or e-mail); purged when it expires"),
     )
     reply_handle_expires_at = models.DateTimeField(_("reply handle expires"), null=True, blank=True, db_index=True)
+    answered_at = models.DateTimeField(
+        _("answered"), null=True, blank=True, help_text=_("When the tipster was last sent the claim's verdict")
+    )
+    answer_failures = models.PositiveSmallIntegerField(_("failed answers"), default=0, editable=False)
 
     class Meta:
         ordering = ["-received_at"]
@@ -150,6 +155,26 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return (self.text or self.url)[:80]
+
+
+class Appearance(models.Model):
+    """A public page where the claim was seen, found by feed monitoring: a link, never a person."""
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="appearances")
+    url = models.URLField(_("link"), max_length=1000)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    source_name = models.CharField(_("source"), max_length=200, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["found_at", "pk"]
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
+        constraints = [models.UniqueConstraint(fields=["claim", "url"], name="one_appearance_per_claim_and_link")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
 
 
 class MatchSuggestion(models.Model):
@@ -265,6 +290,7 @@ class ClaimEvent(models.Model):
         APPROVED = "approved", _("Verdict approved and published")
         MERGED = "merged", _("Merged into another claim")
         REOPENED = "reopened", _("Reopened with a correction")
+        APPEARANCE = "appearance", _("Seen in a monitored source")
 
     claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

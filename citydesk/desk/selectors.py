@@ -73,9 +73,10 @@ def public_evidence(claim: Claim) -> QuerySet[Evidence]:
 
 
 def appearance_urls(claim: Claim) -> list[str]:
-    """Public links where the claim was seen (from the reports), oldest first, without repeats."""
-    urls = claim.reports.exclude(url="").order_by("received_at").values_list("url", flat=True)
-    return list(dict.fromkeys(urls))
+    """Public links where the claim was seen (reports, then monitored feeds), oldest first, without repeats."""
+    reported = claim.reports.exclude(url="").order_by("received_at").values_list("url", flat=True)
+    monitored = claim.appearances.order_by("found_at", "pk").values_list("url", flat=True)
+    return list(dict.fromkeys([*reported, *monitored]))
 
 
 def search_clarifications(*, query: str, limit: int = 10) -> list[ClarificationPage]:

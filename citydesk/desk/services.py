@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from citydesk.core.people import display_name
 from citydesk.core.text import fold_diacritics
+from citydesk.matching.normalize import canonical_url
 from citydesk.newsroom.models import HomePage
 
 from .matcher import matcher
 from .methodology import METHODOLOGY_HTML, SECTION_INTRO, SECTION_SLUG, SECTION_TITLE
 from .models import (
+    Appearance,
     Channel,
     Claim,
     ClaimEvent,
@@ -33,6 +35,7 @@ from .models import (
     Report,
     Verdict,
 )
+from .signals import clarification_published
 
 VERIFY = "desk.verify_claim"
 APPROVE = "desk.approve_verdict"
@@ -135,6 +138,7 @@ def report_receive(
         claim=claim,
         text=text,
         url=url,
+        url_key=canonical_url(url) if url else "",
         image=image or "",
         channel=channel,
         received_at=received_at,
@@ -284,7 +288,10 @@ def verdict_approve(*, claim: Claim, approver: AbstractBaseUser) -> Clarificatio
     _transition(
         claim, S.PUBLISHED, actor=approver, action=ClaimEvent.Action.APPROVED, note=verdict.get_rating_display()
     )
-    return _publish_clarification(claim, approver)
+    page = _publish_clarification(claim, approver)
+    claim_id = claim.pk
+    transaction.on_commit(lambda: clarification_published.send(sender=Claim, claim_id=claim_id))
+    return page
 
 
 def _fact_check_section() -> FactCheckIndexPage:
@@ -372,6 +379,49 @@ def claims_merge(*, claims: Iterable[Claim], into: Claim, actor: AbstractBaseUse
         )
     _count_reports(into)
     return into
+
+
+def appearance_record(
+    *, claim: Claim, url: str, title: str = "", source_name: str = "", published_at: datetime | None = None
+) -> Appearance | None:
+    """Attach a public page where the claim was seen (feed monitoring); None when it was already known."""
+    while claim.status == ClaimStatus.DUPLICATE:
+        claim = claim.duplicate_of
+    appearance, created = Appearance.objects.get_or_create(
+        claim=claim,
+        url=url[:1000],
+        defaults={"title": title[:300], "source_name": source_name[:200], "published_at": published_at},
+    )
+    if not created:
+        return None
+    _log(claim, ClaimEvent.Action.APPEARANCE, None, note=f"{source_name}: {title or url}"[:500])
+    return appearance
+
+
+def report_mark_answered(report: Report, *, at: datetime | None = None) -> None:
+    """Record that the tipster of report was sent the claim's current verdict."""
+    report.answered_at, report.answer_failures = at or timezone.now(), 0
+    Report.objects.filter(pk=report.pk).update(answered_at=report.answered_at, answer_failures=0)
+
+
+def report_answer_failed(report: Report) -> None:
+    """Count a failed attempt to answer the tipster (the retries stop after a few)."""
+    Report.objects.filter(pk=report.pk).update(answer_failures=models.F("answer_failures") + 1)
+    report.refresh_from_db(fields=["answer_failures"])
+
+
+def reports_awaiting_answer(claim: Claim, *, now: datetime | None = None):
+    """Reports of a published claim whose tipster can still be reached and has not had its current verdict."""
+    verdict = claim.approved_verdict
+    if claim.status != ClaimStatus.PUBLISHED or verdict is None:
+        return Report.objects.none()
+    now = now or timezone.now()
+    return (
+        claim.reports.exclude(reply_handle="")
+        .filter(reply_handle_expires_at__gt=now)
+        .filter(models.Q(answered_at__isnull=True) | models.Q(answered_at__lt=verdict.approved_at))
+        .order_by("received_at", "pk")
+    )
 
 
 def reply_handles_purge(*, now: datetime | None = None) -> int:

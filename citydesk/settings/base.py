@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "citydesk.core",
     "citydesk.newsroom",
     "citydesk.desk",
+    "citydesk.intake",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -161,6 +162,28 @@ CITYDESK_MATCH_JOIN = float(os.environ.get("CITYDESK_MATCH_JOIN", "0.9"))
 CITYDESK_MATCH_SUGGEST = float(os.environ.get("CITYDESK_MATCH_SUGGEST", "0.5"))
 CITYDESK_MATCH_MIN_WORDS = int(os.environ.get("CITYDESK_MATCH_MIN_WORDS", "8"))
 CITYDESK_MATCH_WINDOW_DAYS = int(os.environ.get("CITYDESK_MATCH_WINDOW_DAYS", "30"))
+
+# Secrets at rest (platform tokens): a Fernet key; derived from SECRET_KEY when unset.
+CITYDESK_SECRETS_KEY = os.environ.get("CITYDESK_SECRETS_KEY", "")
+
+# Intake: the tip form and the chat tiplines.
+CITYDESK_TIP_MAX_IMAGE_BYTES = 10 * 1024 * 1024
+CITYDESK_TIP_RATE_LIMIT = int(os.environ.get("CITYDESK_TIP_RATE_LIMIT", "5"))  # tips per IP per window
+CITYDESK_TIP_RATE_WINDOW = int(os.environ.get("CITYDESK_TIP_RATE_WINDOW", "600"))
+CITYDESK_CHAT_RATE_LIMIT = int(os.environ.get("CITYDESK_CHAT_RATE_LIMIT", "20"))  # messages per chat per window
+CITYDESK_CHAT_RATE_WINDOW = int(os.environ.get("CITYDESK_CHAT_RATE_WINDOW", "600"))
+CITYDESK_CLIENT_IP_HEADER = os.environ.get("CITYDESK_CLIENT_IP_HEADER", "")  # e.g. HTTP_X_FORWARDED_FOR behind a proxy
+CITYDESK_TELEGRAM_BOT_TOKEN = os.environ.get("CITYDESK_TELEGRAM_BOT_TOKEN", "")
+CITYDESK_TELEGRAM_WEBHOOK_SECRET = os.environ.get("CITYDESK_TELEGRAM_WEBHOOK_SECRET", "")
+CITYDESK_TELEGRAM_API_URL = os.environ.get("CITYDESK_TELEGRAM_API_URL", "https://api.telegram.org")
+CITYDESK_ZALO_APP_ID = os.environ.get("CITYDESK_ZALO_APP_ID", "")
+CITYDESK_ZALO_APP_SECRET = os.environ.get("CITYDESK_ZALO_APP_SECRET", "")
+CITYDESK_ZALO_OA_SECRET_KEY = os.environ.get("CITYDESK_ZALO_OA_SECRET_KEY", "")
+CITYDESK_ZALO_ACCESS_TOKEN = os.environ.get("CITYDESK_ZALO_ACCESS_TOKEN", "")
+CITYDESK_ZALO_REFRESH_TOKEN = os.environ.get("CITYDESK_ZALO_REFRESH_TOKEN", "")
+CITYDESK_ZALO_API_URL = os.environ.get("CITYDESK_ZALO_API_URL", "https://openapi.zalo.me")
+CITYDESK_ZALO_OAUTH_URL = os.environ.get("CITYDESK_ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+CITYDESK_ZALO_MEDIA_HOSTS = env_list("CITYDESK_ZALO_MEDIA_HOSTS", "zdn.vn,zadn.vn,zalo.me,zaloapp.com")
 
 # Embedded mode writes outgoing mail (review notifications, ...) to files; production sets SMTP.
 EMAIL_BACKEND = os.environ.get("CITYDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

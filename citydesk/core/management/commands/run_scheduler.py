@@ -1,4 +1,4 @@
-"""The periodic scheduler: scheduled publishing, purging expired reply handles, and later other periodic jobs."""
+"""The periodic scheduler: scheduled publishing, purges, pending answers to tipsters, feed polling."""
 
 import time
 from io import StringIO
@@ -30,3 +30,6 @@ class Command(BaseCommand):
         call_command("publish_scheduled", verbosity=0)
         # Tipsters' contact data is kept only to reply: erase what has expired.
         call_command("purge_reply_handles", verbosity=0, stdout=StringIO())
+        # Tipsters waiting for a published answer (retries after a failed send), then feed monitoring.
+        call_command("send_pending_answers", verbosity=0, stdout=StringIO())
+        call_command("poll_feeds", verbosity=0, stdout=StringIO())

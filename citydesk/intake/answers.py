@@ -1,0 +1,207 @@
+"""From a tip to an answer: the office's published clarification when it already has one, and the
+follow-up to every tipster who can still be reached when a new one is published."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from citydesk.desk import services as desk
+from citydesk.desk.matcher import matcher
+from citydesk.desk.models import Claim, ClaimStatus, ClarificationPage, Report, Verdict
+from citydesk.matching import same_claim
+from citydesk.matching.normalize import canonical_url
+
+from . import delivery
+
+log = logging.getLogger(__name__)
+MAX_ANSWER_FAILURES = 5
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A published clarification for a tip. sure: the tip repeats the claim (the verdict is sent);
+    otherwise the clarification only may be about it (a pointer is sent, the desk still checks)."""
+
+    claim: Claim
+    page: ClarificationPage
+    verdict: Verdict
+    score: float
+    sure: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    report: Report
+    answer: Answer | None
+
+
+def _published(claim: Claim) -> tuple[ClarificationPage, Verdict] | None:
+    if claim.status != ClaimStatus.PUBLISHED:
+        return None
+    page = ClarificationPage.objects.live().filter(claim=claim).first()
+    verdict = claim.approved_verdict
+    return (page, verdict) if page and verdict else None
+
+
+def find_answer(text: str = "", url: str = "") -> Answer | None:
+    """The published clarification a tip asks about, if the office has one."""
+    text = (text or "").strip()
+    if url:
+        # The same link was already reported with a claim that has been answered.
+        report = (
+            Report.objects.filter(url_key=canonical_url(url), claim__status=ClaimStatus.PUBLISHED)
+            .select_related("claim")
+            .first()
+        )
+        published = _published(report.claim) if report else None
+        if published:
+            return Answer(report.claim, *published, score=1.0, sure=True)
+    if not text or not settings.CITYDESK_MATCHING:
+        return None
+    for match in matcher.candidates(text):
+        published = _published(match.claim)
+        if published is None:
+            continue
+        same, _confidence = same_claim(text, match.claim.statement)
+        if not same:
+            continue
+        long_enough = len(text.split()) >= settings.CITYDESK_MATCH_MIN_WORDS
+        sure = match.score >= settings.CITYDESK_MATCH_JOIN and long_enough
+        return Answer(match.claim, *published, score=match.score, sure=sure)
+    return None
+
+
+def take_tip(
+    *,
+    channel: str,
+    text: str = "",
+    url: str = "",
+    image=None,
+    reply_handle: str = "",
+    received_at: datetime | None = None,
+) -> Outcome:
+    """Store a tip as a report: it joins the claim it surely repeats (published or not), or the desk's
+    matcher decides (join, suggest, or a new claim)."""
+    answer = find_answer(text, url)
+    report = desk.report_receive(
+        channel=channel,
+        text=text,
+        url=url,
+        image=image,
+        claim=answer.claim if answer and answer.sure else None,
+        reply_handle=reply_handle,
+        received_at=received_at,
+    )
+    return Outcome(report, answer)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def answer_message(answer: Answer, *, language: str = "vi") -> str:
+    """What the tipster reads: the verdict, two lines, the link (or, when unsure, only a pointer)."""
+    url = answer.page.get_full_url()
+    with translation.override(language):
+        if answer.sure:
+            return "\n".join(
+                [
+                    _("The office has checked this. Verdict: %(rating)s.")
+                    % {"rating": answer.verdict.get_rating_display().upper()},
+                    _shorten(answer.claim.statement, 200),
+                    answer.verdict.summary,
+                    _("Read the clarification: %(url)s") % {"url": url},
+                ]
+            )
+        return "\n".join(
+            [
+                _("The office has a clarification that may be about this:"),
+                answer.page.title,
+                url,
+                _("We have also passed your message to the desk; if it is a different claim we will write back."),
+            ]
+        )
+
+
+def received_message(*, language: str = "vi") -> str:
+    with translation.override(language):
+        return _(
+            "Thank you. The desk will check this. When the office publishes its answer, we will send it to you here."
+        )
+
+
+def followup_message(claim: Claim, *, language: str = "vi") -> str:
+    published = _published(claim)
+    page, verdict = published
+    answer = Answer(claim, page, verdict, score=1.0, sure=True)
+    with translation.override(language):
+        intro = _("You asked us about this. The answer is now published.")
+        return intro + "\n" + answer_message(answer, language=language)
+
+
+def deliver_answers(claim: Claim, *, now: datetime | None = None) -> tuple[int, int]:
+    """Send the published verdict to every tipster of claim still waiting; returns (sent, failed)."""
+    if _published(claim) is None:
+        return 0, 0
+    text = followup_message(claim)
+    with translation.override("vi"):
+        subject = _("Answer from the fact-check desk: %(claim)s") % {"claim": claim.statement[:80]}
+    sent = failed = 0
+    for report in desk.reports_awaiting_answer(claim, now=now).filter(answer_failures__lt=MAX_ANSWER_FAILURES):
+        try:
+            delivery.send(report.reply_handle, text, subject=subject)
+        except delivery.DeliveryError as error:
+            desk.report_answer_failed(report)
+            log.warning("Answer to report %s not delivered: %s", report.pk, error)
+            failed += 1
+        else:
+            desk.report_mark_answered(report)
+            sent += 1
+    return sent, failed
+
+
+@task()
+def deliver_answers_task(claim_id: int) -> None:
+    claim = Claim.objects.filter(pk=claim_id).first()
+    if claim is not None:
+        deliver_answers(claim)
+
+
+def on_clarification_published(sender, claim_id: int, **kwargs) -> None:
+    """A clarification went live: answer the people who asked, in the background."""
+    deliver_answers_task.enqueue(claim_id)
+
+
+def deliver_pending_answers(*, now: datetime | None = None) -> tuple[int, int]:
+    """Catch up (the scheduler runs this): answers that failed or whose job never ran."""
+    now = now or timezone.now()
+    waiting = (
+        Report.objects.filter(
+            claim=OuterRef("pk"), reply_handle_expires_at__gt=now, answer_failures__lt=MAX_ANSWER_FAILURES
+        )
+        .exclude(reply_handle="")
+        .filter(Q(answered_at__isnull=True) | Q(answered_at__lt=OuterRef("approved")))
+    )
+    latest_approval = (
+        Verdict.objects.filter(claim=OuterRef("pk"), approved_at__isnull=False)
+        .order_by("-approved_at")
+        .values("approved_at")[:1]
+    )
+    claims = (
+        Claim.objects.filter(status=ClaimStatus.PUBLISHED)
+        .annotate(approved=Subquery(latest_approval))
+        .filter(Exists(waiting))
+    )
+    sent = failed = 0
+    for claim in claims:
+        with transaction.atomic():
+            s, f = deliver_answers(claim, now=now)
+        sent, failed = sent + s, failed + f
+    return sent, failed

@@ -1,0 +1,57 @@
+"""Sending an answer back where the tip came from: Telegram, Zalo or e-mail, by the report's reply handle.
+
+A reply handle is "<platform>:<address>" (telegram:<chat id>, zalo:<user id>, email:<address>).
+"""
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.translation import gettext as _
+
+
+class DeliveryError(Exception):
+    """The platform refused or could not be reached. The message never contains a token."""
+
+
+class TooLarge(DeliveryError):
+    """A file over the size limit (known from the platform's metadata or while downloading)."""
+
+
+def handle(platform: str, address) -> str:
+    return f"{platform}:{address}"
+
+
+def download(url: str, *, max_bytes: int, timeout: float = 15) -> bytes:
+    """The body at url, refused if larger than max_bytes (checked while reading, not trusted from headers)."""
+    try:
+        with requests.get(url, stream=True, timeout=timeout) as response:
+            if response.status_code != 200:
+                raise DeliveryError(f"HTTP {response.status_code}")
+            chunks, size = [], 0
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooLarge("too large")
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except requests.RequestException as error:
+        raise DeliveryError(type(error).__name__) from None
+
+
+def send(reply_handle: str, text: str, *, subject: str = "") -> None:
+    """Send text to the tipster behind reply_handle; DeliveryError when it did not go out."""
+    from . import telegram, zalo
+
+    platform, _sep, address = reply_handle.partition(":")
+    if not address:
+        raise DeliveryError("empty reply handle")
+    if platform == "telegram":
+        telegram.bot().send_message(address, text)
+    elif platform == "zalo":
+        zalo.official_account().send_text(address, text)
+    elif platform == "email":
+        sent = send_mail(subject or _("The answer to what you sent us"), text, settings.DEFAULT_FROM_EMAIL, [address])
+        if not sent:
+            raise DeliveryError("mail not sent")
+    else:
+        raise DeliveryError(f"unknown platform {platform!r}")

@@ -1,0 +1,138 @@
+"""Intake: the office's verified accounts, the public feeds it monitors, and platform delivery ids.
+
+Nothing here records who sent a tip: the only contact data is the report's expiring reply handle
+(citydesk.desk.models.Report).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+
+from citydesk.core import secrets
+
+from .official import OfficialKind, account_key
+
+
+class OfficialAccount(models.Model):
+    """A genuine page, channel, phone number, domain or address of the office or one of its units."""
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("As the public sees it, e.g. “Trang tin Sở Y tế”"))
+    kind = models.CharField(_("kind"), max_length=20, choices=OfficialKind.choices)
+    value = models.CharField(
+        _("address"),
+        max_length=500,
+        help_text=_("The page or channel link, the domain (example.gov.vn), the phone number or the e-mail address"),
+    )
+    key = models.CharField(_("lookup key"), max_length=500, editable=False, db_index=True)
+    unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="official_accounts",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("e.g. “hotline, 7:00–22:00”"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("kind"),
+        FieldPanel("value"),
+        FieldPanel("unit"),
+        FieldPanel("note"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("official account")
+        verbose_name_plural = _("official accounts")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="one_official_account_per_address")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.value})"
+
+    def save(self, *args, **kwargs):
+        self.key = account_key(self.kind, self.value) or self.value.strip().lower()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        key = account_key(self.kind, self.value)
+        if key is None:
+            message = _("This address is not a valid %(kind)s.") % {"kind": self.get_kind_display()}
+            raise ValidationError({"value": message})
+        self.key = key
+        duplicate = OfficialAccount.objects.filter(kind=self.kind, key=key).exclude(pk=self.pk)
+        if duplicate.exists():
+            raise ValidationError({"value": _("This address is already in the list.")})
+
+
+class FeedSource(models.Model):
+    """A public RSS/Atom feed of a news site or an official page that the office chose to monitor."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("feed address"), max_length=1000, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    interval_minutes = models.PositiveIntegerField(_("poll every (minutes)"), default=30)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    last_entry_at = models.DateTimeField(_("newest item seen"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    modified = models.CharField(max_length=100, blank=True, editable=False)
+    appearances_found = models.PositiveIntegerField(_("appearances found"), default=0, editable=False)
+
+    panels = [FieldPanel("name"), FieldPanel("url"), FieldPanel("interval_minutes"), FieldPanel("is_active")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("monitored feed")
+        verbose_name_plural = _("monitored feeds")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from .feeds import refuse_personal_accounts
+
+        refuse_personal_accounts(self.url)
+
+
+class InboundUpdate(models.Model):
+    """The platform's id of a message already taken in, so a re-delivered webhook is not stored twice."""
+
+    platform = models.CharField(max_length=20)
+    external_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["platform", "external_id"], name="one_inbound_per_platform_id")]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.external_id}"
+
+
+class PlatformToken(models.Model):
+    """A platform access token that rotates (Zalo OA), kept encrypted; the environment gives the first one."""
+
+    platform = models.CharField(max_length=20, unique=True)
+    access_token_encrypted = models.TextField(blank=True)
+    refresh_token_encrypted = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.platform
+
+    @property
+    def access_token(self) -> str:
+        return secrets.decrypt(self.access_token_encrypted)
+
+    @property
+    def refresh_token(self) -> str:
+        return secrets.decrypt(self.refresh_token_encrypted)
+
+    def set_tokens(self, access_token: str, refresh_token: str) -> None:
+        self.access_token_encrypted = secrets.encrypt(access_token)
+        self.refresh_token_encrypted = secrets.encrypt(refresh_token)

@@ -1,0 +1,157 @@
+"""Public intake screens (tip form, official accounts) and the platform webhooks (thin; see tipline)."""
+
+import json
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from citydesk.core import ratelimit
+from citydesk.desk.models import Channel
+
+from . import answers, delivery, official, telegram, tipline, zalo
+from .forms import TipForm
+from .models import OfficialAccount
+from .official import OfficialKind
+
+MAX_WEBHOOK_BYTES = 1024 * 1024
+
+
+def client_ip(request) -> str:
+    header = settings.CITYDESK_CLIENT_IP_HEADER  # e.g. HTTP_X_FORWARDED_FOR behind the office's proxy
+    if header and request.META.get(header):
+        return request.META[header].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def tip(request):
+    """The "Is this true?" form on the public site."""
+    if request.method == "GET":
+        return render(request, "intake/tip_form.html", {"form": TipForm()})
+    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.CITYDESK_TIP_MAX_IMAGE_BYTES + 1024 * 1024:
+        problem = _("What you sent is too large (a photo may be at most 10 MB).")
+        return render(request, "intake/tip_form.html", {"form": TipForm(), "problem": problem}, status=413)
+    limit, window = settings.CITYDESK_TIP_RATE_LIMIT, settings.CITYDESK_TIP_RATE_WINDOW
+    if not ratelimit.allow("tip-form", client_ip(request), limit=limit, window_seconds=window):
+        problem = _("You have sent several tips in a short time. Please try again in a few minutes.")
+        return render(request, "intake/tip_form.html", {"form": TipForm(), "problem": problem}, status=429)
+    form = TipForm(request.POST, request.FILES)
+    if form.is_bot:
+        return render(request, "intake/tip_result.html", {"answer": None})  # a bot: thanked, nothing stored
+    if not form.is_valid():
+        return render(request, "intake/tip_form.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    outcome = answers.take_tip(
+        channel=Channel.WEB,
+        text=data["text"],
+        url=data["url"],
+        image=data["image"],
+        reply_handle=delivery.handle("email", data["email"]) if data["email"] and data["consent"] else "",
+    )
+    if outcome.answer is not None and outcome.answer.sure and outcome.report.reply_handle:
+        from citydesk.desk import services as desk
+
+        desk.report_mark_answered(outcome.report)  # the answer is on the screen
+    return render(
+        request,
+        "intake/tip_result.html",
+        {"answer": outcome.answer, "will_write": bool(outcome.report.reply_handle), "report": outcome.report},
+    )
+
+
+@require_GET
+def official_accounts(request):
+    """The office's genuine pages, channels, numbers and domains, with an "is this official?" box."""
+    query = request.GET.get("q", "").strip()[:500]
+    result = official.lookup(query) if query else None
+    accounts = OfficialAccount.objects.filter(is_active=True).select_related("unit")
+    groups = [(label, [a for a in accounts if a.kind == kind]) for kind, label in OfficialKind.choices]
+    return render(
+        request,
+        "intake/official_accounts.html",
+        {"query": query, "result": result, "groups": [(label, items) for label, items in groups if items]},
+    )
+
+
+def _json_error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+def _read_json(request):
+    if len(request.body) > MAX_WEBHOOK_BYTES:
+        return None, _json_error(413, "body too large")
+    try:
+        return json.loads(request.body), None
+    except (ValueError, UnicodeDecodeError):
+        return None, _json_error(400, "malformed JSON")
+
+
+@csrf_exempt
+@require_POST
+def telegram_webhook(request):
+    """Bot API webhook (setWebhook with secret_token). 403 without the right secret; nothing stored."""
+    secret = settings.CITYDESK_TELEGRAM_WEBHOOK_SECRET
+    if not (secret and settings.CITYDESK_TELEGRAM_BOT_TOKEN):
+        return _json_error(404, "Telegram tipline is not configured")
+    if not constant_time_compare(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), secret):
+        return _json_error(403, "wrong secret token")
+    data, error = _read_json(request)
+    if error:
+        return error
+    try:
+        incoming = telegram.parse_update(data)
+    except telegram.ParseError as problem:
+        return _json_error(400, str(problem))
+    if incoming is None:
+        return JsonResponse({"ok": True, "handled": "ignored"})
+    bot = telegram.bot()
+
+    def send(text):
+        bot.send_message(incoming.chat_id, text, reply_to=incoming.message_id)
+
+    def fetch_image(message):
+        if message.image_size and message.image_size > settings.CITYDESK_TIP_MAX_IMAGE_BYTES:
+            raise delivery.TooLarge("too large")
+        return bot.download_file(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
+
+    # Telegram re-delivers an update until it gets a 2xx, so a handled message is always 200.
+    return JsonResponse({"ok": True, "handled": tipline.handle(incoming, send=send, fetch_image=fetch_image)})
+
+
+@csrf_exempt
+@require_POST
+def zalo_webhook(request):
+    """Zalo OA webhook. 403 when X-ZEvent-Signature does not match; nothing stored."""
+    if not settings.CITYDESK_ZALO_OA_SECRET_KEY:
+        return _json_error(404, "Zalo tipline is not configured")
+    if len(request.body) > MAX_WEBHOOK_BYTES:
+        return _json_error(413, "body too large")
+    if not zalo.signature_ok(request.body, request.headers.get("X-ZEvent-Signature", "")):
+        return _json_error(403, "wrong signature")
+    data, error = _read_json(request)
+    if error:
+        return error
+    try:
+        incoming = zalo.parse_event(data)
+    except telegram.ParseError as problem:
+        return _json_error(400, str(problem))
+    if incoming is None:
+        return JsonResponse({"ok": True, "handled": "ignored"})
+    client = zalo.official_account()
+
+    def send(text):
+        client.send_text(incoming.chat_id, text)
+
+    def fetch_image(message):
+        if not zalo.media_host_allowed(message.image_ref):
+            raise delivery.DeliveryError("image host not allowed")
+        return delivery.download(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
+
+    return JsonResponse({"ok": True, "handled": tipline.handle(incoming, send=send, fetch_image=fetch_image)})

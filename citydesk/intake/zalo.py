@@ -1,0 +1,178 @@
+"""Zalo Official Account: webhook events in, consultation messages out, access token refreshed on expiry.
+
+Signature of a webhook: header X-ZEvent-Signature = "mac=" + sha256(app_id + raw body + timestamp +
+OA secret key). Zalo answers HTTP 200 with a non-zero "error" field when a call fails; error -216
+means the access token expired.
+"""
+
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .delivery import DeliveryError
+from .telegram import Incoming, ParseError, _first_url
+
+MAX_TEXT = 2000
+TOKEN_EXPIRED = -216
+MESSAGE_EVENTS = {"user_send_text", "user_send_image", "user_send_link"}
+UNSUPPORTED_EVENTS = {"user_send_sticker", "user_send_audio", "user_send_video", "user_send_file", "user_send_gif"}
+
+
+class ZaloError(DeliveryError):
+    def __init__(self, message: str, error: int | None = None):
+        super().__init__(message)
+        self.error = error
+
+
+def signature_ok(raw_body: bytes, header: str) -> bool:
+    """Check X-ZEvent-Signature against the body, in constant time."""
+    secret = settings.CITYDESK_ZALO_OA_SECRET_KEY
+    if not secret or not header:
+        return False
+    try:
+        data = json.loads(raw_body)
+    except ValueError:
+        return False
+    if not isinstance(data, dict):
+        return False
+    app_id, timestamp = str(data.get("app_id", "")), str(data.get("timestamp", ""))
+    body = raw_body.decode("utf-8", errors="replace")
+    expected = "mac=" + hashlib.sha256((app_id + body + timestamp + secret).encode()).hexdigest()
+    return hmac.compare_digest(expected.encode(), header.strip().encode())
+
+
+def sign(raw_body: bytes, secret: str) -> str:
+    """The signature Zalo would send for raw_body (used by tests and the benchmark's fake platform)."""
+    data = json.loads(raw_body)
+    payload = str(data.get("app_id", "")) + raw_body.decode() + str(data.get("timestamp", "")) + secret
+    return "mac=" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def parse_event(data) -> Incoming | None:
+    """The user message of a webhook event, or None for events the tipline does not handle."""
+    if not isinstance(data, dict) or not isinstance(data.get("event_name"), str):
+        raise ParseError("not a Zalo OA event")
+    event = data["event_name"]
+    if event not in MESSAGE_EVENTS | UNSUPPORTED_EVENTS:
+        return None  # follow, user_seen_message, oa_send_* …
+    sender, message = _dict(data.get("sender")), _dict(data.get("message"))
+    user_id, msg_id = sender.get("id"), message.get("msg_id")
+    if not isinstance(user_id, (str, int)) or not isinstance(msg_id, (str, int)) or str(user_id) == "":
+        raise ParseError("message without sender or msg_id")
+    base = {"platform": "zalo", "external_id": str(msg_id)[:100], "chat_id": str(user_id)[:100]}
+    if event in UNSUPPORTED_EVENTS:
+        return Incoming(**base, unsupported=True)
+    text = message.get("text") if isinstance(message.get("text"), str) else ""
+    if text.startswith("#") and len(text) > 1:  # Zalo users type commands with "#", Telegram ones with "/"
+        command, _sep, argument = text[1:].partition(" ")
+        return Incoming(**base, command=command.lower()[:32], argument=argument.strip()[:500])
+    url, image_ref = "", ""
+    attachments = message.get("attachments") if isinstance(message.get("attachments"), list) else []
+    for attachment in attachments:
+        attachment = _dict(attachment)
+        payload = _dict(attachment.get("payload"))
+        link = payload.get("url") if isinstance(payload.get("url"), str) else ""
+        if attachment.get("type") == "image" and link and not image_ref:
+            image_ref = link[:1000]
+        elif attachment.get("type") == "link" and link and not url:
+            url = link[:1000]
+            text = text or (payload.get("title") if isinstance(payload.get("title"), str) else "")
+    url = url or _first_url(text, None)
+    if not (text.strip() or url or image_ref):
+        return Incoming(**base, unsupported=True)
+    return Incoming(**base, text=text.strip()[:5000], url=url, image_ref=image_ref)
+
+
+def media_host_allowed(url: str) -> bool:
+    """Only download images from Zalo's media hosts (the webhook is signed, but never fetch anywhere)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == allowed or host.endswith("." + allowed) for allowed in settings.CITYDESK_ZALO_MEDIA_HOSTS)
+
+
+class OfficialAccountClient:
+    def __init__(self, api_url: str, oauth_url: str, timeout: float = 10):
+        self.api_url, self.oauth_url, self.timeout = api_url.rstrip("/"), oauth_url.rstrip("/"), timeout
+
+    def _tokens(self):
+        from .models import PlatformToken
+
+        stored = PlatformToken.objects.filter(platform="zalo").first()
+        if stored and stored.access_token:
+            return stored.access_token, stored.refresh_token
+        return settings.CITYDESK_ZALO_ACCESS_TOKEN, settings.CITYDESK_ZALO_REFRESH_TOKEN
+
+    def _post_message(self, user_id: str, text: str, access_token: str) -> dict:
+        try:
+            response = requests.post(
+                f"{self.api_url}/v3.0/oa/message/cs",
+                headers={"access_token": access_token},
+                json={"recipient": {"user_id": user_id}, "message": {"text": text[:MAX_TEXT]}},
+                timeout=self.timeout,
+            )
+            body = response.json()
+        except requests.RequestException as error:
+            raise ZaloError(f"Zalo unreachable ({type(error).__name__})") from None
+        except ValueError:
+            raise ZaloError(f"HTTP {response.status_code} without JSON") from None
+        return body if isinstance(body, dict) else {"error": -1, "message": "unexpected body"}
+
+    def send_text(self, user_id: str, text: str) -> str:
+        """Send a consultation message; returns Zalo's message_id. Refreshes the token once if expired."""
+        access_token, _refresh = self._tokens()
+        if not access_token:
+            raise ZaloError("Zalo is not configured")
+        body = self._post_message(user_id, text, access_token)
+        if body.get("error") == TOKEN_EXPIRED:
+            body = self._post_message(user_id, text, self.refresh())
+        if body.get("error") != 0:  # HTTP 200 with an error code is a failure
+            raise ZaloError(str(body.get("message") or "Zalo error"), body.get("error"))
+        return str(_dict(body.get("data")).get("message_id", ""))
+
+    @transaction.atomic
+    def refresh(self) -> str:
+        """Exchange the refresh token for a new pair (each refresh token works once) and keep both, encrypted."""
+        from .models import PlatformToken
+
+        stored, _created = PlatformToken.objects.select_for_update().get_or_create(platform="zalo")
+        refresh_token = stored.refresh_token or settings.CITYDESK_ZALO_REFRESH_TOKEN
+        if not (refresh_token and settings.CITYDESK_ZALO_APP_ID and settings.CITYDESK_ZALO_APP_SECRET):
+            raise ZaloError("Zalo token expired and cannot be refreshed (no refresh token or app secret)")
+        try:
+            response = requests.post(
+                f"{self.oauth_url}/v4/oa/access_token",
+                headers={"secret_key": settings.CITYDESK_ZALO_APP_SECRET},
+                data={
+                    "refresh_token": refresh_token,
+                    "app_id": settings.CITYDESK_ZALO_APP_ID,
+                    "grant_type": "refresh_token",
+                },
+                timeout=self.timeout,
+            )
+            body = response.json()
+        except (requests.RequestException, ValueError) as error:
+            raise ZaloError(f"Zalo token refresh failed ({type(error).__name__})") from None
+        if not isinstance(body, dict) or not body.get("access_token"):
+            body = body if isinstance(body, dict) else {}
+            raise ZaloError(str(body.get("error_description") or "Zalo token refresh refused"), body.get("error"))
+        stored.set_tokens(body["access_token"], body.get("refresh_token") or refresh_token)
+        try:
+            stored.expires_at = timezone.now() + timedelta(seconds=int(body.get("expires_in", 0)))
+        except (TypeError, ValueError):
+            stored.expires_at = None
+        stored.save()
+        return body["access_token"]
+
+
+def official_account() -> OfficialAccountClient:
+    return OfficialAccountClient(settings.CITYDESK_ZALO_API_URL, settings.CITYDESK_ZALO_OAUTH_URL)
