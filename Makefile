@@ -39,3 +39,4 @@ test: lint messages
 bench: $(STAMP)
 	$(PY) bench/matching_eval.py
 	$(PY) bench/matching_scale.py --n 100000
+	$(PY) bench/tipline.py --n 200

@@ -41,6 +41,9 @@ def test_load_demo_builds_a_realistic_vietnamese_site(client, capsys):
     assert client.get(article.url).status_code == 200
     assert client.get("/tim-kiem/", {"q": "sot xuat huyet"}).content.decode().count("<h3>") >= 1
 
+    official = client.get("/tai-khoan-chinh-thuc/", {"q": "0236 3888 115"}).content.decode()
+    assert "Đường dây nóng Sở Y tế" in official and "Đây là tài khoản chính thức" in official
+
 
 def test_load_demo_twice_does_not_duplicate(capsys):
     call_command("load_demo")

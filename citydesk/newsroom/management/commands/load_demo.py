@@ -16,6 +16,7 @@ from wagtail.users.models import UserProfile
 
 from citydesk.core.models import ContributorProfile, Unit
 from citydesk.desk.demo import load_claims
+from citydesk.intake.demo import load_official_accounts
 from citydesk.newsroom import services
 from citydesk.newsroom.demo.articles import ARTICLES, TOPICS
 from citydesk.newsroom.demo.images import draw_banner
@@ -116,6 +117,7 @@ class Command(BaseCommand):
         waiting = ArticlePage.objects.filter(live=False).order_by("pk").last()
         services.article_submit_for_review(article=waiting, user=contributor)
         load_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
+        load_official_accounts()
 
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("citydesk demo is ready: http://127.0.0.1:8000/  admin: /admin/"))
