@@ -119,3 +119,10 @@ def test_only_due_sources_are_polled(feed_server, claim):
 def test_personal_social_accounts_cannot_be_monitored(url):
     with pytest.raises(ValidationError):
         FeedSource(name="x", url=url).full_clean()
+
+
+def test_the_desk_sees_appearances_on_the_claim_screen(client, feed_server, claim, verifier):
+    poll(FeedSource.objects.create(name="Báo Mẫu", url=feed_server.url))
+    client.force_login(verifier)
+    page = client.get(f"/admin/desk/claims/{claim.pk}/").content.decode()
+    assert "Xuất hiện trên các nguồn tin được theo dõi" in page and "https://bao.example/chanh-nong" in page

@@ -284,3 +284,29 @@ def test_chat_rate_limit(client, fake_telegram):
 def test_not_configured_is_404(client, settings):
     settings.CITYDESK_TELEGRAM_BOT_TOKEN = ""
     assert client.post(WEBHOOK, data="{}", content_type="application/json").status_code == 404
+
+
+def test_expired_reply_handles_are_purged_and_never_answered(client, fake_telegram, verifier, lead):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _post(client, telegram_update(9001, "Thành phố sắp phát hành vé xe buýt miễn phí cho mọi người dân từ tháng sau"))
+    report = Report.objects.get()
+    later = timezone.now() + timedelta(days=31)
+    assert desk.reply_handles_purge(now=later) == 1
+    report.refresh_from_db()
+    assert report.reply_handle == "" and report.reply_handle_expires_at is None
+
+    claim = report.claim
+    desk.evidence_add(claim=claim, actor=verifier, url="https://sogtvt.gov.vn/xe-buyt", title="Sở Giao thông")
+    desk.verdict_propose(
+        claim=claim,
+        verifier=verifier,
+        rating="false",
+        summary="Không có chương trình vé miễn phí.",
+        explanation="Sở Giao thông vận tải chưa ban hành chính sách này.",
+    )
+    desk.verdict_approve(claim=claim, approver=lead)
+    assert deliver_pending_answers() == (0, 0)
+    assert len(fake_telegram.messages()) == 1  # only the thank-you, never a follow-up
