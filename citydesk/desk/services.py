@@ -103,9 +103,11 @@ def report_receive(
     reply_handle: str = "",
     reply_ttl: timedelta = DEFAULT_REPLY_TTL,
     actor: AbstractBaseUser | None = None,
+    matches: list | None = None,
 ) -> Report:
     """Store an incoming report: it joins claim (or the one that was merged into), or the claim it
-    matches (automatically only when sure), or opens a new claim with the likely matches suggested."""
+    matches (automatically only when sure), or opens a new claim with the likely matches suggested.
+    matches: the matcher's candidates for text when the caller already asked for them."""
     text, url = (text or "").strip(), (url or "").strip()
     if not (text or url or image):
         raise ValidationError(_("A report needs a text, a link or an image."))
@@ -114,7 +116,7 @@ def report_receive(
     received_at = received_at or timezone.now()
     suggestions, matched_note = [], ""
     if claim is None and settings.CITYDESK_MATCHING and text:
-        matches = matcher.candidates(text)
+        matches = matcher.candidates(text) if matches is None else matches
         if matches and matches[0].automatic:
             claim = matches[0].claim
             matched_note = _("Joined automatically (match %(score).2f)") % {"score": matches[0].score}

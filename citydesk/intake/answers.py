@@ -50,8 +50,9 @@ def _published(claim: Claim) -> tuple[ClarificationPage, Verdict] | None:
     return (page, verdict) if page and verdict else None
 
 
-def find_answer(text: str = "", url: str = "") -> Answer | None:
-    """The published clarification a tip asks about, if the office has one."""
+def find_answer(text: str = "", url: str = "", *, matches: list | None = None) -> Answer | None:
+    """The published clarification a tip asks about, if the office has one (matches: the matcher's
+    candidates for text, when already known)."""
     text = (text or "").strip()
     if url:
         # The same link was already reported with a claim that has been answered.
@@ -65,7 +66,7 @@ def find_answer(text: str = "", url: str = "") -> Answer | None:
             return Answer(report.claim, *published, score=1.0, sure=True)
     if not text or not settings.CITYDESK_MATCHING:
         return None
-    for match in matcher.candidates(text):
+    for match in matcher.candidates(text) if matches is None else matches:
         published = _published(match.claim)
         if published is None:
             continue
@@ -89,7 +90,10 @@ def take_tip(
 ) -> Outcome:
     """Store a tip as a report: it joins the claim it surely repeats (published or not), or the desk's
     matcher decides (join, suggest, or a new claim)."""
-    answer = find_answer(text, url)
+    text = (text or "").strip()
+    # One search serves both questions: is it answered already, and else which claims it may join.
+    matches = matcher.candidates(text) if text and settings.CITYDESK_MATCHING else []
+    answer = find_answer(text, url, matches=matches)
     report = desk.report_receive(
         channel=channel,
         text=text,
@@ -98,6 +102,7 @@ def take_tip(
         claim=answer.claim if answer and answer.sure else None,
         reply_handle=reply_handle,
         received_at=received_at,
+        matches=matches,
     )
     return Outcome(report, answer)
 

@@ -93,6 +93,22 @@ def _read_json(request):
         return None, _json_error(400, "malformed JSON")
 
 
+def _run_tipline(request, parse, make_send, fetch_image) -> JsonResponse:
+    """What both webhooks do once the request is authentic: parse it, then the tipline flow."""
+    data, error = _read_json(request)
+    if error:
+        return error
+    try:
+        incoming = parse(data)
+    except telegram.ParseError as problem:
+        return _json_error(400, str(problem))
+    if incoming is None:
+        return JsonResponse({"ok": True, "handled": "ignored"})
+    # The platforms re-deliver until they get a 2xx, so a handled message is always 200.
+    handled = tipline.handle(incoming, send=make_send(incoming), fetch_image=fetch_image)
+    return JsonResponse({"ok": True, "handled": handled})
+
+
 @csrf_exempt
 @require_POST
 def telegram_webhook(request):
@@ -102,27 +118,17 @@ def telegram_webhook(request):
         return _json_error(404, "Telegram tipline is not configured")
     if not constant_time_compare(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), secret):
         return _json_error(403, "wrong secret token")
-    data, error = _read_json(request)
-    if error:
-        return error
-    try:
-        incoming = telegram.parse_update(data)
-    except telegram.ParseError as problem:
-        return _json_error(400, str(problem))
-    if incoming is None:
-        return JsonResponse({"ok": True, "handled": "ignored"})
     bot = telegram.bot()
 
-    def send(text):
-        bot.send_message(incoming.chat_id, text, reply_to=incoming.message_id)
+    def make_send(incoming):
+        return lambda text: bot.send_message(incoming.chat_id, text, reply_to=incoming.message_id)
 
     def fetch_image(message):
         if message.image_size and message.image_size > settings.CITYDESK_TIP_MAX_IMAGE_BYTES:
             raise delivery.TooLarge("too large")
         return bot.download_file(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
 
-    # Telegram re-delivers an update until it gets a 2xx, so a handled message is always 200.
-    return JsonResponse({"ok": True, "handled": tipline.handle(incoming, send=send, fetch_image=fetch_image)})
+    return _run_tipline(request, telegram.parse_update, make_send, fetch_image)
 
 
 @csrf_exempt
@@ -135,23 +141,14 @@ def zalo_webhook(request):
         return _json_error(413, "body too large")
     if not zalo.signature_ok(request.body, request.headers.get("X-ZEvent-Signature", "")):
         return _json_error(403, "wrong signature")
-    data, error = _read_json(request)
-    if error:
-        return error
-    try:
-        incoming = zalo.parse_event(data)
-    except telegram.ParseError as problem:
-        return _json_error(400, str(problem))
-    if incoming is None:
-        return JsonResponse({"ok": True, "handled": "ignored"})
     client = zalo.official_account()
 
-    def send(text):
-        client.send_text(incoming.chat_id, text)
+    def make_send(incoming):
+        return lambda text: client.send_text(incoming.chat_id, text)
 
     def fetch_image(message):
         if not zalo.media_host_allowed(message.image_ref):
             raise delivery.DeliveryError("image host not allowed")
         return delivery.download(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
 
-    return JsonResponse({"ok": True, "handled": tipline.handle(incoming, send=send, fetch_image=fetch_image)})
+    return _run_tipline(request, zalo.parse_event, make_send, fetch_image)
