@@ -315,7 +315,8 @@ def load_claims(*, verifier, lead) -> int:
             url=first_url,
             category=category,
             received_at=now - timedelta(hours=first_hours),
-            reply_handle="demo-tipster" if first_channel != Channel.WEB else "",
+            # Web tipsters who ticked the consent box get their answer by e-mail (var/mail/ in the demo).
+            reply_handle=f"email:bandoc{len(made) + 1}@example.vn" if first_channel == Channel.WEB else "",
         ).claim
         for channel, text, url, hours in reports[1:]:
             services.report_receive(

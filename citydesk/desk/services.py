@@ -40,6 +40,7 @@ from .signals import clarification_published
 VERIFY = "desk.verify_claim"
 APPROVE = "desk.approve_verdict"
 DEFAULT_REPLY_TTL = timedelta(days=30)
+MAX_ANSWER_FAILURES = 5  # attempts to send a tipster the published answer
 
 S = ClaimStatus
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -406,9 +407,10 @@ def report_mark_answered(report: Report, *, at: datetime | None = None) -> None:
     Report.objects.filter(pk=report.pk).update(answered_at=report.answered_at, answer_failures=0)
 
 
-def report_answer_failed(report: Report) -> None:
-    """Count a failed attempt to answer the tipster (the retries stop after a few)."""
-    Report.objects.filter(pk=report.pk).update(answer_failures=models.F("answer_failures") + 1)
+def report_answer_failed(report: Report, *, permanent: bool = False) -> None:
+    """Count a failed attempt to answer the tipster (the retries stop after a few, or at once if permanent)."""
+    failures = MAX_ANSWER_FAILURES if permanent else models.F("answer_failures") + 1
+    Report.objects.filter(pk=report.pk).update(answer_failures=failures)
     report.refresh_from_db(fields=["answer_failures"])
 
 

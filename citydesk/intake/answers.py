@@ -21,7 +21,7 @@ from citydesk.matching.normalize import canonical_url
 from . import delivery
 
 log = logging.getLogger(__name__)
-MAX_ANSWER_FAILURES = 5
+MAX_ANSWER_FAILURES = desk.MAX_ANSWER_FAILURES
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def deliver_answers(claim: Claim, *, now: datetime | None = None) -> tuple[int, 
         try:
             delivery.send(report.reply_handle, text, subject=subject)
         except delivery.DeliveryError as error:
-            desk.report_answer_failed(report)
+            desk.report_answer_failed(report, permanent=isinstance(error, delivery.Undeliverable))
             log.warning("Answer to report %s not delivered: %s", report.pk, error)
             failed += 1
         else:

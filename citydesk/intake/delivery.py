@@ -13,6 +13,10 @@ class DeliveryError(Exception):
     """The platform refused or could not be reached. The message never contains a token."""
 
 
+class Undeliverable(DeliveryError):
+    """The reply handle names no platform we can send to: retrying will not help."""
+
+
 class TooLarge(DeliveryError):
     """A file over the size limit (known from the platform's metadata or while downloading)."""
 
@@ -44,7 +48,7 @@ def send(reply_handle: str, text: str, *, subject: str = "") -> None:
 
     platform, _sep, address = reply_handle.partition(":")
     if not address:
-        raise DeliveryError("empty reply handle")
+        raise Undeliverable("reply handle without a platform")
     if platform == "telegram":
         telegram.bot().send_message(address, text)
     elif platform == "zalo":
@@ -54,4 +58,4 @@ def send(reply_handle: str, text: str, *, subject: str = "") -> None:
         if not sent:
             raise DeliveryError("mail not sent")
     else:
-        raise DeliveryError(f"unknown platform {platform!r}")
+        raise Undeliverable(f"unknown platform {platform!r}")
