@@ -3,6 +3,8 @@
 A reply handle is "<platform>:<address>" (telegram:<chat id>, zalo:<user id>, email:<address>).
 """
 
+import smtplib
+
 import requests
 from django.conf import settings
 from django.core.mail import send_mail
@@ -54,7 +56,12 @@ def send(reply_handle: str, text: str, *, subject: str = "") -> None:
     elif platform == "zalo":
         zalo.official_account().send_text(address, text)
     elif platform == "email":
-        sent = send_mail(subject or _("The answer to what you sent us"), text, settings.DEFAULT_FROM_EMAIL, [address])
+        try:
+            sent = send_mail(
+                subject or _("The answer to what you sent us"), text, settings.DEFAULT_FROM_EMAIL, [address]
+            )
+        except (smtplib.SMTPException, OSError) as error:
+            raise DeliveryError(f"mail not sent ({type(error).__name__})") from None
         if not sent:
             raise DeliveryError("mail not sent")
     else:

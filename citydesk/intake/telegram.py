@@ -63,6 +63,10 @@ def _first_url(text: str, entities) -> str:
     return match.group(0)[:1000] if match else ""
 
 
+def _int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _str(value) -> str:
     return value if isinstance(value, str) else ""
 
@@ -90,7 +94,7 @@ def parse_update(data) -> Incoming | None:
         "platform": "telegram",
         "external_id": str(data["update_id"]),
         "chat_id": str(chat["id"]),
-        "message_id": str(message.get("message_id", "")),
+        "message_id": str(message["message_id"]) if _int(message.get("message_id")) else "",
         "language": language,
     }
     if text.startswith("/"):

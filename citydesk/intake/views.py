@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from citydesk.core import ratelimit
+from citydesk.desk import services as desk
 from citydesk.desk.models import Channel
 
 from . import answers, delivery, official, telegram, tipline, zalo
@@ -56,8 +57,6 @@ def tip(request):
         reply_handle=delivery.handle("email", data["email"]) if data["email"] and data["consent"] else "",
     )
     if outcome.answer is not None and outcome.answer.sure and outcome.report.reply_handle:
-        from citydesk.desk import services as desk
-
         desk.report_mark_answered(outcome.report)  # the answer is on the screen
     return render(
         request,

@@ -33,3 +33,14 @@ def test_a_corrected_verdict_is_sent_again(published_claim, verifier, lead, mail
     desk.verdict_approve(claim=published_claim, approver=lead)
     assert deliver_pending_answers() == (1, 0)
     assert "GÂY HIỂU LẦM" in mailoutbox[-1].body
+
+
+def test_an_unreachable_mail_server_is_a_counted_failure_not_a_crash(published_claim, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    report = desk.report_receive(
+        channel=Channel.WEB, text="z", claim=published_claim, reply_handle="email:b@example.vn"
+    )
+    assert deliver_answers(published_claim) == (0, 1)
+    report.refresh_from_db()
+    assert report.answer_failures == 1 and report.answered_at is None

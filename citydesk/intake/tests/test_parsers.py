@@ -78,6 +78,11 @@ def test_official_query_parser_never_crashes(text):
     assert query.kind is None or query.key
 
 
+def test_a_message_id_that_is_not_a_number_is_not_replied_to():
+    update = {"update_id": 1, "message": {"message_id": "x", "chat": {"id": 3, "type": "private"}, "text": "a"}}
+    assert telegram.parse_update(update).message_id == ""
+
+
 def test_telegram_update_round_trips_through_json():
     update = {"update_id": 1, "message": {"message_id": 2, "chat": {"id": 3, "type": "private"}, "text": "xin chào"}}
     assert telegram.parse_update(json.loads(json.dumps(update))).text == "xin chào"
