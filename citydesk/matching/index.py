@@ -7,13 +7,12 @@ from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import bm25s
 import numpy as np
-from bm25s.tokenization import Tokenized
 from pyvi import ViTokenizer
 from usearch.index import Index
 
 from . import decision
+from .bm25 import BM25Matrix
 from .encoder import DIM, embed
 from .normalize import Normalized, fold, normalize
 
@@ -101,7 +100,7 @@ class ClaimIndex:
         self._texts = _Texts()
         self._token_ids = _Packed("I")
         self._vocabulary: dict[str, int] = {"": 0}
-        self._bm25: bm25s.BM25 | None = None
+        self._bm25: BM25Matrix | None = None
         # Copy-paste forwards: the same text after normalisation is found by its fingerprint at once.
         self._fingerprints: dict[int, int] = {}
         self._vectors = Index(ndim=DIM, metric="cos", dtype=vector_dtype)
@@ -149,37 +148,34 @@ class ClaimIndex:
         vocabulary = self._vocabulary
         return array("I", [vocabulary.setdefault(token, len(vocabulary)) for token in tokens] or [0])
 
-    def _lexical(self) -> bm25s.BM25:
+    def _lexical(self) -> BM25Matrix:
         if self._bm25 is None:
-            self._bm25 = bm25s.BM25()
-            self._bm25.index(Tokenized(ids=self._token_ids, vocab=self._vocabulary), show_progress=False)
+            packed = self._token_ids
+            self._bm25 = BM25Matrix.build(packed.flat, packed.start, packed.length, len(self._vocabulary))
         return self._bm25
 
     def _lexical_ranking(self, normalized: Normalized, limit: int) -> list[int]:
         if not self._ids:
             return []
-        retriever = self._lexical()
-        ids = [self._vocabulary[token] for token in lexical_tokens(normalized) if token in self._vocabulary]
-        if not ids:
-            return []
-        # Sum the BM25 contributions of the query's words over the documents that hold them only,
-        # instead of scoring every stored claim: the cost follows the postings, not the index size.
-        matrix = retriever.scores
-        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
-        spans = [(indptr[t], indptr[t + 1]) for t in set(ids) if t + 1 < len(indptr)]
+        matrix = self._lexical()
+        ids = {self._vocabulary[token] for token in lexical_tokens(normalized) if token in self._vocabulary}
+        spans = [(matrix.indptr[t], matrix.indptr[t + 1]) for t in ids if t + 1 < len(matrix.indptr)]
+        spans = [(start, end) for start, end in spans if end > start]
         if not spans:
             return []
-        if sum(end - start for start, end in spans) > len(self._ids):
-            # Very common words: scoring every claim at once (bm25s) is cheaper than walking postings.
-            positions, scores = retriever.retrieve([ids], k=min(limit, len(self._ids)), show_progress=False)
-            return [int(p) for p, s in zip(positions[0], scores[0], strict=True) if s > 0]
-        documents = np.concatenate([indices[start:end] for start, end in spans])
-        contributions = np.concatenate([data[start:end] for start, end in spans])
+        # Sum the BM25 contributions of the query's words over the documents that hold them only:
+        # the cost follows the postings, not the index size.
+        documents = np.concatenate([matrix.indices[start:end] for start, end in spans])
+        contributions = np.concatenate([matrix.data[start:end] for start, end in spans])
         totals = np.bincount(documents, weights=contributions, minlength=len(self._ids))
-        touched = totals[documents]  # a document holding several query words appears several times
-        pool = min(len(touched), limit * len(spans))  # enough to hold the best `limit` documents
-        picked = np.argpartition(-touched, pool - 1)[:pool] if len(touched) > pool else np.arange(len(touched))
-        ranked = sorted({int(documents[i]) for i in picked}, key=lambda doc: (-totals[doc], doc))
+        if len(documents) > len(self._ids):  # very common words: pick from all scores at once
+            candidates = np.argpartition(-totals, limit - 1)[:limit] if len(totals) > limit else np.arange(len(totals))
+        else:
+            touched = totals[documents]  # a document holding several query words appears several times
+            pool = min(len(touched), limit * len(spans))  # enough to hold the best `limit` documents
+            picked = np.argpartition(-touched, pool - 1)[:pool] if len(touched) > pool else np.arange(len(touched))
+            candidates = documents[picked]
+        ranked = sorted({int(doc) for doc in candidates}, key=lambda doc: (-totals[doc], doc))
         return [doc for doc in ranked[:limit] if totals[doc] > 0]
 
     def _semantic_ranking(self, vector: np.ndarray | None, limit: int) -> list[int]:
