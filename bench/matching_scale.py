@@ -74,11 +74,15 @@ def main() -> None:
     # The real claims the queries look for, with their real e5 vectors.
     targets = list(range(args.n, args.n + len(base)))
     index.add_many(zip(targets, base, strict=True), vectors=base_vectors)
+    rss_before_lexical = rss_mb()
     index.search("khởi động", k=1)  # builds the lexical channel
+    rss_after_lexical = rss_mb()
     build_s = time.perf_counter() - started
     print(f"stored_claims: {len(index)}")
     print("vector_channel: synthetic vectors from real e5 vectors (1 M cannot be embedded here)")
     print(f"build_s: {build_s:.1f}")
+    print(f"rss_before_lexical_mb: {rss_before_lexical:.0f}")
+    print(f"rss_after_lexical_mb: {rss_after_lexical:.0f}")
 
     # Queries: real paraphrase-like rewrites of stored claims (the second half of the sentence dropped).
     picks = [rng.randrange(len(base)) for _ in range(args.queries)]

@@ -11,7 +11,7 @@ from array import array
 import numpy as np
 
 K1, B = 1.5, 0.75
-CHUNK_DOCUMENTS = 100_000
+CHUNK_DOCUMENTS = 25_000
 
 
 def _postings(flat: np.ndarray, starts: np.ndarray, lengths: np.ndarray, first: int, last: int):

@@ -82,6 +82,61 @@ class _Texts(_Packed):
         return self[position].tobytes().decode()
 
 
+class _Lookup:
+    """Keys to positions for a million claims: sorted numpy arrays (12 bytes a key) plus a dict of the
+    keys added since the last merge. A Python dict of ints costs about 100 bytes a key.
+    Integer keys in [0, 2**64) go to the arrays; any other key stays in the dict."""
+
+    def __init__(self):
+        self._keys = np.empty(0, dtype=np.uint64)
+        self._values = np.empty(0, dtype=np.uint32)
+        self._recent: dict = {}
+        self._pending = 0  # packable keys waiting in the dict
+
+    @staticmethod
+    def _packable(key) -> bool:
+        return isinstance(key, int) and not isinstance(key, bool) and 0 <= key < 2**64
+
+    def get(self, key, default=None):
+        if key in self._recent:
+            return self._recent[key]
+        if self._packable(key) and len(self._keys):
+            i = int(np.searchsorted(self._keys, np.uint64(key)))
+            if i < len(self._keys) and int(self._keys[i]) == key:
+                return int(self._values[i])
+        return default
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __getitem__(self, key) -> int:
+        position = self.get(key)
+        if position is None:
+            raise KeyError(key)
+        return position
+
+    def __setitem__(self, key, position: int) -> None:
+        if self._packable(key) and key not in self._recent:
+            self._pending += 1
+        self._recent[key] = position
+        if self._pending > max(50_000, len(self._keys) // 4):
+            self._merge()
+
+    def _merge(self) -> None:
+        packable = [(key, value) for key, value in self._recent.items() if self._packable(key)]
+        if not packable:
+            self._pending = 0
+            return
+        keys = np.concatenate([self._keys, np.fromiter((k for k, _v in packable), np.uint64, len(packable))])
+        values = np.concatenate([self._values, np.fromiter((v for _k, v in packable), np.uint32, len(packable))])
+        order = np.argsort(keys, kind="stable")
+        keys, values = keys[order], values[order]
+        last = np.append(keys[1:] != keys[:-1], True)  # a key set again keeps its newest position
+        self._keys, self._values = keys[last], values[last]
+        self._recent = {key: value for key, value in self._recent.items() if not self._packable(key)}
+        self._pending = 0
+
+
 class ClaimIndex:
     """Stored claims, searchable by any new report. In memory; save(path) / ClaimIndex.load(path)."""
 
@@ -94,15 +149,15 @@ class ClaimIndex:
     ):
         self.semantic = semantic
         self._embed = embedder
-        self._ids: list = []
-        self._position: dict = {}
+        self._ids = array("q")  # claim ids; a list once an id is not a 64-bit integer
+        self._position = _Lookup()
         # Normalised texts and their token ids, packed (memory: 1 M claims fit in < 2 GB).
         self._texts = _Texts()
         self._token_ids = _Packed("I")
         self._vocabulary: dict[str, int] = {"": 0}
         self._bm25: BM25Matrix | None = None
         # Copy-paste forwards: the same text after normalisation is found by its fingerprint at once.
-        self._fingerprints: dict[int, int] = {}
+        self._fingerprints = _Lookup()
         self._vectors = Index(ndim=DIM, metric="cos", dtype=vector_dtype)
 
     def __len__(self) -> int:
@@ -128,7 +183,7 @@ class ClaimIndex:
             else:
                 position = len(self._ids)
                 self._position[claim_id] = position
-                self._ids.append(claim_id)
+                self._append_id(claim_id)
                 self._texts.add(norm.text)
                 self._token_ids.append(token_ids)
             positions.append(position)
@@ -143,6 +198,11 @@ class ClaimIndex:
                     ]
                 )
             self._vectors.add(np.asarray(positions, dtype=np.uint64), np.asarray(vectors, dtype=np.float32))
+
+    def _append_id(self, claim_id) -> None:
+        if isinstance(self._ids, array) and not (isinstance(claim_id, int) and -(2**63) <= claim_id < 2**63):
+            self._ids = list(self._ids)
+        self._ids.append(claim_id)
 
     def _to_ids(self, tokens: list[str]) -> array:
         vocabulary = self._vocabulary
@@ -163,16 +223,18 @@ class ClaimIndex:
         spans = [(start, end) for start, end in spans if end > start]
         if not spans:
             return []
-        # Sum the BM25 contributions of the query's words over the documents that hold them only:
-        # the cost follows the postings, not the index size.
-        documents = np.concatenate([matrix.indices[start:end] for start, end in spans])
-        contributions = np.concatenate([matrix.data[start:end] for start, end in spans])
-        totals = np.bincount(documents, weights=contributions, minlength=len(self._ids))
-        if len(documents) > len(self._ids):  # very common words: pick from all scores at once
+        if sum(end - start for start, end in spans) > len(self._ids) // 8:
+            # Common words: add their columns into one score per claim, then pick the best.
+            totals = matrix.scores(ids)
             candidates = np.argpartition(-totals, limit - 1)[:limit] if len(totals) > limit else np.arange(len(totals))
         else:
-            touched = totals[documents]  # a document holding several query words appears several times
-            pool = min(len(touched), limit * len(spans))  # enough to hold the best `limit` documents
+            # Rare words: sum the contributions over the claims that hold them only; the cost follows
+            # the postings, not the index size.
+            documents = np.concatenate([matrix.indices[start:end] for start, end in spans])
+            contributions = np.concatenate([matrix.data[start:end] for start, end in spans])
+            totals = np.bincount(documents, weights=contributions, minlength=len(self._ids))
+            touched = totals[documents]  # a claim holding several query words appears several times
+            pool = min(len(touched), limit * len(spans))  # enough to hold the best `limit` claims
             picked = np.argpartition(-touched, pool - 1)[:pool] if len(touched) > pool else np.arange(len(touched))
             candidates = documents[picked]
         ranked = sorted({int(doc) for doc in candidates}, key=lambda doc: (-totals[doc], doc))
@@ -242,7 +304,7 @@ class ClaimIndex:
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
         texts = [self._texts.text(position) for position in range(len(self._ids))]
-        meta = {"semantic": self.semantic, "ids": self._ids, "texts": texts}
+        meta = {"semantic": self.semantic, "ids": list(self._ids), "texts": texts}
         with gzip.open(folder / "claims.json.gz", "wt", encoding="utf-8") as handle:
             json.dump(meta, handle, ensure_ascii=False)
         if self.semantic:
@@ -255,9 +317,9 @@ class ClaimIndex:
         with gzip.open(folder / "claims.json.gz", "rt", encoding="utf-8") as handle:
             meta = json.load(handle)
         index = cls(semantic=meta["semantic"])
-        index._ids = meta["ids"]
-        index._position = {claim_id: position for position, claim_id in enumerate(index._ids)}
-        for position, text in enumerate(meta["texts"]):
+        for position, (claim_id, text) in enumerate(zip(meta["ids"], meta["texts"], strict=True)):
+            index._append_id(claim_id)
+            index._position[claim_id] = position
             index._texts.add(text)
             normalized = normalize(text)
             index._token_ids.append(index._to_ids(lexical_tokens(normalized)))

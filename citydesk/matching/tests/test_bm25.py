@@ -65,3 +65,28 @@ def test_index_ranks_as_before_on_real_text():
     assert index.search("nuoc chanh nong chua sot xuat huyet", k=1)[0][0] == 2
     index.add(2, "Giá xăng giảm mạnh từ tuần sau")
     assert index.search("gia xang giam", k=1)[0][0] == 2
+
+
+def test_compact_lookup_keeps_the_newest_position_across_merges(monkeypatch):
+    from citydesk.matching.index import _Lookup
+
+    lookup = _Lookup()
+    for key in range(120_000):  # forces merges into the sorted arrays
+        lookup[key * 7] = key
+    lookup[7] = 999_999  # set again: the newest wins, before and after a merge
+    assert lookup.get(7) == 999_999 and lookup[14] == 2 and (8 in lookup) is False
+    lookup._merge()
+    assert lookup.get(7) == 999_999 and lookup.get(0) == 0 and lookup.get(1) is None
+    lookup["tin-123"] = 5  # keys that are not integers stay in the dict
+    lookup[-3] = 6
+    lookup[2**64 - 1] = 7  # 64-bit fingerprints fit
+    lookup._merge()
+    assert lookup["tin-123"] == 5 and lookup[-3] == 6 and lookup[2**64 - 1] == 7
+    assert lookup._recent == {"tin-123": 5, -3: 6}
+
+
+def test_claim_ids_may_be_strings():
+    index = ClaimIndex(semantic=False)
+    index.add_many([(1, "Bão số 5 đổ bộ vào Đà Nẵng tối nay"), ("web-7", "Giá xăng giảm mạnh từ tuần sau")])
+    assert index.search("gia xang giam manh", k=1)[0][0] == "web-7"
+    assert index.text("web-7").startswith("giá xăng")
