@@ -33,6 +33,9 @@ class Role:
 
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
+# Channels: editors publish to the office's accounts; unit admins configure the accounts.
+CHANNELS_PUBLISH = ["channels.add_publication", "channels.view_publication", "channels.view_channelaccount"]
+CHANNELS_ACCOUNTS = [f"channels.{action}_channelaccount" for action in ("add", "change", "delete", "view")]
 # The verified accounts directory and the monitored feeds (intake), kept by desk leads.
 INTAKE_DIRECTORY = [
     f"intake.{action}_{model}"
@@ -47,7 +50,13 @@ ROLES = [
     Role(EXPERT_REVIEWER, [ADMIN_ACCESS], [], ["choose_image", "choose_document"]),
     Role(
         EDITOR,
-        [ADMIN_ACCESS, "core.view_unit", "core.add_contributorprofile", "core.change_contributorprofile"],
+        [
+            ADMIN_ACCESS,
+            "core.view_unit",
+            "core.add_contributorprofile",
+            "core.change_contributorprofile",
+            *CHANNELS_PUBLISH,
+        ],
         PUBLISH_PAGES,
         MANAGE_MEDIA,
     ),
@@ -76,6 +85,7 @@ ROLES = [
             "core.change_contributorprofile",
             "core.delete_contributorprofile",
             "core.view_contributorprofile",
+            *CHANNELS_ACCOUNTS,
         ],
     ),
 ]

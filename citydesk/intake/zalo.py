@@ -104,9 +104,20 @@ class OfficialAccountClient:
     def __init__(self, api_url: str, oauth_url: str, timeout: float = 10):
         self.api_url, self.oauth_url, self.timeout = api_url.rstrip("/"), oauth_url.rstrip("/"), timeout
 
+    @staticmethod
+    def _channel_account():
+        """The OA as configured for publishing (channels), if it is: one OA, one pair of tokens.
+        A refresh token works once, so the tipline and the outbox must not keep two pairs."""
+        from citydesk.channels.models import ChannelAccount
+
+        return ChannelAccount.objects.filter(kind="zalo", is_active=True).order_by("pk").first()
+
     def _tokens(self):
         from .models import PlatformToken
 
+        account = self._channel_account()
+        if account is not None and account.token:
+            return account.token, account.refresh_token
         stored = PlatformToken.objects.filter(platform="zalo").first()
         if stored and stored.access_token:
             return stored.access_token, stored.refresh_token
@@ -134,15 +145,24 @@ class OfficialAccountClient:
             raise ZaloError("Zalo is not configured")
         body = self._post_message(user_id, text, access_token)
         if body.get("error") == TOKEN_EXPIRED:
-            body = self._post_message(user_id, text, self.refresh())
+            body = self._post_message(user_id, text, self.refresh(expired=access_token))
         if body.get("error") != 0:  # HTTP 200 with an error code is a failure
             raise ZaloError(str(body.get("message") or "Zalo error"), body.get("error"))
         return str(_dict(body.get("data")).get("message_id", ""))
 
     @transaction.atomic
-    def refresh(self) -> str:
+    def refresh(self, *, expired: str = "") -> str:
         """Exchange the refresh token for a new pair (each refresh token works once) and keep both, encrypted."""
         from .models import PlatformToken
+
+        account = self._channel_account()
+        if account is not None and account.token:
+            from citydesk.channels.connectors import Outcome, refresh_zalo
+
+            try:
+                return refresh_zalo(account, expired=expired)
+            except Outcome as error:
+                raise ZaloError(str(error)) from None
 
         stored, _created = PlatformToken.objects.select_for_update().get_or_create(platform="zalo")
         refresh_token = stored.refresh_token or settings.CITYDESK_ZALO_REFRESH_TOKEN

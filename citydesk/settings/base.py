@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "citydesk.newsroom",
     "citydesk.desk",
     "citydesk.intake",
+    "citydesk.channels",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -183,6 +184,8 @@ CITYDESK_ZALO_ACCESS_TOKEN = os.environ.get("CITYDESK_ZALO_ACCESS_TOKEN", "")
 CITYDESK_ZALO_REFRESH_TOKEN = os.environ.get("CITYDESK_ZALO_REFRESH_TOKEN", "")
 CITYDESK_ZALO_API_URL = os.environ.get("CITYDESK_ZALO_API_URL", "https://openapi.zalo.me")
 CITYDESK_ZALO_OAUTH_URL = os.environ.get("CITYDESK_ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+CITYDESK_CHANNEL_TIMEOUT = float(os.environ.get("CITYDESK_CHANNEL_TIMEOUT", "20"))  # seconds per platform call
+CITYDESK_CHANNEL_STALE_SECONDS = int(os.environ.get("CITYDESK_CHANNEL_STALE_SECONDS", "600"))  # lost worker
 CITYDESK_ZALO_MEDIA_HOSTS = env_list("CITYDESK_ZALO_MEDIA_HOSTS", "zdn.vn,zadn.vn,zalo.me,zaloapp.com")
 
 # Embedded mode writes outgoing mail (review notifications, ...) to files; production sets SMTP.

@@ -111,12 +111,12 @@ class FakeTelegram(_FakeServer):
                 return handler._reply(
                     400, {"ok": False, "error_code": 400, "description": "Bad Request: message text is empty"}
                 )
-            message = {
-                "message_id": next(self._ids),
-                "date": 1790000000,
-                "chat": {"id": int(payload["chat_id"]), "type": "private"},
-                "text": payload["text"],
-            }
+            chat_id = payload["chat_id"]
+            if isinstance(chat_id, str) and chat_id.startswith("@"):
+                chat = {"id": -1001234567890, "type": "channel", "title": "Kênh", "username": chat_id[1:]}
+            else:
+                chat = {"id": int(chat_id), "type": "private"}
+            message = {"message_id": next(self._ids), "date": 1790000000, "chat": chat, "text": payload["text"]}
             return handler._reply(200, {"ok": True, "result": message})
         if api_method == "getFile":
             file_id = payload.get("file_id", "")
@@ -148,6 +148,9 @@ class FakeZalo(_FakeServer):
     def messages(self) -> list[dict]:
         return [call["json"] for call in self.calls if call["path"] == "/v3.0/oa/message/cs" and call.get("accepted")]
 
+    def articles(self) -> list[dict]:
+        return [call["json"] for call in self.calls if call["path"] == "/v2.0/article/create" and call.get("accepted")]
+
     def expire_token(self) -> None:
         self.access_token = "rotated-" + self.access_token
 
@@ -170,6 +173,16 @@ class FakeZalo(_FakeServer):
                 200,
                 {"data": {"message_id": f"m{next(self._ids)}", "user_id": user_id}, "error": 0, "message": "Success"},
             )
+        if path == "/v2.0/article/create":
+            payload = json.loads(body or b"{}")
+            call = {"path": path, "json": payload, "access_token": handler.headers.get("access_token")}
+            self._record(call)
+            if handler.headers.get("access_token") != self.access_token:
+                return handler._reply(200, {"error": -216, "message": "Access token is invalid"})
+            if self.message_error:
+                return handler._reply(200, self.message_error)
+            call["accepted"] = True
+            return handler._reply(200, {"data": {"token": f"art-{next(self._ids)}"}, "error": 0, "message": "Success"})
         if path == "/v4/oa/access_token":
             form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
             self._record({"path": path, "form": form, "secret_key": handler.headers.get("secret_key")})

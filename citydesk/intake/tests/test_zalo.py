@@ -153,3 +153,17 @@ def test_events_without_a_message_are_ignored(client, fake_zalo):
     assert post_event(via_client(client), event).json()["handled"] == "ignored"
     assert post_event(via_client(client), {"app_id": "1", "timestamp": "1"}).status_code == 400
     assert Report.objects.count() == 0
+
+
+def test_the_tipline_uses_the_oa_tokens_of_the_channel_account_when_there_is_one(client, fake_zalo):
+    from citydesk.channels.models import ChannelAccount
+
+    account = ChannelAccount(name="Zalo OA", kind="zalo", target="1122334455", app_id="4301234")
+    account.set_secrets(token="access-0", refresh_token="refresh-0", app_secret="app-secret")
+    account.save()
+    fake_zalo.expire_token()
+    post_event(via_client(client), zalo_event("zm-9", "Người dân phải nộp phí 50 nghìn để nhận tin nhắn cảnh báo bão"))
+    account.refresh_from_db()
+    assert account.token == fake_zalo.access_token  # one pair of tokens for the OA, refreshed in one place
+    assert not PlatformToken.objects.exists()
+    assert len(fake_zalo.messages()) == 1

@@ -33,3 +33,5 @@ class Command(BaseCommand):
         # Tipsters waiting for a published answer (retries after a failed send), then feed monitoring.
         call_command("send_pending_answers", verbosity=0, stdout=StringIO())
         call_command("poll_feeds", verbosity=0, stdout=StringIO())
+        # The channels outbox: due deliveries and retries (a job is also queued at each publish).
+        call_command("deliver_channels", verbosity=0, stdout=StringIO())

@@ -1,0 +1,240 @@
+"""Sending to each platform in its own wire format, and saying how an attempt ended.
+
+Every send ends in one of: a post id (sent), Retryable (the platform said no, try later), Permanent
+(the platform said no, retrying cannot help), or Unknown (no clear answer: a timeout, a dropped
+connection, a reply that is not the platform's) — which is never retried blindly.
+Messages never contain a token: requests' own exceptions (which carry the URL) are not passed on.
+"""
+
+import smtplib
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+from .models import ChannelAccount, ChannelKind
+from .render import Rendered
+
+
+def _timeout() -> float:
+    return settings.CITYDESK_CHANNEL_TIMEOUT
+
+
+DEFAULT_API = {
+    ChannelKind.FACEBOOK: "https://graph.facebook.com",
+    ChannelKind.ZALO: "https://openapi.zalo.me",
+    ChannelKind.TELEGRAM: "https://api.telegram.org",
+}
+GRAPH_VERSION = "v21.0"
+FACEBOOK_RATE_LIMITS = {4, 17, 32, 613, 80001}
+FACEBOOK_DUPLICATE = 506
+FACEBOOK_AUTH = {10, 102, 190, 200}
+ZALO_TOKEN_EXPIRED = -216
+
+
+class Outcome(Exception):
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message[:900])
+        self.retry_after = retry_after
+
+
+class Retryable(Outcome):
+    """The platform answered that the post was not made; it may work later."""
+
+
+class Permanent(Outcome):
+    """The platform answered that the post was not made, and retrying will not change that."""
+
+
+class Unknown(Outcome):
+    """No clear answer: the post may or may not exist."""
+
+
+def _api(account: ChannelAccount) -> str:
+    return (account.api_url or DEFAULT_API.get(account.kind, "")).rstrip("/")
+
+
+def _retry_after(response) -> float | None:
+    try:
+        return float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+
+
+def _post(url: str, **kwargs):
+    try:
+        return requests.post(url, timeout=_timeout(), **kwargs)
+    except requests.Timeout:
+        raise Unknown("timed out waiting for the platform") from None
+    except requests.ConnectionError as error:
+        # No connection was ever made: certainly not sent. A connection dropped mid-request: unknown.
+        cause = error.args[0] if error.args else None
+        if isinstance(cause, MaxRetryError) and isinstance(cause.reason, NewConnectionError):
+            raise Retryable("platform unreachable (no connection)") from None
+        raise Unknown("connection lost during the request") from None
+    except requests.RequestException as error:
+        raise Unknown(f"request failed ({type(error).__name__})") from None
+
+
+def _json(response) -> dict | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def send_facebook(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
+    """POST /{page-id}/feed with message and link."""
+    response = _post(
+        f"{_api(account)}/{GRAPH_VERSION}/{account.target}/feed",
+        data={"message": rendered.text, "link": rendered.link, "access_token": account.token},
+    )
+    body = _json(response)
+    if body is None:
+        raise Unknown(f"HTTP {response.status_code} without the Graph API's answer")
+    if response.ok and body.get("id"):
+        post_id = str(body["id"])
+        return post_id, f"https://www.facebook.com/{post_id}"
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    code, message = error.get("code"), str(error.get("message") or f"HTTP {response.status_code}")
+    text = f"Facebook error {code}: {message}"
+    if code == FACEBOOK_DUPLICATE:
+        raise Permanent(text)  # a duplicate post: never retried
+    if code in FACEBOOK_AUTH:
+        raise Permanent(text)  # the page token must be fixed by a person, then retried by hand
+    if code in FACEBOOK_RATE_LIMITS or response.status_code == 429:
+        raise Retryable(text, _retry_after(response))
+    if error:
+        raise Retryable(text, _retry_after(response))
+    raise Unknown(f"HTTP {response.status_code} without an error object")
+
+
+def find_facebook(account: ChannelAccount, rendered: Rendered) -> str | None:
+    """The id of a recent page post with exactly this message, None if there is none; Unknown when
+    the feed could not be read (then nothing is concluded)."""
+    try:
+        response = requests.get(
+            f"{_api(account)}/{GRAPH_VERSION}/{account.target}/feed",
+            params={"fields": "id,message,created_time", "limit": 25, "access_token": account.token},
+            timeout=_timeout(),
+        )
+    except requests.RequestException:
+        raise Unknown("page feed unreadable") from None
+    body = _json(response)
+    if not response.ok or body is None or not isinstance(body.get("data"), list):
+        raise Unknown(f"page feed unreadable (HTTP {response.status_code})")
+    for post in body["data"]:
+        if isinstance(post, dict) and post.get("message") == rendered.text and post.get("id"):
+            return str(post["id"])
+    return None
+
+
+def send_telegram(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
+    """sendMessage to the channel (HTML formatting)."""
+    response = _post(
+        f"{_api(account)}/bot{account.token}/sendMessage",
+        json={"chat_id": account.target, "text": rendered.text, "parse_mode": "HTML"},
+    )
+    body = _json(response)
+    if body is None or "ok" not in body:
+        raise Unknown(f"HTTP {response.status_code} without the Bot API's answer")
+    if body.get("ok"):
+        result = body.get("result") if isinstance(body.get("result"), dict) else {}
+        message_id = str(result.get("message_id", ""))
+        chat = result.get("chat") if isinstance(result.get("chat"), dict) else {}
+        username = chat.get("username")
+        return message_id, f"https://t.me/{username}/{message_id}" if username else ""
+    code, description = body.get("error_code"), str(body.get("description") or "")
+    text = f"Telegram error {code}: {description}"
+    parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
+    if code == 429:
+        raise Retryable(text, parameters.get("retry_after"))
+    if code in (400, 401, 403, 404):
+        raise Permanent(text)
+    raise Retryable(text)
+
+
+def send_zalo(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
+    """Create an OA article (POST /v2.0/article/create); refresh the access token once if expired."""
+    article = {
+        "type": "normal",
+        "title": rendered.title,
+        "author": settings.WAGTAIL_SITE_NAME[:50],
+        "description": rendered.text[:300],
+        "body": [{"type": "text", "content": rendered.text + "\n\n" + rendered.link}],
+        "status": "show",
+        "comment": "show",
+    }
+    if rendered.image_url:
+        article["cover"] = {"cover_type": "photo", "photo_url": rendered.image_url, "status": "show"}
+
+    def create(token: str) -> dict:
+        response = _post(f"{_api(account)}/v2.0/article/create", headers={"access_token": token}, json=article)
+        body = _json(response)
+        if body is None or "error" not in body:
+            raise Unknown(f"HTTP {response.status_code} without Zalo's answer")
+        return body
+
+    token = account.token
+    body = create(token)
+    if body.get("error") == ZALO_TOKEN_EXPIRED:
+        body = create(refresh_zalo(account, expired=token))
+    if body.get("error") != 0:  # HTTP 200 with a non-zero error is a failure
+        text = f"Zalo error {body.get('error')}: {body.get('message', '')}"
+        raise Permanent(text) if body.get("error") == ZALO_TOKEN_EXPIRED else Retryable(text)
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    return str(data.get("token") or data.get("id") or ""), ""
+
+
+@transaction.atomic
+def refresh_zalo(account: ChannelAccount, *, expired: str) -> str:
+    """Exchange the refresh token (each works once) and keep the new pair, encrypted. The row is
+    locked, and a token another process refreshed meanwhile is used instead of refreshing twice."""
+    current = ChannelAccount.objects.select_for_update().get(pk=account.pk)
+    if current.token and current.token != expired:
+        account.token_encrypted, account.refresh_token_encrypted = (
+            current.token_encrypted,
+            current.refresh_token_encrypted,
+        )
+        return current.token
+    account = current
+    oauth = settings.CITYDESK_ZALO_OAUTH_URL.rstrip("/")
+    response = _post(
+        f"{oauth}/v4/oa/access_token",
+        headers={"secret_key": account.app_secret},
+        data={"refresh_token": account.refresh_token, "app_id": account.app_id, "grant_type": "refresh_token"},
+    )
+    body = _json(response) or {}
+    if not body.get("access_token"):
+        raise Permanent(f"Zalo token refresh refused: {body.get('error_description', '')}")
+    account.set_secrets(token=body["access_token"], refresh_token=body.get("refresh_token") or account.refresh_token)
+    account.save(update_fields=["token_encrypted", "refresh_token_encrypted"])
+    return body["access_token"]
+
+
+def send_email(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
+    recipients = [address.strip() for address in account.target.split(",") if address.strip()]
+    try:
+        sent = send_mail(rendered.title, rendered.text, settings.DEFAULT_FROM_EMAIL, recipients)
+    except smtplib.SMTPRecipientsRefused as error:
+        raise Permanent(f"recipients refused ({len(error.recipients)})") from None
+    except (smtplib.SMTPServerDisconnected, TimeoutError):
+        raise Unknown("mail server connection lost") from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise Retryable(f"mail not sent ({type(error).__name__})") from None
+    if not sent:
+        raise Retryable("mail not sent")
+    return "", ""
+
+
+SENDERS = {
+    ChannelKind.FACEBOOK: send_facebook,
+    ChannelKind.TELEGRAM: send_telegram,
+    ChannelKind.ZALO: send_zalo,
+    ChannelKind.EMAIL: send_email,
+}
+# Platforms whose recent posts can be read back to settle an unknown outcome.
+FINDERS = {ChannelKind.FACEBOOK: find_facebook}

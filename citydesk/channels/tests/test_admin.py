@@ -1,0 +1,127 @@
+"""The channels screens: write-only secrets, preview, queueing, retry, calendar, permissions."""
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Page
+
+from citydesk.channels import services
+from citydesk.channels.models import ChannelAccount, Delivery, Publication
+from citydesk.conftest import make_user
+from citydesk.core import roles
+
+pytestmark = pytest.mark.django_db
+TOKEN = "EAAG-secret-page-token-98765"
+
+
+@pytest.fixture
+def unit_admin(db):
+    return make_user("quantridonvi", roles.UNIT_ADMIN)
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("bientap", roles.EDITOR)
+
+
+def test_secrets_are_write_only_in_the_admin(client, unit_admin):
+    client.force_login(unit_admin)
+    add_url = reverse("wagtailsnippets_channels_channelaccount:add")
+    response = client.post(
+        add_url,
+        {
+            "name": "Trang Facebook thành phố",
+            "kind": "facebook",
+            "target": "1029384756",
+            "token": TOKEN,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account = ChannelAccount.objects.get()
+    assert account.token == TOKEN and TOKEN not in account.token_encrypted
+
+    edit_url = reverse("wagtailsnippets_channels_channelaccount:edit", args=[account.pk])
+    page = client.get(edit_url).content.decode()
+    assert TOKEN not in page and TOKEN[-4:] in page  # only the last four characters, masked
+    listing = client.get(reverse("wagtailsnippets_channels_channelaccount:list")).content.decode()
+    assert TOKEN not in listing
+
+    client.post(
+        edit_url, {"name": "Trang Facebook", "kind": "facebook", "target": "1029384756", "token": "", "is_active": "on"}
+    )
+    account.refresh_from_db()
+    assert account.name == "Trang Facebook" and account.token == TOKEN  # empty keeps the stored token
+
+
+def test_editor_previews_queues_and_retries(client, editor):
+    account = ChannelAccount.objects.create(name="Hộp thư báo chí", kind="email", target="bao-chi@example.vn")
+    page = Page.objects.get(depth=2)
+    client.force_login(editor)
+    url = reverse("channels_publish", args=[page.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "title": "Khai trương xe buýt điện",
+        "summary": "Giá vé 7.000 đồng.",
+        "link": "https://thanhpho.example/xe-buyt",
+        "accounts": [account.pk],
+    }
+
+    preview = client.post(url, {**data, "preview": "1"}).content.decode()
+    assert "Xem trước" in preview and "Giá vé 7.000 đồng." in preview
+    assert Publication.objects.count() == 0
+
+    response = client.post(url, {**data, "send": "1"})
+    assert response.status_code == 302
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.PENDING
+
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.UNKNOWN)
+    outbox = client.get(reverse("channels_outbox")).content.decode()
+    assert "Không rõ kết quả" in outbox and "Khai trương xe buýt điện" in outbox
+    client.post(
+        reverse("channels_delivery_action", args=[delivery.pk, "mark-sent"]), {"post_url": "https://example.vn/p/1"}
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+
+    calendar = client.get(reverse("channels_calendar")).content.decode()
+    assert "Khai trương xe buýt điện" in calendar
+    assert client.get(reverse("channels_calendar"), {"xem": "thang"}).status_code == 200
+
+
+def test_bad_input_is_a_form_error_and_queues_nothing(client, editor):
+    page = Page.objects.get(depth=2)
+    client.force_login(editor)
+    response = client.post(
+        reverse("channels_publish", args=[page.pk]), {"title": "", "link": "không phải link", "send": "1"}
+    )
+    assert response.status_code == 200 and "errors" in response.content.decode()
+    assert Publication.objects.count() == 0
+
+
+def test_contributors_cannot_publish_to_channels(client):
+    client.force_login(make_user("congtacvien", roles.CONTRIBUTOR))
+    refused = client.get(reverse("channels_outbox"))  # Wagtail sends a refused user to the dashboard
+    assert refused.status_code == 302 and refused.url == reverse("wagtailadmin_home")
+    page = Page.objects.get(depth=2)
+    assert client.get(reverse("channels_publish", args=[page.pk])).status_code == 302
+
+
+def test_scheduled_publications_wait_for_their_time(editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    account = ChannelAccount.objects.create(name="Hộp thư", kind="email", target="a@example.vn")
+    publication = services.publish(
+        page=Page.objects.get(depth=2),
+        accounts=[account],
+        actor=editor,
+        title="Lịch cắt điện",
+        summary="Chủ nhật.",
+        link="https://thanhpho.example/cat-dien",
+        scheduled_at=timezone.now() + timedelta(hours=2),
+    )
+    assert services.deliver_due() == 0
+    assert services.deliver_due(now=timezone.now() + timedelta(hours=3)) == 1
+    assert publication.deliveries.get().status == Delivery.Status.SENT
