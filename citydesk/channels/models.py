@@ -44,6 +44,11 @@ class ChannelAccount(models.Model):
         "core.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    auto_clarifications = models.BooleanField(
+        _("post every published clarification"),
+        default=False,
+        help_text=_("Each clarification (and each correction of one) is sent here when the desk publishes it."),
+    )
 
     class Meta:
         ordering = ["kind", "name"]

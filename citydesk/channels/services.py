@@ -117,7 +117,10 @@ def send_one(delivery: Delivery, *, now: datetime | None = None) -> Delivery:
 
 def deliver_due(*, now: datetime | None = None, limit: int = 100) -> int:
     """Send every delivery that is due; returns how many this call took."""
+    from .signals import queue_missed_articles
+
     now = now or timezone.now()
+    queue_missed_articles()
     settle_stale(now=now)
     due = list(
         Delivery.objects.filter(status__in=[S.PENDING, S.FAILED], next_attempt_at__lte=now)

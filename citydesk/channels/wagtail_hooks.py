@@ -29,6 +29,7 @@ class ChannelAccountViewSet(SnippetViewSet):
             FieldPanel("api_url"),
             FieldPanel("unit"),
             FieldPanel("is_active"),
+            FieldPanel("auto_clarifications"),
         ],
         base_form_class=ChannelAccountForm,
     )

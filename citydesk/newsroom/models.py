@@ -1,10 +1,11 @@
 """The public site's pages: home, topics and articles."""
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -86,6 +87,13 @@ class ArticlePage(Page):
         on_delete=models.PROTECT,
         related_name="articles",
     )
+    channels = ParentalManyToManyField(
+        "channels.ChannelAccount",
+        verbose_name=_("send to channels when published"),
+        blank=True,
+        related_name="+",
+        help_text=_("The office's accounts this article goes to when it is first published"),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("lead"),
@@ -93,6 +101,7 @@ class ArticlePage(Page):
         FieldPanel("body"),
         MultiFieldPanel([FieldPanel("unit"), InlinePanel("bylines", label=_("Author"))], heading=_("Byline")),
     ]
+    settings_panels = Page.settings_panels + [FieldPanel("channels", widget=forms.CheckboxSelectMultiple)]
     search_fields = Page.search_fields + [index.SearchField("search_text")]
     parent_page_types = ["newsroom.TopicPage"]
     subpage_types = []

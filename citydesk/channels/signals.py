@@ -1,0 +1,72 @@
+"""Published pages go to the channels chosen for them, in the publishing transaction where there is one.
+
+Clarifications: every approval (and re-approval after a correction) publishes the clarification page
+inside the desk's transaction; accounts with "post every published clarification" get it then.
+Articles: the accounts ticked on the article get it when it is first published (a later edit is not
+re-posted); deliver_due also queues any live article whose queueing was lost (a crash just after the
+page went live), so it is never skipped.
+"""
+
+import logging
+
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def _summary(page) -> tuple[str, str]:
+    from citydesk.desk.models import ClarificationPage
+
+    if isinstance(page, ClarificationPage):
+        verdict = page.claim.approved_verdict
+        return f"Kiểm chứng: {page.claim.statement}"[:300], f"{verdict.get_rating_display()}: {verdict.summary}"
+    return page.title, getattr(page, "lead", "") or page.search_description or ""
+
+
+def queue_page(page, accounts, *, actor=None):
+    from . import services
+
+    title, summary = _summary(page)
+    return services.publish(
+        page=page, accounts=accounts, actor=actor, title=title, summary=summary, link=page.get_full_url() or ""
+    )
+
+
+def on_page_published(sender, instance, revision=None, **kwargs):
+    from citydesk.desk.models import ClarificationPage
+    from citydesk.newsroom.models import ArticlePage
+
+    from .models import ChannelAccount, Publication
+
+    page = instance.specific if hasattr(instance, "specific") else instance
+    with transaction.atomic():
+        if isinstance(page, ClarificationPage):
+            accounts = list(ChannelAccount.objects.filter(is_active=True, auto_clarifications=True))
+        elif isinstance(page, ArticlePage) and not Publication.objects.filter(page=page).exists():
+            accounts = [account for account in page.channels.all() if account.is_active]
+        else:
+            return
+        if accounts:
+            queue_page(page, accounts)
+
+
+def queue_missed_articles() -> int:
+    """Live articles with chosen channels that were never queued (the process died after publishing)."""
+    from citydesk.newsroom.models import ArticlePage
+
+    from .models import Publication
+
+    queued = 0
+    missed = (
+        ArticlePage.objects.live()
+        .filter(channels__is_active=True)
+        .exclude(pk__in=Publication.objects.values("page_id"))
+    )
+    for page in missed.distinct():
+        with transaction.atomic():
+            accounts = [account for account in page.channels.all() if account.is_active]
+            if accounts and not Publication.objects.filter(page=page).exists():
+                queue_page(page, accounts)
+                queued += 1
+                log.warning("Article %s was live but not queued for its channels: queued now", page.pk)
+    return queued
