@@ -87,16 +87,19 @@ def _json(response) -> dict | None:
 
 
 def send_facebook(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
-    """POST /{page-id}/feed with message and link."""
-    response = _post(
-        f"{_api(account)}/{GRAPH_VERSION}/{account.target}/feed",
-        data={"message": rendered.text, "link": rendered.link, "access_token": account.token},
-    )
+    """POST /{page-id}/feed with message and link, or /{page-id}/photos with the image and a caption."""
+    if rendered.image_url:  # a photo post: the link goes in the caption
+        endpoint = "photos"
+        data = {"url": rendered.image_url, "message": rendered.text, "access_token": account.token}
+    else:
+        endpoint = "feed"
+        data = {"message": rendered.text, "link": rendered.link, "access_token": account.token}
+    response = _post(f"{_api(account)}/{GRAPH_VERSION}/{account.target}/{endpoint}", data=data)
     body = _json(response)
     if body is None:
         raise Unknown(f"HTTP {response.status_code} without the Graph API's answer")
     if response.ok and body.get("id"):
-        post_id = str(body["id"])
+        post_id = str(body.get("post_id") or body["id"])
         return post_id, f"https://www.facebook.com/{post_id}"
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
     code, message = error.get("code"), str(error.get("message") or f"HTTP {response.status_code}")
@@ -133,11 +136,14 @@ def find_facebook(account: ChannelAccount, rendered: Rendered) -> str | None:
 
 
 def send_telegram(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
-    """sendMessage to the channel (HTML formatting)."""
-    response = _post(
-        f"{_api(account)}/bot{account.token}/sendMessage",
-        json={"chat_id": account.target, "text": rendered.text, "parse_mode": "HTML"},
-    )
+    """sendMessage to the channel, or sendPhoto with a caption when there is an image (HTML formatting)."""
+    if rendered.image_url:
+        method = "sendPhoto"
+        payload = {"chat_id": account.target, "photo": rendered.image_url, "caption": rendered.caption}
+    else:
+        method = "sendMessage"
+        payload = {"chat_id": account.target, "text": rendered.text}
+    response = _post(f"{_api(account)}/bot{account.token}/{method}", json={**payload, "parse_mode": "HTML"})
     body = _json(response)
     if body is None or "ok" not in body:
         raise Unknown(f"HTTP {response.status_code} without the Bot API's answer")

@@ -52,6 +52,13 @@ class PublishForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     summary = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
     link = forms.URLField(label=_("Link"), max_length=1000, assume_scheme="https")
+    image_url = forms.URLField(
+        label=_("Image address"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_("With an image, Facebook and Telegram get a photo post with the text as its caption."),
+    )
     accounts = forms.ModelMultipleChoiceField(
         label=_("Channels"),
         queryset=ChannelAccount.objects.filter(is_active=True),

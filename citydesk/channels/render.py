@@ -5,6 +5,7 @@ from html import escape
 
 from .models import ChannelKind, Publication
 
+TELEGRAM_CAPTION = 1024
 LIMITS = {ChannelKind.TELEGRAM: 4096, ChannelKind.FACEBOOK: 63_206, ChannelKind.ZALO: 2000, ChannelKind.EMAIL: 100_000}
 ZALO_TITLE, ZALO_DESCRIPTION = 150, 300
 
@@ -15,20 +16,26 @@ class Rendered:
     title: str = ""
     link: str = ""
     image_url: str = ""
+    caption: str = ""  # Telegram's photo caption (at most 1,024 characters)
 
 
 def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 1)].rstrip() + "…" if limit > 0 else ""
 
 
 def render(publication: Publication, kind: str) -> Rendered:
     title, summary, link = publication.title.strip(), publication.summary.strip(), publication.link
+    image = publication.image_url
     if kind == ChannelKind.TELEGRAM:
-        head, tail = f"<b>{escape(title)}</b>\n\n", f"\n\n{escape(link)}"
-        room = LIMITS[kind] - len(head) - len(tail)
-        return Rendered(head + escape(_cut(summary, room)) + tail, title=title, link=link)
+        head, tail = f"<b>{escape(_cut(title, 200))}</b>\n\n", f"\n\n{escape(link)}"
+        text = head + escape(_cut(summary, LIMITS[kind] - len(head) - len(tail))) + tail
+        caption = head + escape(_cut(summary, max(0, TELEGRAM_CAPTION - len(head) - len(tail)))) + tail
+        return Rendered(text, title=title, link=link, image_url=image, caption=caption[:TELEGRAM_CAPTION])
     if kind == ChannelKind.FACEBOOK:
-        return Rendered(_cut(f"{title}\n\n{summary}", LIMITS[kind]), title=title, link=link)
+        message = f"{title}\n\n{summary}" + (f"\n\n{link}" if image else "")  # a photo post has no link field
+        return Rendered(_cut(message, LIMITS[kind]), title=title, link=link, image_url=image)
     if kind == ChannelKind.ZALO:
         return Rendered(
             _cut(summary, LIMITS[kind]),

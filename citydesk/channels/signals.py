@@ -23,12 +23,29 @@ def _summary(page) -> tuple[str, str]:
     return page.title, getattr(page, "lead", "") or page.search_description or ""
 
 
+def image_url(page) -> str:
+    """The absolute address of the page's main image (a web-sized rendition), or ""."""
+    from django.conf import settings
+
+    image = getattr(page, "main_image", None)
+    if image is None:
+        return ""
+    url = image.get_rendition("max-1200x1200").url
+    return url if url.startswith("http") else settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+
+
 def queue_page(page, accounts, *, actor=None):
     from . import services
 
     title, summary = _summary(page)
     return services.publish(
-        page=page, accounts=accounts, actor=actor, title=title, summary=summary, link=page.get_full_url() or ""
+        page=page,
+        accounts=accounts,
+        actor=actor,
+        title=title,
+        summary=summary,
+        link=page.get_full_url() or "",
+        image_url=image_url(page),
     )
 
 

@@ -17,6 +17,7 @@ from . import services
 from .forms import PublishForm
 from .models import ChannelKind, Delivery, Publication
 from .render import render
+from .signals import image_url
 
 
 def _require(request) -> None:
@@ -40,11 +41,16 @@ def outbox(request):
 
 def _initial(page: Page) -> dict:
     specific = page.specific
-    summary = getattr(specific, "search_description", "") or getattr(specific, "intro", "") or ""
+    summary = getattr(specific, "lead", "") or specific.search_description or getattr(specific, "intro", "") or ""
     claim = getattr(specific, "claim", None)
     if claim is not None and claim.approved_verdict:
         summary = f"{claim.approved_verdict.get_rating_display()}: {claim.approved_verdict.summary}"
-    return {"title": page.title, "summary": summary, "link": page.get_full_url(request=None) or ""}
+    return {
+        "title": page.title,
+        "summary": summary,
+        "link": page.get_full_url(request=None) or "",
+        "image_url": image_url(specific),
+    }
 
 
 def publish(request, page_id: int):
@@ -55,7 +61,9 @@ def publish(request, page_id: int):
     previews = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        draft = Publication(page=page, title=data["title"], summary=data["summary"], link=data["link"])
+        draft = Publication(
+            page=page, title=data["title"], summary=data["summary"], link=data["link"], image_url=data["image_url"]
+        )
         previews = [(account, render(draft, account.kind)) for account in data["accounts"]]
         if "send" in request.POST:
             try:
@@ -66,6 +74,7 @@ def publish(request, page_id: int):
                     title=data["title"],
                     summary=data["summary"],
                     link=data["link"],
+                    image_url=data["image_url"],
                     scheduled_at=data["scheduled_at"],
                 )
             except ValidationError as error:

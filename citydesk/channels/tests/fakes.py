@@ -59,7 +59,8 @@ class FakeGraph:
                 with fake._lock:
                     fake.requests.append({"path": path, "form": form})
                     step = fake.plan.pop(0) if fake.plan else "ok"
-                if not path.endswith(f"/{fake.page_id}/feed"):
+                photo = path.endswith(f"/{fake.page_id}/photos")
+                if not (path.endswith(f"/{fake.page_id}/feed") or photo):
                     return self.reply(404, fake.error(803, "Unknown path"))
                 if form.get("access_token") != fake.token:
                     return self.reply(400, fake.error(190, "Invalid OAuth access token."))
@@ -83,8 +84,12 @@ class FakeGraph:
                         "created_time": "2026-11-27T08:00:00+0000",
                     }
                     fake.posts.append(post)
+                    if photo:
+                        post["photo_url"] = form.get("url", "")
                 if step == "timeout_after_post":
                     time.sleep(fake.slow_seconds)
+                if photo:  # /photos answers with the photo's id and the page post's id
+                    return self.reply(200, {"id": f"photo{len(fake.posts)}", "post_id": post["id"]})
                 return self.reply(200, {"id": post["id"]})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -280,3 +280,25 @@ def test_secrets_never_appear_in_errors_or_logs(editor, caplog, settings):
     assert BOT_TOKEN not in caplog.text and PAGE_TOKEN not in caplog.text
     for channel in channels:
         assert BOT_TOKEN not in channel.token_encrypted and PAGE_TOKEN not in channel.token_encrypted
+
+
+def test_an_image_goes_as_a_photo_post_with_the_text_as_its_caption(editor, graph, telegram):
+    tg = account("telegram", "@tinthanhpho", telegram.url, token=BOT_TOKEN)
+    fb = account("facebook", graph.page_id, graph.url, token=PAGE_TOKEN)
+    publication = services.publish(
+        page=Page.objects.get(depth=2),
+        accounts=[tg, fb],
+        actor=editor,
+        title="Cầu Rồng phun lửa tối thứ bảy",
+        summary="Người dân nên đến sớm. " * 200,  # longer than a Telegram caption may be
+        link="http://localhost/tin-tuc/cau-rong/",
+        image_url="http://localhost/media/images/cau-rong.jpg",
+    )
+    services.deliver_due()
+    assert set(publication.deliveries.values_list("status", flat=True)) == {S.SENT}
+    [photo] = telegram.photos()
+    assert photo["photo"].endswith("cau-rong.jpg") and len(photo["caption"]) <= 1024
+    assert photo["caption"].endswith("http://localhost/tin-tuc/cau-rong/")
+    [post] = graph.posts
+    assert post["photo_url"].endswith("cau-rong.jpg") and post["message"].endswith("http://localhost/tin-tuc/cau-rong/")
+    assert publication.deliveries.get(account=fb).post_id == post["id"]

@@ -86,6 +86,9 @@ class FakeTelegram(_FakeServer):
     def messages(self) -> list[dict]:
         return [call["json"] for call in self.calls if call["method"] == "sendMessage"]
 
+    def photos(self) -> list[dict]:
+        return [call["json"] for call in self.calls if call["method"] == "sendPhoto"]
+
     def _handle(self, handler, method, body):
         path = urlsplit(handler.path).path
         if method == "GET" and path.startswith(f"/file/bot{self.token}/"):
@@ -106,7 +109,17 @@ class FakeTelegram(_FakeServer):
             error = dict(self.fail_with)
             status = error.get("error_code", 400)
             return handler._reply(status, {"ok": False, **error})
-        if api_method == "sendMessage":
+        if api_method == "sendPhoto":
+            if "chat_id" not in payload or not payload.get("photo"):
+                return handler._reply(
+                    400, {"ok": False, "error_code": 400, "description": "Bad Request: there is no photo"}
+                )
+            if len(payload.get("caption", "")) > 1024:
+                return handler._reply(
+                    400, {"ok": False, "error_code": 400, "description": "Bad Request: caption is too long"}
+                )
+            payload = {**payload, "text": payload.get("caption", "")}
+        if api_method in ("sendMessage", "sendPhoto"):
             if "chat_id" not in payload or not payload.get("text"):
                 return handler._reply(
                     400, {"ok": False, "error_code": 400, "description": "Bad Request: message text is empty"}
