@@ -41,6 +41,10 @@ def test_load_demo_builds_a_realistic_vietnamese_site(client, capsys):
     assert client.get(article.url).status_code == 200
     assert client.get("/tim-kiem/", {"q": "sot xuat huyet"}).content.decode().count("<h3>") >= 1
 
+    from citydesk.channels.models import Publication
+
+    assert Publication.objects.filter(page__in=ClarificationPage.objects.all()).count() >= 5  # the demo's e-mail list
+
     official = client.get("/tai-khoan-chinh-thuc/", {"q": "0236 3888 115"}).content.decode()
     assert "Đường dây nóng Sở Y tế" in official and "Đây là tài khoản chính thức" in official
 

@@ -14,6 +14,7 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Site
 from wagtail.users.models import UserProfile
 
+from citydesk.channels.demo import load_channel_accounts
 from citydesk.core.models import ContributorProfile, Unit
 from citydesk.desk.demo import load_claims
 from citydesk.intake.demo import load_official_accounts
@@ -116,6 +117,7 @@ class Command(BaseCommand):
         # One draft waits in the review workflow, so the demo shows the editors' queue.
         waiting = ArticlePage.objects.filter(live=False).order_by("pk").last()
         services.article_submit_for_review(article=waiting, user=contributor)
+        load_channel_accounts()  # before the claims: published demo clarifications go out to it
         load_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
         load_official_accounts()
 
