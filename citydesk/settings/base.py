@@ -195,6 +195,9 @@ EMAIL_HOST = os.environ.get("CITYDESK_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("CITYDESK_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("CITYDESK_DEFAULT_FROM_EMAIL", "citydesk@localhost")
 
+# Error reports hide every POST field that holds a secret (platform tokens in admin forms).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "citydesk.core.errors.SecretsHiddenFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
