@@ -19,6 +19,13 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+def answer_claim(open_claim, *, by, approver, source: tuple[str, str], summary: str, explanation: str):
+    """Take a claim through evidence, a proposed "false" verdict and its approval; returns the page."""
+    desk.evidence_add(claim=open_claim, actor=by, url=source[0], title=source[1])
+    desk.verdict_propose(claim=open_claim, verifier=by, rating="false", summary=summary, explanation=explanation)
+    return desk.verdict_approve(claim=open_claim, approver=approver)
+
+
 @pytest.fixture
 def published_claim(proposed_claim, lead):  # noqa: F811
     desk.verdict_approve(claim=proposed_claim, approver=lead)

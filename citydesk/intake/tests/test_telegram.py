@@ -13,7 +13,7 @@ from citydesk.desk.models import Claim, ClaimEvent, ClaimStatus, Report
 from citydesk.intake.answers import deliver_pending_answers
 from citydesk.intake.models import InboundUpdate
 
-from .conftest import CLAIM_TEXT, TELEGRAM_SECRET, telegram_update
+from .conftest import CLAIM_TEXT, TELEGRAM_SECRET, answer_claim, telegram_update
 from .fakes import jpeg_with_exif
 
 pytestmark = pytest.mark.django_db
@@ -68,17 +68,14 @@ def test_new_tip_is_thanked_then_answered_when_its_clarification_is_published(
     claim = report.claim
     assert claim.status == ClaimStatus.NEW and report.answered_at is None
 
-    desk.evidence_add(
-        claim=claim, actor=verifier, url="https://nchmf.gov.vn/bao", title="Trung tâm Dự báo KTTV quốc gia"
-    )
-    desk.verdict_propose(
-        claim=claim,
-        verifier=verifier,
-        rating="false",
+    page = answer_claim(
+        claim,
+        by=verifier,
+        approver=lead,
+        source=("https://nchmf.gov.vn/bao", "Trung tâm Dự báo KTTV quốc gia"),
         summary="Không có bão số 5 nào hướng vào Đà Nẵng.",
         explanation="Bản tin của Trung tâm Dự báo khí tượng thủy văn quốc gia không có cơn bão nào.",
     )
-    page = desk.verdict_approve(claim=claim, approver=lead)
 
     followup = fake_telegram.messages()[-1]
     assert followup["chat_id"] == "777"
@@ -299,14 +296,13 @@ def test_expired_reply_handles_are_purged_and_never_answered(client, fake_telegr
     assert report.reply_handle == "" and report.reply_handle_expires_at is None
 
     claim = report.claim
-    desk.evidence_add(claim=claim, actor=verifier, url="https://sogtvt.gov.vn/xe-buyt", title="Sở Giao thông")
-    desk.verdict_propose(
-        claim=claim,
-        verifier=verifier,
-        rating="false",
+    answer_claim(
+        claim,
+        by=verifier,
+        approver=lead,
+        source=("https://sogtvt.gov.vn/xe-buyt", "Sở Giao thông"),
         summary="Không có chương trình vé miễn phí.",
         explanation="Sở Giao thông vận tải chưa ban hành chính sách này.",
     )
-    desk.verdict_approve(claim=claim, approver=lead)
     assert deliver_pending_answers() == (0, 0)
     assert len(fake_telegram.messages()) == 1  # only the thank-you, never a follow-up

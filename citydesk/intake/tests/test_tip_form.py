@@ -7,10 +7,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from citydesk.desk import services as desk
 from citydesk.desk.models import Claim, Report
 
-from .conftest import CLAIM_TEXT
+from .conftest import CLAIM_TEXT, answer_claim
 from .fakes import jpeg_with_exif
 
 pytestmark = pytest.mark.django_db
@@ -55,16 +54,15 @@ def test_new_tip_with_email_is_answered_by_email_when_published(
     report = Report.objects.get()
     assert report.reply_handle == "email:ban.doc@example.vn"
     claim = report.claim
-    desk.evidence_add(claim=claim, actor=verifier, url="https://sgd.gov.vn/thong-bao", title="Sở Giáo dục")
-    desk.verdict_propose(
-        claim=claim,
-        verifier=verifier,
-        rating="false",
-        summary="Không có lệnh nghỉ học nào.",
-        explanation="Sở Giáo dục xác nhận học sinh đi học bình thường.",
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        page = desk.verdict_approve(claim=claim, approver=lead)
+        page = answer_claim(
+            claim,
+            by=verifier,
+            approver=lead,
+            source=("https://sgd.gov.vn/thong-bao", "Sở Giáo dục"),
+            summary="Không có lệnh nghỉ học nào.",
+            explanation="Sở Giáo dục xác nhận học sinh đi học bình thường.",
+        )
     [message] = mail.outbox
     assert message.to == ["ban.doc@example.vn"]
     assert page.get_full_url() in message.body and "SAI" in message.body

@@ -5,13 +5,12 @@ import json
 import pytest
 import requests
 
-from citydesk.desk import services as desk
 from citydesk.desk.models import Claim, Report
 from citydesk.intake import zalo
 from citydesk.intake.delivery import DeliveryError
 from citydesk.intake.models import InboundUpdate, PlatformToken
 
-from .conftest import ZALO_OA_SECRET, zalo_event
+from .conftest import ZALO_OA_SECRET, answer_claim, zalo_event
 from .fakes import jpeg_with_exif
 
 pytestmark = pytest.mark.django_db
@@ -134,16 +133,15 @@ def test_new_tip_is_followed_up_on_zalo_when_published(
         zalo_event("zm-7", "Từ tháng 12 người đi xe máy phải mua thêm bảo hiểm 500 nghìn đồng mỗi năm"),
     )
     claim = Claim.objects.get()
-    desk.evidence_add(claim=claim, actor=verifier, url="https://mof.gov.vn/bao-hiem", title="Bộ Tài chính")
-    desk.verdict_propose(
-        claim=claim,
-        verifier=verifier,
-        rating="false",
-        summary="Không có quy định mới nào như vậy.",
-        explanation="Bộ Tài chính chưa ban hành quy định này.",
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        page = desk.verdict_approve(claim=claim, approver=lead)
+        page = answer_claim(
+            claim,
+            by=verifier,
+            approver=lead,
+            source=("https://mof.gov.vn/bao-hiem", "Bộ Tài chính"),
+            summary="Không có quy định mới nào như vậy.",
+            explanation="Bộ Tài chính chưa ban hành quy định này.",
+        )
     followup = fake_zalo.messages()[-1]
     assert followup["recipient"] == {"user_id": "2468013579"} and page.get_full_url() in followup["message"]["text"]
 
