@@ -125,3 +125,12 @@ def test_scheduled_publications_wait_for_their_time(editor):
     assert services.deliver_due() == 0
     assert services.deliver_due(now=timezone.now() + timedelta(hours=3)) == 1
     assert publication.deliveries.get().status == Delivery.Status.SENT
+
+
+def test_the_page_list_offers_send_to_channels_and_the_editor_the_channel_choice(client, editor, make_article):
+    article = make_article(publish=True)
+    client.force_login(editor)
+    listing = client.get(reverse("wagtailadmin_explore", args=[article.get_parent().pk])).content.decode()
+    assert reverse("channels_publish", args=[article.pk]) in listing and "Đăng lên các kênh" in listing
+    editor_page = client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content.decode()
+    assert "Đăng lên các kênh khi xuất bản" in editor_page
