@@ -112,7 +112,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Vietnamese first, English second, for the public site and the admin.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# citydesk's own strings first, then its Vietnamese catalogue for the Wagtail admin (which overrides and
+# completes the one Wagtail ships; see docs/translation.md).
+LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "locale_wagtail"]
 TIME_ZONE = os.environ.get("CITYDESK_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
