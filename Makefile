@@ -20,6 +20,7 @@ messages: $(STAMP)
 # Refresh the catalogues after changing user-visible strings, then translate the new entries.
 messages-extract: $(STAMP)
 	$(PY) manage.py makemessages -l vi -l en --ignore=$(VENV) --ignore=var --no-wrap --no-location
+	$(PY) tools/english_catalogue.py
 
 run: $(STAMP) messages
 	$(PY) manage.py migrate --noinput

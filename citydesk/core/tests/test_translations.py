@@ -11,9 +11,9 @@ VI = Path(settings.LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
-def _entries(*flags: str) -> list[str]:
+def _entries(*flags: str, catalogue: Path = VI) -> list[str]:
     output = subprocess.run(
-        ["msgattrib", *flags, "--no-obsolete", "--no-wrap", str(VI / "django.po")],
+        ["msgattrib", *flags, "--no-obsolete", "--no-wrap", str(catalogue / "django.po")],
         capture_output=True,
         text=True,
         check=True,
@@ -25,6 +25,12 @@ def test_every_citydesk_string_has_a_vietnamese_translation():
     # Fuzzy entries count as missing: msgfmt leaves them out, so the screen would show English.
     assert _entries("--untranslated") == []
     assert _entries("--only-fuzzy") == []
+
+
+def test_the_english_catalogue_is_complete_too():
+    english = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+    assert _entries("--untranslated", catalogue=english) == []
+    assert _entries("--only-fuzzy", catalogue=english) == []
 
 
 def test_vietnamese_translations_keep_the_placeholders():
