@@ -33,6 +33,13 @@ class Role:
 
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
+# Scorecards: everyone who leads work sees them; unit admins set targets and enter reach.
+SCORECARDS_VIEW = ["scorecards.view_target"]
+SCORECARDS_MANAGE = [
+    f"scorecards.{action}_{model}"
+    for model in ("target", "reachentry")
+    for action in ("add", "change", "delete", "view")
+]
 # Channels: editors publish to the office's accounts; unit admins configure the accounts.
 CHANNELS_PUBLISH = ["channels.add_publication", "channels.view_publication", "channels.view_channelaccount"]
 CHANNELS_ACCOUNTS = [f"channels.{action}_channelaccount" for action in ("add", "change", "delete", "view")]
@@ -56,6 +63,7 @@ ROLES = [
             "core.add_contributorprofile",
             "core.change_contributorprofile",
             *CHANNELS_PUBLISH,
+            *SCORECARDS_VIEW,
         ],
         PUBLISH_PAGES,
         MANAGE_MEDIA,
@@ -64,7 +72,14 @@ ROLES = [
     Role(DESK_VERIFIER, [ADMIN_ACCESS, "desk.view_claim", "desk.verify_claim"], [], ["add_image", "choose_image"]),
     Role(
         DESK_LEAD,
-        [ADMIN_ACCESS, "desk.view_claim", "desk.verify_claim", "desk.approve_verdict", *INTAKE_DIRECTORY],
+        [
+            ADMIN_ACCESS,
+            "desk.view_claim",
+            "desk.verify_claim",
+            "desk.approve_verdict",
+            *INTAKE_DIRECTORY,
+            *SCORECARDS_VIEW,
+        ],
         [],
         ["add_image", "choose_image"],
     ),
@@ -86,6 +101,7 @@ ROLES = [
             "core.delete_contributorprofile",
             "core.view_contributorprofile",
             *CHANNELS_ACCOUNTS,
+            *SCORECARDS_MANAGE,
         ],
     ),
 ]

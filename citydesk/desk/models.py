@@ -147,6 +147,9 @@ class Report(models.Model):
         _("answered"), null=True, blank=True, help_text=_("When the tipster was last sent the claim's verdict")
     )
     answer_failures = models.PositiveSmallIntegerField(_("failed answers"), default=0, editable=False)
+    answered_automatically = models.BooleanField(
+        _("answered at once"), default=False, help_text=_("Answered from the archive when it arrived")
+    )
 
     class Meta:
         ordering = ["-received_at"]

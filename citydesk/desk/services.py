@@ -401,10 +401,14 @@ def appearance_record(
     return appearance
 
 
-def report_mark_answered(report: Report, *, at: datetime | None = None) -> None:
-    """Record that the tipster of report was sent the claim's current verdict."""
+def report_mark_answered(report: Report, *, at: datetime | None = None, automatic: bool = False) -> None:
+    """Record that the tipster of report was sent the claim's current verdict (automatic: at once, on
+    arrival, from the archive)."""
     report.answered_at, report.answer_failures = at or timezone.now(), 0
-    Report.objects.filter(pk=report.pk).update(answered_at=report.answered_at, answer_failures=0)
+    fields = {"answered_at": report.answered_at, "answer_failures": 0}
+    if automatic:
+        report.answered_automatically = fields["answered_automatically"] = True
+    Report.objects.filter(pk=report.pk).update(**fields)
 
 
 def report_answer_failed(report: Report, *, permanent: bool = False) -> None:

@@ -151,7 +151,7 @@ def handle(incoming: Incoming, *, send: Sender, fetch_image: ImageFetcher) -> st
         if outcome.answer is not None:
             delivered = _try_send(send, answers.answer_message(outcome.answer, language=incoming.language))
             if delivered and outcome.answer.sure:
-                desk.report_mark_answered(outcome.report)
+                desk.report_mark_answered(outcome.report, automatic=True)
             return "answered" if outcome.answer.sure else "pointed"
         _try_send(send, answers.received_message(language=incoming.language))
         return "received"

@@ -56,8 +56,8 @@ def tip(request):
         image=data["image"],
         reply_handle=delivery.handle("email", data["email"]) if data["email"] and data["consent"] else "",
     )
-    if outcome.answer is not None and outcome.answer.sure and outcome.report.reply_handle:
-        desk.report_mark_answered(outcome.report)  # the answer is on the screen
+    if outcome.answer is not None and outcome.answer.sure:
+        desk.report_mark_answered(outcome.report, automatic=True)  # the answer is on the screen
     return render(
         request,
         "intake/tip_result.html",

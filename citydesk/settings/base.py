@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "citydesk.desk",
     "citydesk.intake",
     "citydesk.channels",
+    "citydesk.scorecards",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",

@@ -50,6 +50,7 @@ def test_tip_on_checked_claim_is_answered_in_the_same_request(live_server, fake_
     assert published_claim.clarification_page.get_full_url() in sent["text"]
     report = Report.objects.get(channel="telegram")
     assert report.claim_id == published_claim.pk and report.answered_at is not None
+    assert report.answered_automatically
     assert report.reply_handle == "telegram:5550001"
     published_claim.refresh_from_db()
     assert published_claim.report_count == reports_before + 1
@@ -81,7 +82,7 @@ def test_new_tip_is_thanked_then_answered_when_its_clarification_is_published(
     assert followup["chat_id"] == "777"
     assert page.get_full_url() in followup["text"] and "SAI" in followup["text"]
     report.refresh_from_db()
-    assert report.answered_at is not None
+    assert report.answered_at is not None and not report.answered_automatically  # a follow-up
     assert deliver_pending_answers() == (0, 0)  # nobody is answered twice
 
 

@@ -1,0 +1,290 @@
+"""Every scorecard figure, computed from the data and never typed in, with the items behind it.
+
+Periods are calendar days in the office's time zone (Asia/Ho_Chi_Minh): a report at 23:30 on
+31 December Hanoi time belongs to that year even though it is 16:30 UTC. Counting rules:
+- articles: pages first published in the period (an article unpublished later still counts; a draft
+  never published does not), attributed to the article's responsible unit;
+- clarifications: claims whose verdict was approved in the period, each claim once, by the rating of
+  its latest approval in the period (a claim reopened and re-approved is one clarification);
+- reports: reports received in the period, attributed to the unit of the claim they joined (reports
+  of a merged claim follow it); "answered at once" = answered from the archive on arrival;
+- hours to clarification: for claims first approved in the period, first report → first approval;
+- channel posts: deliveries sent in the period, and those that gave up (their last attempt in it);
+- reach: what the platforms reported (or was typed in, marked so) for days in the period.
+"""
+
+import calendar
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Min, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from citydesk.channels.models import Delivery
+from citydesk.desk.models import Claim, Rating, Report, Verdict
+from citydesk.newsroom.models import ArticlePage
+
+from .models import MetricKey, ReachEntry
+
+NO_UNIT = None  # items whose unit is not set
+RATING_KEYS = {rating: f"clarifications_{rating}" for rating in Rating.values}
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    kind: str = "count"  # count | hours | sum
+
+
+METRICS = [
+    Metric(MetricKey.ARTICLES, MetricKey.ARTICLES.label),
+    Metric(MetricKey.CLARIFICATIONS, MetricKey.CLARIFICATIONS.label),
+    *[
+        Metric(key, _("Clarifications rated %(rating)s") % {"rating": Rating(rating).label})
+        for rating, key in RATING_KEYS.items()
+    ],
+    Metric(MetricKey.REPORTS, MetricKey.REPORTS.label),
+    Metric(MetricKey.ANSWERED, MetricKey.ANSWERED.label),
+    Metric(MetricKey.MEDIAN_HOURS, MetricKey.MEDIAN_HOURS.label, "hours"),
+    Metric(MetricKey.P90_HOURS, MetricKey.P90_HOURS.label, "hours"),
+    Metric(MetricKey.DELIVERIES, MetricKey.DELIVERIES.label),
+    Metric(MetricKey.FAILURES, MetricKey.FAILURES.label),
+    Metric(MetricKey.REACH, MetricKey.REACH.label, "sum"),
+]
+BY_KEY = {metric.key: metric for metric in METRICS}
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date  # inclusive
+    label: str
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first, time.min))
+
+    @property
+    def end(self) -> datetime:  # exclusive
+        return timezone.make_aware(datetime.combine(self.last + timedelta(days=1), time.min))
+
+
+def period(year: int, part: str = "nam") -> Period:
+    """The year ("nam"), a quarter ("q1".."q4") or a month ("t1".."t12") of year."""
+    if part.startswith("q") and part[1:].isdigit() and 1 <= int(part[1:]) <= 4:
+        q = int(part[1:])
+        first = date(year, 3 * q - 2, 1)
+        last = date(year, 3 * q, calendar.monthrange(year, 3 * q)[1])
+        return Period(first, last, _("Quarter %(q)d/%(year)d") % {"q": q, "year": year})
+    if part.startswith("t") and part[1:].isdigit() and 1 <= int(part[1:]) <= 12:
+        m = int(part[1:])
+        return Period(date(year, m, 1), date(year, m, calendar.monthrange(year, m)[1]), f"{m:02d}/{year}")
+    return Period(date(year, 1, 1), date(year, 12, 31), _("Year %(year)d") % {"year": year})
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..1); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(round(q * len(ordered), 9)))  # the smallest value with q of them at or below
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def _in(field: str, p: Period) -> Q:
+    return Q(**{f"{field}__gte": p.start, f"{field}__lt": p.end})
+
+
+def _latest_verdicts(p: Period) -> dict[int, tuple]:
+    """claim id → (unit id, rating) of its latest approval in the period."""
+    rows = (
+        Verdict.objects.filter(_in("approved_at", p))
+        .order_by("approved_at", "pk")
+        .values_list("claim_id", "claim__unit_id", "rating")
+    )
+    return {claim_id: (unit_id, rating) for claim_id, unit_id, rating in rows}
+
+
+def _hours(p: Period) -> dict:
+    """unit id → hours from first report to first approval, for claims first approved in the period."""
+    claims = (
+        Claim.objects.annotate(first_approved=Min("verdicts__approved_at"))
+        .filter(_in("first_approved", p))
+        .values_list("unit_id", "first_seen_at", "first_approved")
+    )
+    out = defaultdict(list)
+    for unit_id, seen, approved in claims:
+        out[unit_id].append(max(0.0, (approved - seen).total_seconds() / 3600))
+    return out
+
+
+def compute(p: Period) -> dict:
+    """{unit id or None: {metric key: value}} for every unit with something to count, and "total"."""
+    table: dict = defaultdict(lambda: defaultdict(float))
+
+    def add(rows, key):
+        for unit_id, value in rows:
+            table[unit_id][key] += value or 0
+            table["total"][key] += value or 0
+
+    add(
+        ArticlePage.objects.filter(_in("first_published_at", p)).values_list("unit").annotate(n=Count("pk")),
+        MetricKey.ARTICLES,
+    )
+    for unit_id, rating in _latest_verdicts(p).values():
+        for key in (MetricKey.CLARIFICATIONS, RATING_KEYS[rating]):
+            table[unit_id][key] += 1
+            table["total"][key] += 1
+    reports = Report.objects.filter(_in("received_at", p)).values_list("claim__unit")
+    add(reports.annotate(n=Count("pk")), MetricKey.REPORTS)
+    add(reports.annotate(n=Count("pk", filter=Q(answered_automatically=True))), MetricKey.ANSWERED)
+    every = []
+    for unit_id, hours in _hours(p).items():
+        every += hours
+        table[unit_id][MetricKey.MEDIAN_HOURS] = statistics.median(hours)
+        table[unit_id][MetricKey.P90_HOURS] = percentile(hours, 0.9)
+    if every:
+        table["total"][MetricKey.MEDIAN_HOURS] = statistics.median(every)
+        table["total"][MetricKey.P90_HOURS] = percentile(every, 0.9)
+    sent = Delivery.objects.filter(_in("sent_at", p), status=Delivery.Status.SENT)
+    add(sent.values_list("account__unit").annotate(n=Count("pk")), MetricKey.DELIVERIES)
+    gave_up = Delivery.objects.filter(_in("updated_at", p), status=Delivery.Status.GAVE_UP)
+    add(gave_up.values_list("account__unit").annotate(n=Count("pk")), MetricKey.FAILURES)
+    add(
+        ReachEntry.objects.filter(date__gte=p.first, date__lte=p.last)
+        .values_list("account__unit")
+        .annotate(n=Sum("reach")),
+        MetricKey.REACH,
+    )
+    return {unit: dict(values) for unit, values in table.items()}
+
+
+def by_contributor(p: Period) -> list[dict]:
+    """Per contributor: articles they have a byline on (first published in the period), and
+    clarifications whose approved verdict they proposed as verifier (latest approval per claim)."""
+    from citydesk.core.models import ContributorProfile
+
+    articles = dict(
+        ContributorProfile.objects.filter(_in("bylines__article__first_published_at", p))
+        .values_list("pk")
+        .annotate(n=Count("bylines__article", distinct=True))
+    )
+    latest = {}
+    for claim_id, user_id in (
+        Verdict.objects.filter(_in("approved_at", p))
+        .order_by("approved_at", "pk")
+        .values_list("claim_id", "verifier_id")
+    ):
+        latest[claim_id] = user_id
+    per_user = defaultdict(int)
+    for user_id in latest.values():
+        per_user[user_id] += 1
+    profiles = ContributorProfile.objects.filter(Q(pk__in=articles) | Q(user_id__in=per_user)).select_related("unit")
+    rows = [
+        {
+            "name": profile.name,
+            "unit": profile.unit.name if profile.unit else "",
+            MetricKey.ARTICLES: articles.get(profile.pk, 0),
+            MetricKey.CLARIFICATIONS: per_user.get(profile.user_id, 0) if profile.user_id else 0,
+        }
+        for profile in profiles
+    ]
+    return sorted(rows, key=lambda row: (-row[MetricKey.ARTICLES] - row[MetricKey.CLARIFICATIONS], row["name"]))
+
+
+def items(key: str, p: Period, unit_id) -> list[dict]:
+    """The items a figure counts: [{"label", "url" (admin or public), "when", "detail"}], oldest first.
+    unit_id "total" means every unit; None means items without a unit."""
+
+    def of_unit(qs, field):
+        if unit_id == "total":
+            return qs
+        return qs.filter(**{f"{field}__isnull": True}) if unit_id is None else qs.filter(**{field: unit_id})
+
+    if key == MetricKey.ARTICLES:
+        pages = of_unit(ArticlePage.objects.filter(_in("first_published_at", p)), "unit_id").order_by(
+            "first_published_at"
+        )
+        return [
+            {
+                "label": a.title,
+                "url": a.url or "",
+                "when": a.first_published_at,
+                "detail": "" if a.live else str(_("since unpublished")),
+            }
+            for a in pages
+        ]
+    if key == MetricKey.CLARIFICATIONS or key in RATING_KEYS.values():
+        latest = _latest_verdicts(p)
+        wanted = [
+            claim_id
+            for claim_id, (unit, rating) in latest.items()
+            if (unit_id == "total" or unit == unit_id)
+            and (key == MetricKey.CLARIFICATIONS or RATING_KEYS[rating] == key)
+        ]
+        claims = Claim.objects.filter(pk__in=wanted).order_by("pk")
+        return [
+            {
+                "label": c.statement,
+                "url": f"/admin/desk/claims/{c.pk}/",
+                "when": c.last_seen_at,
+                "detail": Rating(latest[c.pk][1]).label,
+            }
+            for c in claims
+        ]
+    if key in (MetricKey.REPORTS, MetricKey.ANSWERED):
+        reports = of_unit(Report.objects.filter(_in("received_at", p)), "claim__unit_id")
+        if key == MetricKey.ANSWERED:
+            reports = reports.filter(answered_automatically=True)
+        return [
+            {
+                "label": (r.text or r.url)[:120],
+                "url": f"/admin/desk/claims/{r.claim_id}/",
+                "when": r.received_at,
+                "detail": r.get_channel_display(),
+            }
+            for r in reports.order_by("received_at")[:2000]
+        ]
+    if key in (MetricKey.MEDIAN_HOURS, MetricKey.P90_HOURS):
+        claims = of_unit(
+            Claim.objects.annotate(first_approved=Min("verdicts__approved_at")).filter(_in("first_approved", p)),
+            "unit_id",
+        )
+        return [
+            {
+                "label": c.statement,
+                "url": f"/admin/desk/claims/{c.pk}/",
+                "when": c.first_approved,
+                "detail": f"{(c.first_approved - c.first_seen_at).total_seconds() / 3600:.1f} h",
+            }
+            for c in claims.order_by("first_approved")
+        ]
+    if key in (MetricKey.DELIVERIES, MetricKey.FAILURES):
+        if key == MetricKey.DELIVERIES:
+            deliveries = Delivery.objects.filter(_in("sent_at", p), status=Delivery.Status.SENT)
+        else:
+            deliveries = Delivery.objects.filter(_in("updated_at", p), status=Delivery.Status.GAVE_UP)
+        deliveries = of_unit(deliveries, "account__unit_id").select_related("publication", "account")
+        return [
+            {
+                "label": d.publication.title,
+                "url": d.post_url,
+                "when": d.sent_at or d.updated_at,
+                "detail": f"{d.account.name}: {d.last_error}".rstrip(": "),
+            }
+            for d in deliveries.order_by("pk")
+        ]
+    if key == MetricKey.REACH:
+        entries = of_unit(
+            ReachEntry.objects.filter(date__gte=p.first, date__lte=p.last), "account__unit_id"
+        ).select_related("account")
+        return [
+            {"label": f"{e.account.name}: {e.reach}", "url": "", "when": e.date, "detail": e.get_source_display()}
+            for e in entries.order_by("date")
+        ]
+    raise KeyError(key)

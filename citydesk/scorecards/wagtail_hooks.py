@@ -1,0 +1,54 @@
+"""Scorecards in the admin: the dashboard (menu), and targets and reach entries as snippets."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from . import views
+from .models import ReachEntry, Target
+
+
+class ScorecardMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(views.VIEW)
+
+
+@hooks.register("register_admin_urls")
+def register_scorecard_urls():
+    return [
+        path("scorecards/", views.dashboard, name="scorecards_dashboard"),
+        path("scorecards/items/<slug:key>/<slug:unit>/", views.drilldown, name="scorecards_items"),
+        path("scorecards/export.<slug:kind>", views.export, name="scorecards_export"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_scorecard_menu_item():
+    return ScorecardMenuItem(_("Scorecards"), reverse("scorecards_dashboard"), icon_name="table", order=170)
+
+
+class TargetViewSet(SnippetViewSet):
+    model = Target
+    icon = "success"
+    list_display = ["unit", "year", "metric", "value"]
+    list_filter = ["year", "unit"]
+
+
+class ReachViewSet(SnippetViewSet):
+    model = ReachEntry
+    icon = "view"
+    list_display = ["account", "date", "reach", "source"]
+    list_filter = ["source", "account"]
+
+
+class ScorecardViewSetGroup(SnippetViewSetGroup):
+    items = (TargetViewSet, ReachViewSet)
+    menu_icon = "table"
+    menu_label = _("Targets and reach")
+    menu_name = "scorecard-data"
+
+
+register_snippet(ScorecardViewSetGroup)
