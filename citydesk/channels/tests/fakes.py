@@ -106,3 +106,46 @@ class FakeGraph:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class FakeInsights:
+    """GET /{version}/{page-id}/insights?metric=page_impressions_unique&period=day: a day's reach per
+    value, end_time at the end of the day (07:00 UTC is Pacific midnight), as the Graph API answers."""
+
+    def __init__(self, page_id: str, token: str, reach_by_day: dict):
+        self.page_id, self.token, self.reach_by_day = page_id, token, reach_by_day
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                if query.get("access_token") != fake.token:
+                    body, status = FakeGraph.error(190, "Invalid OAuth access token."), 400
+                else:
+                    values = [
+                        {"value": reach, "end_time": f"{day.isoformat()}T07:00:00+0000"}
+                        for day, reach in sorted(fake.reach_by_day.items())
+                    ]
+                    series = {"name": query.get("metric"), "period": "day", "values": values, "id": "x"}
+                    body, status = {"data": [series], "paging": {}}, 200
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,5 +1,6 @@
 """The periodic scheduler: scheduled publishing, purges, pending answers to tipsters, feed polling."""
 
+import contextlib
 import time
 from io import StringIO
 
@@ -24,6 +25,15 @@ class Command(BaseCommand):
                 return
             time.sleep(interval)
 
+    _last_hourly = None
+
+    def _hourly(self) -> bool:
+        hour = time.strftime("%Y%m%d%H")
+        if hour == self._last_hourly:
+            return False
+        self._last_hourly = hour
+        return True
+
     def run_periodic_jobs(self) -> None:
         """Every job that must run on a clock, in one place."""
         # Wagtail publishes (and unpublishes) pages whose go-live/expiry time has passed.
@@ -35,3 +45,7 @@ class Command(BaseCommand):
         call_command("poll_feeds", verbosity=0, stdout=StringIO())
         # The channels outbox: due deliveries and retries (a job is also queued at each publish).
         call_command("deliver_channels", verbosity=0, stdout=StringIO())
+        # Reach from the platforms that report it, once an hour is plenty (figures are per day).
+        if self._hourly():
+            with contextlib.suppress(SystemExit):  # the platform refused; the next hour tries again
+                call_command("import_reach", verbosity=0, stdout=StringIO(), stderr=StringIO())
