@@ -206,19 +206,31 @@ def refresh_zalo(account: ChannelAccount, *, expired: str) -> str:
             current.refresh_token_encrypted,
         )
         return current.token
-    account = current
+    access_token, refresh_token, _expires_in = exchange_zalo_refresh_token(
+        refresh_token=current.refresh_token, app_id=current.app_id, app_secret=current.app_secret
+    )
+    current.set_secrets(token=access_token, refresh_token=refresh_token)
+    current.save(update_fields=["token_encrypted", "refresh_token_encrypted"])
+    return access_token
+
+
+def exchange_zalo_refresh_token(*, refresh_token: str, app_id: str, app_secret: str) -> tuple[str, str, int | None]:
+    """One exchange at Zalo's OAuth server: (access token, the new refresh token, seconds it lasts).
+    Used by the outbox and the tipline alike; Permanent when Zalo refuses."""
     oauth = settings.CITYDESK_ZALO_OAUTH_URL.rstrip("/")
     response = _post(
         f"{oauth}/v4/oa/access_token",
-        headers={"secret_key": account.app_secret},
-        data={"refresh_token": account.refresh_token, "app_id": account.app_id, "grant_type": "refresh_token"},
+        headers={"secret_key": app_secret},
+        data={"refresh_token": refresh_token, "app_id": app_id, "grant_type": "refresh_token"},
     )
     body = _json(response) or {}
     if not body.get("access_token"):
         raise Permanent(f"Zalo token refresh refused: {body.get('error_description', '')}")
-    account.set_secrets(token=body["access_token"], refresh_token=body.get("refresh_token") or account.refresh_token)
-    account.save(update_fields=["token_encrypted", "refresh_token_encrypted"])
-    return body["access_token"]
+    try:
+        expires_in = int(body.get("expires_in"))
+    except (TypeError, ValueError):
+        expires_in = None
+    return body["access_token"], body.get("refresh_token") or refresh_token, expires_in
 
 
 def send_email(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:

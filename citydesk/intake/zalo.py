@@ -101,8 +101,8 @@ def media_host_allowed(url: str) -> bool:
 
 
 class OfficialAccountClient:
-    def __init__(self, api_url: str, oauth_url: str, timeout: float = 10):
-        self.api_url, self.oauth_url, self.timeout = api_url.rstrip("/"), oauth_url.rstrip("/"), timeout
+    def __init__(self, api_url: str, timeout: float = 10):
+        self.api_url, self.timeout = api_url.rstrip("/"), timeout
 
     @staticmethod
     def _channel_account():
@@ -152,47 +152,32 @@ class OfficialAccountClient:
 
     @transaction.atomic
     def refresh(self, *, expired: str = "") -> str:
-        """Exchange the refresh token for a new pair (each refresh token works once) and keep both, encrypted."""
+        """Exchange the refresh token for a new pair (each refresh token works once) and keep both,
+        encrypted: on the Zalo channel account when there is one, else in PlatformToken."""
+        from citydesk.channels.connectors import Outcome, exchange_zalo_refresh_token, refresh_zalo
+
         from .models import PlatformToken
 
-        account = self._channel_account()
-        if account is not None and account.token:
-            from citydesk.channels.connectors import Outcome, refresh_zalo
-
-            try:
+        try:
+            account = self._channel_account()
+            if account is not None and account.token:
                 return refresh_zalo(account, expired=expired)
-            except Outcome as error:
-                raise ZaloError(str(error)) from None
-
-        stored, _created = PlatformToken.objects.select_for_update().get_or_create(platform="zalo")
-        refresh_token = stored.refresh_token or settings.CITYDESK_ZALO_REFRESH_TOKEN
-        if not (refresh_token and settings.CITYDESK_ZALO_APP_ID and settings.CITYDESK_ZALO_APP_SECRET):
-            raise ZaloError("Zalo token expired and cannot be refreshed (no refresh token or app secret)")
-        try:
-            response = requests.post(
-                f"{self.oauth_url}/v4/oa/access_token",
-                headers={"secret_key": settings.CITYDESK_ZALO_APP_SECRET},
-                data={
-                    "refresh_token": refresh_token,
-                    "app_id": settings.CITYDESK_ZALO_APP_ID,
-                    "grant_type": "refresh_token",
-                },
-                timeout=self.timeout,
+            stored, _created = PlatformToken.objects.select_for_update().get_or_create(platform="zalo")
+            refresh_token = stored.refresh_token or settings.CITYDESK_ZALO_REFRESH_TOKEN
+            if not (refresh_token and settings.CITYDESK_ZALO_APP_ID and settings.CITYDESK_ZALO_APP_SECRET):
+                raise ZaloError("Zalo token expired and cannot be refreshed (no refresh token or app secret)")
+            access_token, refresh_token, expires_in = exchange_zalo_refresh_token(
+                refresh_token=refresh_token,
+                app_id=settings.CITYDESK_ZALO_APP_ID,
+                app_secret=settings.CITYDESK_ZALO_APP_SECRET,
             )
-            body = response.json()
-        except (requests.RequestException, ValueError) as error:
-            raise ZaloError(f"Zalo token refresh failed ({type(error).__name__})") from None
-        if not isinstance(body, dict) or not body.get("access_token"):
-            body = body if isinstance(body, dict) else {}
-            raise ZaloError(str(body.get("error_description") or "Zalo token refresh refused"), body.get("error"))
-        stored.set_tokens(body["access_token"], body.get("refresh_token") or refresh_token)
-        try:
-            stored.expires_at = timezone.now() + timedelta(seconds=int(body.get("expires_in", 0)))
-        except (TypeError, ValueError):
-            stored.expires_at = None
+        except Outcome as error:
+            raise ZaloError(str(error)) from None
+        stored.set_tokens(access_token, refresh_token)
+        stored.expires_at = timezone.now() + timedelta(seconds=expires_in) if expires_in else None
         stored.save()
-        return body["access_token"]
+        return access_token
 
 
 def official_account() -> OfficialAccountClient:
-    return OfficialAccountClient(settings.CITYDESK_ZALO_API_URL, settings.CITYDESK_ZALO_OAUTH_URL)
+    return OfficialAccountClient(settings.CITYDESK_ZALO_API_URL)
