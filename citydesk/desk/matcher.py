@@ -23,6 +23,11 @@ class Match:
     claim: Claim
     score: float
     automatic: bool
+    same: bool | None = None  # same_claim's decision for this text, when it was already made
+
+    def repeats(self, text: str) -> bool:
+        """Whether text states this claim (same_claim), reusing the decision made while matching."""
+        return self.same if self.same is not None else same_claim(text, self.claim.statement)[0]
 
 
 class DeskMatcher:
@@ -65,19 +70,20 @@ class DeskMatcher:
             matches.append(Match(claim=claim, score=score, automatic=False))
             if len(matches) == limit:
                 break
-        if matches and self._may_join(text, matches[0]):
-            matches[0] = Match(claim=matches[0].claim, score=matches[0].score, automatic=True)
+        if matches and self._eligible(text, matches[0]):
+            top = matches[0]
+            same = top.repeats(text)
+            matches[0] = Match(claim=top.claim, score=top.score, automatic=same, same=same)
         return matches
 
-    def _may_join(self, text: str, match: Match) -> bool:
+    def _eligible(self, text: str, match: Match) -> bool:
+        """Whether the best match may be joined automatically, if same_claim agrees."""
         if match.score < settings.CITYDESK_MATCH_JOIN:
             return False
         if len(text.split()) < settings.CITYDESK_MATCH_MIN_WORDS:
             return False  # false matches on short texts are the commonest kind
-        if match.claim.last_seen_at < timezone.now() - timedelta(days=settings.CITYDESK_MATCH_WINDOW_DAYS):
-            return False  # a stale claim may have changed meaning; a person decides
-        same, _confidence = same_claim(text, match.claim.statement)
-        return same
+        # A stale claim may have changed meaning; a person decides.
+        return match.claim.last_seen_at >= timezone.now() - timedelta(days=settings.CITYDESK_MATCH_WINDOW_DAYS)
 
 
 matcher = DeskMatcher()

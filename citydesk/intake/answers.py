@@ -15,7 +15,6 @@ from django_tasks import task
 from citydesk.desk import services as desk
 from citydesk.desk.matcher import matcher
 from citydesk.desk.models import Claim, ClaimStatus, ClarificationPage, Report, Verdict
-from citydesk.matching import same_claim
 from citydesk.matching.normalize import canonical_url
 
 from . import delivery
@@ -70,8 +69,7 @@ def find_answer(text: str = "", url: str = "", *, matches: list | None = None) -
         published = _published(match.claim)
         if published is None:
             continue
-        same, _confidence = same_claim(text, match.claim.statement)
-        if not same:
+        if not match.repeats(text):
             continue
         long_enough = len(text.split()) >= settings.CITYDESK_MATCH_MIN_WORDS
         sure = match.score >= settings.CITYDESK_MATCH_JOIN and long_enough

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from citydesk.desk import services as desk
 from citydesk.desk.matcher import matcher
 from citydesk.desk.models import ClaimStatus
-from citydesk.matching import same_claim
 
 from .models import FeedSource
 
@@ -78,7 +77,7 @@ def matching_claim(texts: list[str]):
         for match in matcher.candidates(text, limit=3):
             if match.claim.status not in WATCHED or match.score < settings.CITYDESK_MATCH_JOIN:
                 continue
-            if same_claim(text, match.claim.statement)[0]:
+            if match.repeats(text):
                 return match.claim
     return None
 
