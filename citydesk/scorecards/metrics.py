@@ -100,23 +100,44 @@ def _in(field: str, p: Period) -> Q:
     return Q(**{f"{field}__gte": p.start, f"{field}__lt": p.end})
 
 
+# What each figure counts: one queryset per rule, used both to count (compute) and to list (items).
+def _articles(p: Period):
+    return ArticlePage.objects.filter(_in("first_published_at", p))
+
+
+def _reports(p: Period):
+    return Report.objects.filter(_in("received_at", p))
+
+
+def _first_approved(p: Period):
+    return Claim.objects.annotate(first_approved=Min("verdicts__approved_at")).filter(_in("first_approved", p))
+
+
+def _sent(p: Period):
+    return Delivery.objects.filter(_in("sent_at", p), status=Delivery.Status.SENT)
+
+
+def _gave_up(p: Period):
+    return Delivery.objects.filter(_in("updated_at", p), status=Delivery.Status.GAVE_UP)
+
+
+def _reach(p: Period):
+    return ReachEntry.objects.filter(date__gte=p.first, date__lte=p.last)
+
+
 def _latest_verdicts(p: Period) -> dict[int, tuple]:
-    """claim id → (unit id, rating) of its latest approval in the period."""
+    """claim id → (unit id, rating, verifier id) of its latest approval in the period."""
     rows = (
         Verdict.objects.filter(_in("approved_at", p))
         .order_by("approved_at", "pk")
-        .values_list("claim_id", "claim__unit_id", "rating")
+        .values_list("claim_id", "claim__unit_id", "rating", "verifier_id")
     )
-    return {claim_id: (unit_id, rating) for claim_id, unit_id, rating in rows}
+    return {claim_id: (unit_id, rating, verifier_id) for claim_id, unit_id, rating, verifier_id in rows}
 
 
 def _hours(p: Period) -> dict:
     """unit id → hours from first report to first approval, for claims first approved in the period."""
-    claims = (
-        Claim.objects.annotate(first_approved=Min("verdicts__approved_at"))
-        .filter(_in("first_approved", p))
-        .values_list("unit_id", "first_seen_at", "first_approved")
-    )
+    claims = _first_approved(p).values_list("unit_id", "first_seen_at", "first_approved")
     out = defaultdict(list)
     for unit_id, seen, approved in claims:
         out[unit_id].append(max(0.0, (approved - seen).total_seconds() / 3600))
@@ -132,15 +153,12 @@ def compute(p: Period) -> dict:
             table[unit_id][key] += value or 0
             table["total"][key] += value or 0
 
-    add(
-        ArticlePage.objects.filter(_in("first_published_at", p)).values_list("unit").annotate(n=Count("pk")),
-        MetricKey.ARTICLES,
-    )
-    for unit_id, rating in _latest_verdicts(p).values():
+    add(_articles(p).values_list("unit").annotate(n=Count("pk")), MetricKey.ARTICLES)
+    for unit_id, rating, _verifier in _latest_verdicts(p).values():
         for key in (MetricKey.CLARIFICATIONS, RATING_KEYS[rating]):
             table[unit_id][key] += 1
             table["total"][key] += 1
-    reports = Report.objects.filter(_in("received_at", p)).values_list("claim__unit")
+    reports = _reports(p).values_list("claim__unit")
     add(reports.annotate(n=Count("pk")), MetricKey.REPORTS)
     add(reports.annotate(n=Count("pk", filter=Q(answered_automatically=True))), MetricKey.ANSWERED)
     every = []
@@ -151,16 +169,9 @@ def compute(p: Period) -> dict:
     if every:
         table["total"][MetricKey.MEDIAN_HOURS] = statistics.median(every)
         table["total"][MetricKey.P90_HOURS] = percentile(every, 0.9)
-    sent = Delivery.objects.filter(_in("sent_at", p), status=Delivery.Status.SENT)
-    add(sent.values_list("account__unit").annotate(n=Count("pk")), MetricKey.DELIVERIES)
-    gave_up = Delivery.objects.filter(_in("updated_at", p), status=Delivery.Status.GAVE_UP)
-    add(gave_up.values_list("account__unit").annotate(n=Count("pk")), MetricKey.FAILURES)
-    add(
-        ReachEntry.objects.filter(date__gte=p.first, date__lte=p.last)
-        .values_list("account__unit")
-        .annotate(n=Sum("reach")),
-        MetricKey.REACH,
-    )
+    add(_sent(p).values_list("account__unit").annotate(n=Count("pk")), MetricKey.DELIVERIES)
+    add(_gave_up(p).values_list("account__unit").annotate(n=Count("pk")), MetricKey.FAILURES)
+    add(_reach(p).values_list("account__unit").annotate(n=Sum("reach")), MetricKey.REACH)
     return {unit: dict(values) for unit, values in table.items()}
 
 
@@ -174,15 +185,8 @@ def by_contributor(p: Period) -> list[dict]:
         .values_list("pk")
         .annotate(n=Count("bylines__article", distinct=True))
     )
-    latest = {}
-    for claim_id, user_id in (
-        Verdict.objects.filter(_in("approved_at", p))
-        .order_by("approved_at", "pk")
-        .values_list("claim_id", "verifier_id")
-    ):
-        latest[claim_id] = user_id
     per_user = defaultdict(int)
-    for user_id in latest.values():
+    for _unit, _rating, user_id in _latest_verdicts(p).values():
         per_user[user_id] += 1
     profiles = ContributorProfile.objects.filter(Q(pk__in=articles) | Q(user_id__in=per_user)).select_related("unit")
     rows = [
@@ -207,9 +211,7 @@ def items(key: str, p: Period, unit_id) -> list[dict]:
         return qs.filter(**{f"{field}__isnull": True}) if unit_id is None else qs.filter(**{field: unit_id})
 
     if key == MetricKey.ARTICLES:
-        pages = of_unit(ArticlePage.objects.filter(_in("first_published_at", p)), "unit_id").order_by(
-            "first_published_at"
-        )
+        pages = of_unit(_articles(p), "unit_id").order_by("first_published_at")
         return [
             {
                 "label": a.title,
@@ -223,7 +225,7 @@ def items(key: str, p: Period, unit_id) -> list[dict]:
         latest = _latest_verdicts(p)
         wanted = [
             claim_id
-            for claim_id, (unit, rating) in latest.items()
+            for claim_id, (unit, rating, _verifier) in latest.items()
             if (unit_id == "total" or unit == unit_id)
             and (key == MetricKey.CLARIFICATIONS or RATING_KEYS[rating] == key)
         ]
@@ -238,7 +240,7 @@ def items(key: str, p: Period, unit_id) -> list[dict]:
             for c in claims
         ]
     if key in (MetricKey.REPORTS, MetricKey.ANSWERED):
-        reports = of_unit(Report.objects.filter(_in("received_at", p)), "claim__unit_id")
+        reports = of_unit(_reports(p), "claim__unit_id")
         if key == MetricKey.ANSWERED:
             reports = reports.filter(answered_automatically=True)
         return [
@@ -252,7 +254,7 @@ def items(key: str, p: Period, unit_id) -> list[dict]:
         ]
     if key in (MetricKey.MEDIAN_HOURS, MetricKey.P90_HOURS):
         claims = of_unit(
-            Claim.objects.annotate(first_approved=Min("verdicts__approved_at")).filter(_in("first_approved", p)),
+            _first_approved(p),
             "unit_id",
         )
         return [
@@ -265,10 +267,7 @@ def items(key: str, p: Period, unit_id) -> list[dict]:
             for c in claims.order_by("first_approved")
         ]
     if key in (MetricKey.DELIVERIES, MetricKey.FAILURES):
-        if key == MetricKey.DELIVERIES:
-            deliveries = Delivery.objects.filter(_in("sent_at", p), status=Delivery.Status.SENT)
-        else:
-            deliveries = Delivery.objects.filter(_in("updated_at", p), status=Delivery.Status.GAVE_UP)
+        deliveries = _sent(p) if key == MetricKey.DELIVERIES else _gave_up(p)
         deliveries = of_unit(deliveries, "account__unit_id").select_related("publication", "account")
         return [
             {
@@ -280,9 +279,7 @@ def items(key: str, p: Period, unit_id) -> list[dict]:
             for d in deliveries.order_by("pk")
         ]
     if key == MetricKey.REACH:
-        entries = of_unit(
-            ReachEntry.objects.filter(date__gte=p.first, date__lte=p.last), "account__unit_id"
-        ).select_related("account")
+        entries = of_unit(_reach(p), "account__unit_id").select_related("account")
         return [
             {"label": f"{e.account.name}: {e.reach}", "url": "", "when": e.date, "detail": e.get_source_display()}
             for e in entries.order_by("date")
