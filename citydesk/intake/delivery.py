@@ -27,19 +27,24 @@ def handle(platform: str, address) -> str:
     return f"{platform}:{address}"
 
 
+def read_capped(response, max_bytes: int) -> bytes:
+    """A streamed response's body, TooLarge past max_bytes (counted while reading, not taken from headers)."""
+    chunks, size = [], 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > max_bytes:
+            raise TooLarge("too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def download(url: str, *, max_bytes: int, timeout: float = 15) -> bytes:
-    """The body at url, refused if larger than max_bytes (checked while reading, not trusted from headers)."""
+    """The body at url, refused if larger than max_bytes."""
     try:
         with requests.get(url, stream=True, timeout=timeout) as response:
             if response.status_code != 200:
                 raise DeliveryError(f"HTTP {response.status_code}")
-            chunks, size = [], 0
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise TooLarge("too large")
-                chunks.append(chunk)
-            return b"".join(chunks)
+            return read_capped(response, max_bytes)
     except requests.RequestException as error:
         raise DeliveryError(type(error).__name__) from None
 

@@ -24,6 +24,7 @@ from citydesk.desk import services as desk
 from citydesk.desk.matcher import matcher
 from citydesk.desk.models import ClaimStatus
 
+from .delivery import TooLarge, read_capped
 from .models import FeedSource
 
 log = logging.getLogger(__name__)
@@ -93,13 +94,10 @@ def fetch(source: FeedSource) -> tuple[bytes | None, dict]:
         if response.status_code == 304:
             return None, dict(response.headers)
         response.raise_for_status()
-        body, size = [], 0
-        for chunk in response.iter_content(64 * 1024):
-            size += len(chunk)
-            if size > MAX_FEED_BYTES:
-                raise ValueError(_("The feed is larger than 5 MB."))
-            body.append(chunk)
-        return b"".join(body), dict(response.headers)
+        try:
+            return read_capped(response, MAX_FEED_BYTES), dict(response.headers)
+        except TooLarge:
+            raise ValueError(_("The feed is larger than 5 MB.")) from None
 
 
 def poll(source: FeedSource, *, now: datetime | None = None) -> PollResult:
