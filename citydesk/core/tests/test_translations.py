@@ -7,8 +7,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from citydesk.core.catalogue import placeholders
+
 VI = Path(settings.LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
 def _entries(*flags: str, catalogue: Path = VI) -> list[str]:
@@ -40,4 +41,4 @@ def test_vietnamese_translations_keep_the_placeholders():
     for key, translation in catalog.items():
         msgid = key[0] if isinstance(key, tuple) else key
         if msgid:
-            assert sorted(PLACEHOLDER.findall(translation)) == sorted(PLACEHOLDER.findall(msgid)), msgid
+            assert placeholders(translation) == placeholders(msgid), msgid
