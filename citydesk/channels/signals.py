@@ -14,13 +14,25 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 
-def _summary(page) -> tuple[str, str]:
+def page_post(page) -> dict:
+    """What a page says when it is posted: title, summary, link and image, in Vietnamese (the office's
+    channels speak it). The publish screen starts from the same values."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
     from citydesk.desk.models import ClarificationPage
 
-    if isinstance(page, ClarificationPage):
-        verdict = page.claim.approved_verdict
-        return f"Kiểm chứng: {page.claim.statement}"[:300], f"{verdict.get_rating_display()}: {verdict.summary}"
-    return page.title, getattr(page, "lead", "") or page.search_description or ""
+    page = page.specific
+    with translation.override(settings.LANGUAGE_CODE):
+        if isinstance(page, ClarificationPage) and page.claim.approved_verdict:
+            verdict = page.claim.approved_verdict
+            title = (_("Fact check: %(claim)s") % {"claim": page.claim.statement})[:300]
+            summary = f"{verdict.get_rating_display()}: {verdict.summary}"
+        else:
+            title = page.title
+            summary = getattr(page, "lead", "") or page.search_description or getattr(page, "intro", "") or ""
+    return {"title": title, "summary": summary, "link": page.get_full_url() or "", "image_url": image_url(page)}
 
 
 def image_url(page) -> str:
@@ -37,16 +49,7 @@ def image_url(page) -> str:
 def queue_page(page, accounts, *, actor=None):
     from . import services
 
-    title, summary = _summary(page)
-    return services.publish(
-        page=page,
-        accounts=accounts,
-        actor=actor,
-        title=title,
-        summary=summary,
-        link=page.get_full_url() or "",
-        image_url=image_url(page),
-    )
+    return services.publish(page=page, accounts=accounts, actor=actor, **page_post(page))
 
 
 def on_page_published(sender, instance, revision=None, **kwargs):

@@ -17,7 +17,7 @@ from . import services
 from .forms import PublishForm
 from .models import ChannelKind, Delivery, Publication
 from .render import render
-from .signals import image_url
+from .signals import page_post
 
 
 def _require(request) -> None:
@@ -39,25 +39,11 @@ def outbox(request):
     )
 
 
-def _initial(page: Page) -> dict:
-    specific = page.specific
-    summary = getattr(specific, "lead", "") or specific.search_description or getattr(specific, "intro", "") or ""
-    claim = getattr(specific, "claim", None)
-    if claim is not None and claim.approved_verdict:
-        summary = f"{claim.approved_verdict.get_rating_display()}: {claim.approved_verdict.summary}"
-    return {
-        "title": page.title,
-        "summary": summary,
-        "link": page.get_full_url(request=None) or "",
-        "image_url": image_url(specific),
-    }
-
-
 def publish(request, page_id: int):
     """Queue a live page for chosen accounts; "Preview" shows each platform's version first."""
     _require(request)
     page = get_object_or_404(Page, pk=page_id, live=True)
-    form = PublishForm(request.POST or None, initial=_initial(page))
+    form = PublishForm(request.POST or None, initial=page_post(page))
     previews = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
