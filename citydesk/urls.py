@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from citydesk.intake.urls import public_urlpatterns as intake_public
 from citydesk.intake.urls import webhook_urlpatterns as intake_webhooks
+from citydesk.network import views as network_views
 from citydesk.newsroom import views as newsroom_views
 from citydesk.newsroom.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
 
@@ -32,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("atom.xml", LatestArticlesAtomFeed(), name="feed_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),
     *intake_public,
+    path("loi-moi/<str:token>/", network_views.accept_invitation, name="network_invitation"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

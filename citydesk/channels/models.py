@@ -136,6 +136,8 @@ class Delivery(models.Model):
     last_error = models.CharField(_("last error"), max_length=1000, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # People the post reached, where a platform reports it per post (empty = not reported).
+    reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)
 
     class Meta:
         ordering = ["publication", "account"]

@@ -46,6 +46,11 @@ class ExpertiseTag(TaggedItemBase):
 class ContributorProfile(index.Indexed, ClusterableModel):
     """A person who writes for the office: staff, expert or volunteer collaborator."""
 
+    class Availability(models.TextChoices):
+        AVAILABLE = "available", _("Available for new work")
+        LIMITED = "limited", _("Limited availability")
+        UNAVAILABLE = "unavailable", _("Not available now")
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -74,6 +79,20 @@ class ContributorProfile(index.Indexed, ClusterableModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("Languages they write in, comma-separated")
+    )
+    availability = models.CharField(
+        _("availability"), max_length=20, choices=Availability.choices, default=Availability.AVAILABLE
+    )
+    availability_note = models.CharField(
+        _("availability note"), max_length=200, blank=True, help_text=_("For example: away until 15 December")
+    )
+    email_digest = models.BooleanField(
+        _("one email a day"),
+        default=False,
+        help_text=_("Collect notifications into one daily email instead of one email each"),
+    )
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive contributors keep their bylines but get no new work")
     )
@@ -84,6 +103,10 @@ class ContributorProfile(index.Indexed, ClusterableModel):
         FieldPanel("unit"),
         FieldPanel("user"),
         FieldPanel("expertise"),
+        FieldPanel("languages"),
+        FieldPanel("availability"),
+        FieldPanel("availability_note"),
+        FieldPanel("email_digest"),
         FieldPanel("bio"),
         FieldPanel("photo"),
         FieldPanel("is_active"),
@@ -91,6 +114,7 @@ class ContributorProfile(index.Indexed, ClusterableModel):
     search_fields = [
         index.SearchField("name"),
         index.SearchField("bio"),
+        index.SearchField("title"),
         index.AutocompleteField("name"),
         index.RelatedFields("expertise", [index.SearchField("name")]),
     ]

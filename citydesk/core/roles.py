@@ -50,9 +50,22 @@ INTAKE_DIRECTORY = [
     for action in ("add", "change", "delete", "view")
 ]
 
+# The contributor network: contributors pitch; editors assign, decide pitches and invite; desk leads
+# request explainers for claims; unit admins invite people to their units.
+NETWORK_PITCH = ["network.add_pitch"]
+NETWORK_ASSIGN = ["network.add_assignment", "network.view_assignment"]
+NETWORK_INVITE = ["network.add_invitation", "network.view_invitation"]
+NETWORK_EDIT = [
+    *NETWORK_ASSIGN,
+    "network.change_assignment",
+    "network.view_pitch",
+    "network.change_pitch",
+    *NETWORK_INVITE,
+]
+
 ROLES = [
     # Writes and submits for review; "add_page" lets Wagtail edit one's own drafts, never publish.
-    Role(CONTRIBUTOR, [ADMIN_ACCESS], WRITE_PAGES, USE_MEDIA),
+    Role(CONTRIBUTOR, [ADMIN_ACCESS, *NETWORK_PITCH], WRITE_PAGES, USE_MEDIA),
     # Subject experts who take the first review step; they approve or ask for changes.
     Role(EXPERT_REVIEWER, [ADMIN_ACCESS], [], ["choose_image", "choose_document"]),
     Role(
@@ -62,7 +75,9 @@ ROLES = [
             "core.view_unit",
             "core.add_contributorprofile",
             "core.change_contributorprofile",
+            "core.view_contributorprofile",
             *CHANNELS_PUBLISH,
+            *NETWORK_EDIT,
             *SCORECARDS_VIEW,
         ],
         PUBLISH_PAGES,
@@ -79,6 +94,8 @@ ROLES = [
             "desk.approve_verdict",
             *INTAKE_DIRECTORY,
             *SCORECARDS_VIEW,
+            *NETWORK_ASSIGN,
+            "core.view_contributorprofile",
         ],
         [],
         ["add_image", "choose_image"],
@@ -102,6 +119,7 @@ ROLES = [
             "core.view_contributorprofile",
             *CHANNELS_ACCOUNTS,
             *SCORECARDS_MANAGE,
+            *NETWORK_INVITE,
         ],
     ),
 ]

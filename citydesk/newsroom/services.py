@@ -31,8 +31,12 @@ def article_create(
     slug: str = "",
     main_image=None,
     main_image_alt: str = "",
+    complete: bool = True,
 ) -> ArticlePage:
-    """Create an article as a draft under its topic, with one paragraph block per string."""
+    """Create an article as a draft under its topic, with one paragraph block per string.
+
+    complete=False makes an empty draft for someone to write (no lead or body yet); the editor's form
+    and publishing still require them."""
     if not contributors:
         raise ValidationError(_("An article needs at least one author."))
     article = ArticlePage(
@@ -48,7 +52,7 @@ def article_create(
     )
     article.bylines = [ArticleByline(contributor=contributor) for contributor in contributors]
     topic.add_child(instance=article)
-    article.save_revision(user=owner, log_action=True)
+    article.save_revision(user=owner, log_action=True, clean=complete)
     return article
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "citydesk.intake",
     "citydesk.channels",
     "citydesk.scorecards",
+    "citydesk.network",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -207,3 +208,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CITYDESK_LOG_LEVEL", "WARNING")},
 }
+
+# Contributor network: contributors who chose a daily digest get it at this local hour.
+CITYDESK_DIGEST_HOUR = int(os.environ.get("CITYDESK_DIGEST_HOUR", "7"))

@@ -45,6 +45,9 @@ class Command(BaseCommand):
         call_command("poll_feeds", verbosity=0, stdout=StringIO())
         # The channels outbox: due deliveries and retries (a job is also queued at each publish).
         call_command("deliver_channels", verbosity=0, stdout=StringIO())
+        # The contributor network: deadline reminders and overdue marks, then e-mail (one each, or digests).
+        call_command("remind_assignments", verbosity=0, stdout=StringIO())
+        call_command("send_notifications", verbosity=0, stdout=StringIO())
         # Reach from the platforms that report it, once an hour is plenty (figures are per day).
         if self._hourly():
             with contextlib.suppress(SystemExit):  # the platform refused; the next hour tries again
