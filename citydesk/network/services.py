@@ -370,6 +370,16 @@ def pitch_submit(
     return pitch
 
 
+def _undecided_pitch(pitch: Pitch, user) -> Pitch:
+    """The pitch, locked, if user may decide it and nobody has yet."""
+    pitch = Pitch.objects.select_for_update().select_related("contributor__user").get(pk=pitch.pk)
+    if not user.has_perm(DECIDE_PITCH):
+        raise PermissionDenied(_("Only editors decide pitches."))
+    if pitch.status != Pitch.Status.PROPOSED:
+        raise ValidationError(_("This pitch has already been decided."))
+    return pitch
+
+
 @transaction.atomic
 def pitch_accept(
     *,
@@ -382,11 +392,7 @@ def pitch_accept(
 ) -> Assignment:
     """An editor accepts: an accepted assignment and the contributor's draft are created."""
     now = now or timezone.now()
-    pitch = Pitch.objects.select_for_update().select_related("contributor__user").get(pk=pitch.pk)
-    if not user.has_perm(DECIDE_PITCH):
-        raise PermissionDenied(_("Only editors decide pitches."))
-    if pitch.status != Pitch.Status.PROPOSED:
-        raise ValidationError(_("This pitch has already been decided."))
+    pitch = _undecided_pitch(pitch, user)
     _check_writer(pitch.contributor)
     deadline = deadline or timezone.make_aware(datetime.combine(pitch.expected_date, time(17, 0)))
     if deadline <= now:
@@ -418,11 +424,7 @@ def pitch_accept(
 def pitch_decline(*, pitch: Pitch, user, reason: str, now: datetime | None = None) -> Pitch:
     """An editor declines, saying why; the contributor sees the reason."""
     now = now or timezone.now()
-    pitch = Pitch.objects.select_for_update().select_related("contributor__user").get(pk=pitch.pk)
-    if not user.has_perm(DECIDE_PITCH):
-        raise PermissionDenied(_("Only editors decide pitches."))
-    if pitch.status != Pitch.Status.PROPOSED:
-        raise ValidationError(_("This pitch has already been decided."))
+    pitch = _undecided_pitch(pitch, user)
     if not reason.strip():
         raise ValidationError(_("Say why the pitch is declined."))
     pitch.status, pitch.decline_reason = Pitch.Status.DECLINED, reason.strip()
