@@ -142,9 +142,26 @@ def main() -> int:
             ],
             batch_size=5000,
         )
+        # Contributor network: one writer per unit, 40 assignments each, a third of them late.
+        from citydesk.core.models import ContributorProfile
+        from citydesk.network.models import Assignment
+
+        writers = ContributorProfile.objects.bulk_create(
+            [ContributorProfile(name=f"Cộng tác viên {u.short_name}", unit=u) for u in units]
+        )
+        assignments = []
+        for i in range(len(writers) * 40):
+            deadline = when()
+            submitted = deadline + timedelta(hours=rng.uniform(-72, 36))
+            assignments.append(
+                Assignment(title=f"Đặt bài {i}", brief="…", deadline=deadline, contributor=rng.choice(writers),
+                           topic=topic, status="done", first_submitted_at=submitted, done_at=submitted)
+            )  # fmt: skip
+        Assignment.objects.bulk_create(assignments, batch_size=5000)
     print(f"units: {args.units}")
     print(f"reports: {args.reports}")
     print(f"articles: {args.articles}")
+    print(f"assignments: {len(assignments)}")
     print(f"setup_s: {time.perf_counter() - started:.1f}")
 
     period = metrics.period(2026)

@@ -9,6 +9,10 @@ Periods are calendar days in the office's time zone (Asia/Ho_Chi_Minh): a report
 - reports: reports received in the period, attributed to the unit of the claim they joined (reports
   of a merged claim follow it); "answered at once" = answered from the archive on arrival;
 - hours to clarification: for claims first approved in the period, first report → first approval;
+- assignments: those whose deadline falls in the period, credited to the unit of the contributor
+  who writes them: "on time" when the first draft was submitted by the deadline; "overdue" when it
+  came later or has not come and the deadline has passed. Work declined before it fell overdue is
+  not counted; declined after it fell overdue counts as overdue;
 - channel posts: deliveries sent in the period, and those that gave up (their last attempt in it);
 - reach: what the platforms reported (or was typed in, marked so) for days in the period.
 """
@@ -20,12 +24,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citydesk.channels.models import Delivery
 from citydesk.desk.models import Claim, Rating, Report, Verdict
+from citydesk.network.models import Assignment, AssignmentEvent
 from citydesk.newsroom.models import ArticlePage
 
 from .models import MetricKey, ReachEntry
@@ -52,6 +57,8 @@ METRICS = [
     Metric(MetricKey.ANSWERED, MetricKey.ANSWERED.label),
     Metric(MetricKey.MEDIAN_HOURS, MetricKey.MEDIAN_HOURS.label, "hours"),
     Metric(MetricKey.P90_HOURS, MetricKey.P90_HOURS.label, "hours"),
+    Metric(MetricKey.ON_TIME, MetricKey.ON_TIME.label),
+    Metric(MetricKey.OVERDUE, MetricKey.OVERDUE.label),
     Metric(MetricKey.DELIVERIES, MetricKey.DELIVERIES.label),
     Metric(MetricKey.FAILURES, MetricKey.FAILURES.label),
     Metric(MetricKey.REACH, MetricKey.REACH.label, "sum"),
@@ -113,6 +120,22 @@ def _first_approved(p: Period):
     return Claim.objects.annotate(first_approved=Min("verdicts__approved_at")).filter(_in("first_approved", p))
 
 
+def _assignments_due(p: Period):
+    fell_overdue = AssignmentEvent.objects.filter(to_status=Assignment.Status.OVERDUE).values("assignment_id")
+    declined_in_time = Q(status=Assignment.Status.DECLINED) & ~Q(pk__in=fell_overdue)
+    return Assignment.objects.filter(_in("deadline", p)).exclude(declined_in_time)
+
+
+def _on_time(p: Period):
+    return _assignments_due(p).filter(first_submitted_at__lte=F("deadline"))
+
+
+def _overdue(p: Period):
+    late = Q(first_submitted_at__gt=F("deadline"))
+    missing = Q(first_submitted_at__isnull=True, deadline__lt=timezone.now())
+    return _assignments_due(p).filter(late | missing)
+
+
 def _sent(p: Period):
     return Delivery.objects.filter(_in("sent_at", p), status=Delivery.Status.SENT)
 
@@ -169,6 +192,8 @@ def compute(p: Period) -> dict:
     if every:
         table["total"][MetricKey.MEDIAN_HOURS] = statistics.median(every)
         table["total"][MetricKey.P90_HOURS] = percentile(every, 0.9)
+    add(_on_time(p).values_list("contributor__unit").annotate(n=Count("pk")), MetricKey.ON_TIME)
+    add(_overdue(p).values_list("contributor__unit").annotate(n=Count("pk")), MetricKey.OVERDUE)
     add(_sent(p).values_list("account__unit").annotate(n=Count("pk")), MetricKey.DELIVERIES)
     add(_gave_up(p).values_list("account__unit").annotate(n=Count("pk")), MetricKey.FAILURES)
     add(_reach(p).values_list("account__unit").annotate(n=Sum("reach")), MetricKey.REACH)
@@ -176,8 +201,9 @@ def compute(p: Period) -> dict:
 
 
 def by_contributor(p: Period) -> list[dict]:
-    """Per contributor: articles they have a byline on (first published in the period), and
-    clarifications whose approved verdict they proposed as verifier (latest approval per claim)."""
+    """Per contributor: articles they have a byline on (first published in the period),
+    clarifications whose approved verdict they proposed as verifier (latest approval per claim),
+    and the assignments they write that were on time or overdue (same rules as per unit)."""
     from citydesk.core.models import ContributorProfile
 
     articles = dict(
@@ -188,13 +214,19 @@ def by_contributor(p: Period) -> list[dict]:
     per_user = defaultdict(int)
     for _unit, _rating, user_id in _latest_verdicts(p).values():
         per_user[user_id] += 1
-    profiles = ContributorProfile.objects.filter(Q(pk__in=articles) | Q(user_id__in=per_user)).select_related("unit")
+    on_time = dict(_on_time(p).values_list("contributor").annotate(n=Count("pk")))
+    overdue = dict(_overdue(p).values_list("contributor").annotate(n=Count("pk")))
+    profiles = ContributorProfile.objects.filter(
+        Q(pk__in=articles) | Q(user_id__in=per_user) | Q(pk__in=on_time) | Q(pk__in=overdue)
+    ).select_related("unit")
     rows = [
         {
             "name": profile.name,
             "unit": profile.unit.name if profile.unit else "",
             MetricKey.ARTICLES: articles.get(profile.pk, 0),
             MetricKey.CLARIFICATIONS: per_user.get(profile.user_id, 0) if profile.user_id else 0,
+            MetricKey.ON_TIME: on_time.get(profile.pk, 0),
+            MetricKey.OVERDUE: overdue.get(profile.pk, 0),
         }
         for profile in profiles
     ]
@@ -265,6 +297,22 @@ def items(key: str, p: Period, unit_id) -> list[dict]:
                 "detail": f"{(c.first_approved - c.first_seen_at).total_seconds() / 3600:.1f} h",
             }
             for c in claims.order_by("first_approved")
+        ]
+    if key in (MetricKey.ON_TIME, MetricKey.OVERDUE):
+        rows = of_unit(_on_time(p) if key == MetricKey.ON_TIME else _overdue(p), "contributor__unit_id")
+        return [
+            {
+                "label": a.title,
+                "url": f"/admin/network/assignments/{a.pk}/",
+                "when": a.deadline,
+                "detail": (
+                    _("submitted %(when)s")
+                    % {"when": timezone.localtime(a.first_submitted_at).strftime("%H:%M %d/%m/%Y")}
+                    if a.first_submitted_at
+                    else str(_("not submitted"))
+                ),
+            }
+            for a in rows.select_related("contributor").order_by("deadline", "pk")
         ]
     if key in (MetricKey.DELIVERIES, MetricKey.FAILURES):
         deliveries = _sent(p) if key == MetricKey.DELIVERIES else _gave_up(p)

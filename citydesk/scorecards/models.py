@@ -14,6 +14,8 @@ class MetricKey(models.TextChoices):
     ANSWERED = "answered", _("Reports answered at once")
     MEDIAN_HOURS = "median_hours", _("Median hours from first report to clarification")
     P90_HOURS = "p90_hours", _("90th percentile hours from first report to clarification")
+    ON_TIME = "on_time", _("Assignments delivered on time")
+    OVERDUE = "overdue", _("Assignments overdue")
     DELIVERIES = "deliveries", _("Channel posts sent")
     FAILURES = "failures", _("Channel posts that gave up")
     REACH = "reach", _("Reach reported by the platforms")

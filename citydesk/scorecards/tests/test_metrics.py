@@ -1,11 +1,12 @@
 """Scorecard figures on a fixture with known answers, including the edge cases the counting rules name."""
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from citydesk.channels import services as channels
@@ -15,6 +16,7 @@ from citydesk.core import roles
 from citydesk.core.models import Unit
 from citydesk.desk import services as desk
 from citydesk.desk.models import Claim, Verdict
+from citydesk.network.models import Assignment, AssignmentEvent
 from citydesk.newsroom.models import ArticlePage
 from citydesk.scorecards import metrics
 from citydesk.scorecards.models import MetricKey, ReachEntry, Target
@@ -39,8 +41,23 @@ def answer(claim, verifier, lead, rating: str, when: datetime) -> None:
     ).update(approved_at=when)
 
 
+def assignment(unit_contributor, topic, deadline, submitted=None, status="accepted", fell_overdue=False):
+    row = Assignment.objects.create(
+        title=f"Đặt bài hạn {deadline:%d/%m/%Y}",
+        brief="...",
+        deadline=deadline,
+        contributor=unit_contributor,
+        topic=topic,
+        status=status,
+        first_submitted_at=submitted,
+    )
+    if fell_overdue:
+        AssignmentEvent.objects.create(assignment=row, from_status="accepted", to_status="overdue")
+    return row
+
+
 @pytest.fixture
-def office(settings, unit, verifier, lead, make_article):
+def office(settings, unit, verifier, lead, make_article, contributor_user, topic):
     settings.CITYDESK_MATCHING = False  # each report below opens its own claim unless told
     other = Unit.objects.create(name="Ban Chỉ huy phòng chống thiên tai", short_name="PCTT", kind=Unit.Kind.DEPARTMENT)
 
@@ -99,6 +116,17 @@ def office(settings, unit, verifier, lead, make_article):
     ReachEntry.objects.create(account=account, date=at(2026, 2, 1).date(), reach=1200)
     ReachEntry.objects.create(account=account, date=at(2025, 12, 31).date(), reach=999)  # not 2026
     Target.objects.create(unit=unit, year=2026, metric=K.ARTICLES, value=4)
+
+    # Assignments written by the unit's contributor, by deadline: on time; submitted two days late;
+    # never submitted (deadline passed); declined before its deadline (not counted); declined after
+    # it fell overdue (overdue); due 31 Dec 2025 23:30 Hanoi (a 2025 figure).
+    writer = contributor_user.contributor_profile
+    assignment(writer, topic, at(2026, 3, 10, 17), submitted=at(2026, 3, 9, 10), status="done")
+    assignment(writer, topic, at(2026, 4, 1, 17), submitted=at(2026, 4, 3, 9), status="done")
+    assignment(writer, topic, at(2026, 10, 1, 17), status="overdue", fell_overdue=True)
+    assignment(writer, topic, at(2026, 6, 1, 17), status="declined")
+    assignment(writer, topic, at(2026, 7, 1, 17), status="declined", fell_overdue=True)
+    assignment(writer, topic, at(2025, 12, 31, 23, 30), submitted=at(2025, 12, 30, 9), status="done")
     return {"unit": unit, "other": other}
 
 
@@ -119,12 +147,23 @@ def test_each_metric_on_known_answers(office):
     assert table[unit][K.REACH] == 1200
     assert table["total"][K.CLARIFICATIONS] == 3 and table["total"][K.MEDIAN_HOURS] == pytest.approx(10.0)
     assert metrics.compute(metrics.period(2025))[other][K.ARTICLES] == 1
+    assert table[unit][K.ON_TIME] == 1 and table[unit][K.OVERDUE] == 3
+    assert metrics.compute(metrics.period(2025))[unit][K.ON_TIME] == 1  # due 31 Dec 23:30 Hanoi
+
+
+def test_assignment_not_yet_due_is_neither_on_time_nor_overdue(make_assignment_due_soon):
+    deadline = make_assignment_due_soon.deadline
+    month = metrics.period(deadline.year, f"t{timezone.localtime(deadline).month}")
+    figures = metrics.compute(month).get(make_assignment_due_soon.contributor.unit_id, {})
+    assert figures.get(K.ON_TIME, 0) == 0 and figures.get(K.OVERDUE, 0) == 0
 
 
 def test_per_contributor(office, contributor_user, verifier):
     rows = {row["name"]: row for row in metrics.by_contributor(metrics.period(2026))}
     assert rows[contributor_user.contributor_profile.name][K.ARTICLES] == 2  # byline on both 2026 articles
     assert rows[verifier.contributor_profile.name][K.CLARIFICATIONS] == 3  # proposed every approved verdict
+    writer = rows[contributor_user.contributor_profile.name]
+    assert (writer[K.ON_TIME], writer[K.OVERDUE]) == (1, 3)
 
 
 def test_quarters_and_months(office):
@@ -132,6 +171,11 @@ def test_quarters_and_months(office):
     assert metrics.compute(metrics.period(2026, "t8"))[office["other"].pk][K.CLARIFICATIONS] == 1
     assert metrics.period(2026, "q4").last.isoformat() == "2026-12-31"
     assert metrics.period(2024, "t2").last.isoformat() == "2024-02-29"
+
+
+@pytest.fixture
+def make_assignment_due_soon(contributor_user, topic):
+    return assignment(contributor_user.contributor_profile, topic, timezone.now() + timedelta(days=2))
 
 
 def test_percentile_is_nearest_rank():

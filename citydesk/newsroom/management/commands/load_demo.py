@@ -18,6 +18,7 @@ from citydesk.channels.demo import load_channel_accounts
 from citydesk.core.models import ContributorProfile, Unit
 from citydesk.desk.demo import load_claims
 from citydesk.intake.demo import load_official_accounts
+from citydesk.network.demo import load_network
 from citydesk.newsroom import services
 from citydesk.newsroom.demo.articles import ARTICLES, TOPICS
 from citydesk.newsroom.demo.images import draw_banner
@@ -120,6 +121,7 @@ class Command(BaseCommand):
         load_channel_accounts()  # before the claims: published demo clarifications go out to it
         load_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
         load_official_accounts()
+        load_network(users=users, topics=topics)  # after the claims: the desk lead asks for an explainer
 
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("citydesk demo is ready: http://127.0.0.1:8000/  admin: /admin/"))
