@@ -140,3 +140,11 @@ class AcceptInvitationForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
+
+
+class MyProfileForm(forms.ModelForm):
+    """What contributors keep up to date themselves: when they can work and how they hear from us."""
+
+    class Meta:
+        model = ContributorProfile
+        fields = ["availability", "availability_note", "languages", "email_digest"]

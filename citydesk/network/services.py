@@ -567,6 +567,17 @@ def contributor_set_active(*, profile: ContributorProfile, user, active: bool, n
     return profile
 
 
+def profile_update(*, user, availability: str, availability_note: str, languages: str, email_digest: bool):
+    """A contributor updates their own availability, languages and e-mail choice."""
+    profile = _profile(user)
+    if profile is None:
+        raise PermissionDenied(_("Only contributors have a profile here."))
+    profile.availability, profile.availability_note = availability, availability_note.strip()
+    profile.languages, profile.email_digest = languages.strip(), email_digest
+    profile.save(update_fields=["availability", "availability_note", "languages", "email_digest"])
+    return profile
+
+
 def mark_read(*, user, notifications: Iterable[Notification] | None = None, now=None) -> int:
     """Mark the user's notifications (or the given ones) as read."""
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)

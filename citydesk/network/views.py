@@ -21,6 +21,7 @@ from .forms import (
     DeadlineForm,
     DirectorySearchForm,
     InvitationForm,
+    MyProfileForm,
     PitchAcceptForm,
     PitchForm,
     ReasonForm,
@@ -33,7 +34,7 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def home(request):
+def home(request, profile_form=None):
     """My work: assignments, pitches, drafts, published pieces with their reach, and what is new."""
     drafts, published = selectors.my_articles(request.user)
     profile = getattr(request.user, "contributor_profile", None)
@@ -53,8 +54,22 @@ def home(request):
         ],
         "now": timezone.now(),
         "can_pitch": request.user.has_perm("network.add_pitch") and profile is not None,
+        "profile_form": profile_form or (MyProfileForm(instance=profile) if profile else None),
     }
     return TemplateResponse(request, "network/admin/home.html", context)
+
+
+@require_POST
+def my_profile(request):
+    profile = getattr(request.user, "contributor_profile", None)
+    if profile is None:
+        raise PermissionDenied
+    form = MyProfileForm(request.POST, instance=ContributorProfile.objects.get(pk=profile.pk))
+    if not form.is_valid():
+        return home(request, profile_form=form)
+    services.profile_update(user=request.user, **form.cleaned_data)
+    messages.success(request, _("Your profile is saved."))
+    return redirect("network_home")
 
 
 def assignment_list(request):

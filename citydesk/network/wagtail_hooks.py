@@ -33,6 +33,7 @@ class NotificationsMenuItem(MenuItem):
 def register_network_urls():
     return [
         path("network/", views.home, name="network_home"),
+        path("network/profile/", views.my_profile, name="network_my_profile"),
         path("network/assignments/", views.assignment_list, name="network_assignments"),
         path("network/assignments/new/", views.assignment_new, name="network_assignment_new"),
         path("network/assignments/<int:pk>/", views.assignment_detail, name="network_assignment"),

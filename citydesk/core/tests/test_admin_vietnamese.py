@@ -5,12 +5,15 @@ With CITYDESK_SCREENSHOTS=<folder> the test also saves a screenshot of each scre
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from citydesk.conftest import log_in
+from citydesk.network import services as network
 from citydesk.newsroom import services as newsroom
 
 COMMON_ENGLISH = [
@@ -37,10 +40,19 @@ def snap(page, name: str) -> None:
 
 
 @pytest.mark.browser
-def test_admin_screens_are_in_vietnamese(live_server, browser, make_article, contributor_user, unit):
-    get_user_model().objects.create_superuser("quantri", "quantri@x.vn", "pw-quantri")
+def test_admin_screens_are_in_vietnamese(live_server, browser, make_article, contributor_user, unit, topic):
+    superuser = get_user_model().objects.create_superuser("quantri", "quantri@x.vn", "pw-quantri")
     article = make_article(title="Lịch tiêm chủng mở rộng tháng 12")
     newsroom.article_submit_for_review(article=article, user=contributor_user)
+    assignment = network.assignment_create(
+        requested_by=superuser,
+        contributor=contributor_user.contributor_profile,
+        title="Điểm tiêm vắc-xin sởi cuối tuần",
+        brief="Danh sách điểm tiêm theo phường, giờ mở cửa, giấy tờ cần mang.",
+        deadline=timezone.now() + timedelta(days=2),
+        topic=topic,
+    )
+    network.assignment_accept(assignment=assignment, user=contributor_user)
     admin = log_in(browser, live_server.url, "quantri", "pw-quantri")
 
     screens = {
@@ -52,6 +64,10 @@ def test_admin_screens_are_in_vietnamese(live_server, browser, make_article, con
         "hinh-anh": "/admin/images/",
         "kenh-phat-hanh": "/admin/channels/",
         "quy-trinh-duyet": "/admin/workflows/list/",
+        "dat-bai": "/admin/network/assignments/",
+        "dat-bai-chi-tiet": f"/admin/network/assignments/{assignment.pk}/",
+        "danh-ba-cong-tac-vien": "/admin/network/directory/",
+        "loi-moi": "/admin/network/invitations/",
     }
     found = {}
     for name, path in screens.items():
@@ -69,5 +85,12 @@ def test_admin_screens_are_in_vietnamese(live_server, browser, make_article, con
     snap(admin, "hop-thoai-duyet")
     found["workflow dialog"] = english_left(dialog.inner_text())
     admin.context.close()
+
+    writer = log_in(browser, live_server.url, contributor_user.username, "pw-congtacvien")
+    for name, path in {"viec-cua-toi": "/admin/network/", "de-xuat-de-tai": "/admin/network/pitches/"}.items():
+        writer.goto(live_server.url + path)
+        snap(writer, name)
+        found[path] = english_left(writer.locator("body").inner_text())
+    writer.context.close()
 
     assert {screen: words for screen, words in found.items() if words} == {}

@@ -172,3 +172,30 @@ def test_scheduler_commands_run(make_assignment, now):
     call_command("send_notifications", verbosity=0)
     assert Notification.objects.filter(kind=K.DEADLINE_SOON).count() == 1
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_contributor_chooses_the_daily_digest_and_availability(client, contributor_user):
+    client.force_login(contributor_user)
+    response = client.post(
+        "/admin/network/profile/",
+        {
+            "availability": "limited",
+            "availability_note": "Chỉ nhận bài cuối tuần",
+            "languages": "Tiếng Việt",
+            "email_digest": "on",
+        },
+    )
+    assert response.status_code == 302
+    profile = contributor_user.contributor_profile
+    profile.refresh_from_db()
+    assert profile.email_digest and profile.availability == "limited"
+    bad = client.post("/admin/network/profile/", {"availability": "on-holiday"})
+    assert bad.status_code == 200 and "Hãy chọn một lựa chọn hợp lệ" in bad.content.decode()
+
+
+def test_desk_lead_requests_an_explainer_from_the_claim_screen(client, lead, claim):
+    client.force_login(lead)
+    html = client.get(f"/admin/desk/claims/{claim.pk}/").content.decode()
+    assert f"/admin/network/assignments/new/?claim={claim.pk}" in html
+    form = client.get(f"/admin/network/assignments/new/?claim={claim.pk}").content.decode()
+    assert f'value="{claim.pk}"' in form
