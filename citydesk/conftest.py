@@ -120,6 +120,62 @@ def make_article(topic, unit, contributor_user):
     return make
 
 
+class ProcessDatabase:
+    """A migrated database that separate processes (workers, servers) share, outside pytest's own test
+    database: a SQLite file, or on PostgreSQL (DATABASE_URL set) a database on the same server.
+    `reset()` puts the freshly migrated copy back."""
+
+    def __init__(self, folder, name: str, extra_env: dict | None = None):
+        import subprocess
+        import sys
+
+        self.folder, self.name = folder, name
+        base_url = os.environ.get("DATABASE_URL", "")
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
+            "CITYDESK_MEDIA_ROOT": str(folder / "media"),
+            "CITYDESK_PRIVATE_MEDIA_ROOT": str(folder / "private"),
+            **(extra_env or {}),
+        }
+        if base_url:
+            self.server_url = base_url.rsplit("/", 1)[0]
+            self._admin(f'DROP DATABASE IF EXISTS "{name}_template" WITH (FORCE)', f'CREATE DATABASE "{name}_template"')
+            self.env["DATABASE_URL"] = f"{self.server_url}/{name}_template"
+        else:
+            self.server_url = ""
+            self.env["CITYDESK_SQLITE_PATH"] = str(folder / f"{name}.sqlite3")
+        migrated = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        assert migrated.returncode == 0, migrated.stderr[-2000:]
+        if base_url:
+            self.env["DATABASE_URL"] = f"{self.server_url}/{name}"
+        else:
+            self.template = folder / f"{name}.template"
+            self.template.write_bytes((folder / f"{name}.sqlite3").read_bytes())
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as connection:
+            for statement in statements:
+                connection.execute(statement)
+
+    def reset(self) -> None:
+        if self.server_url:
+            self._admin(
+                f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
+                f'CREATE DATABASE "{self.name}" TEMPLATE "{self.name}_template"',
+            )
+        else:
+            (self.folder / f"{self.name}.sqlite3").write_bytes(self.template.read_bytes())
+
+
 # Browser tests: Debian's Chromium driven by Playwright; no browser is downloaded.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

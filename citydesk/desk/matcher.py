@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from citydesk.matching import ClaimIndex, same_claim
@@ -35,15 +36,27 @@ class DeskMatcher:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._index = ClaimIndex()
+        self._index = self._new_index()
         self._indexed_upto = 0
+
+    @staticmethod
+    def _new_index() -> ClaimIndex:
+        # On PostgreSQL the vectors live in the database (pgvector), shared by every process and host;
+        # on SQLite they live in this process. Same ClaimIndex either way.
+        if connection.vendor == "postgresql":
+            from .vectors import PgVectorStore
+
+            return ClaimIndex(vector_store=PgVectorStore())
+        return ClaimIndex()
 
     def sync(self) -> None:
         """Index claims made since the last call (by this or another process)."""
         with self._lock:
             new = list(Claim.objects.filter(pk__gt=self._indexed_upto).order_by("pk").values_list("pk", "statement"))
             if new:
-                self._index.add_many(new)
+                store = self._index.vector_store
+                vectors = store.stored([pk for pk, _text in new]) if hasattr(store, "stored") else None
+                self._index.add_many(new, vectors=vectors)
                 self._indexed_upto = new[-1][0]
 
     def update(self, claim: Claim) -> None:
@@ -54,7 +67,7 @@ class DeskMatcher:
 
     def reset(self) -> None:
         with self._lock:
-            self._index = ClaimIndex()
+            self._index = self._new_index()
             self._indexed_upto = 0
 
     def candidates(self, text: str, *, limit: int = 5) -> list[Match]:

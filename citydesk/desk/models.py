@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from pgvector.django import VectorField
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -380,3 +381,17 @@ class ClarificationPage(Page):
         verdict = self.claim.approved_verdict
         parts = [self.claim.statement] + ([verdict.summary, verdict.explanation] if verdict else [])
         return fold_diacritics(" ".join(parts))
+
+
+EMBEDDING_DIM = 384  # multilingual-e5-small (citydesk.matching.encoder.DIM)
+
+
+class ClaimEmbedding(models.Model):
+    """A claim's e5 vector, kept in the database when it is PostgreSQL (pgvector, HNSW index), so every
+    web process and worker searches one shared semantic index. SQLite keeps vectors in process."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    vector = VectorField(dimensions=EMBEDDING_DIM)
+
+    def __str__(self) -> str:
+        return f"embedding of claim {self.claim_id}"

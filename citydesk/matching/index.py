@@ -146,7 +146,12 @@ class ClaimIndex:
         semantic: bool = True,
         embedder: Callable[[list[str]], np.ndarray] = embed,
         vector_dtype: str = "f16",
+        vector_store=None,
     ):
+        """vector_store replaces the in-process HNSW index (usearch) for the semantic channel: any object
+        with usearch's add(keys, vectors) / remove(key) / search(vector, count).keys / get(key) /
+        __len__ / save(path) / load(path), keyed by this index's positions. If it has attach(index),
+        that is called first, so it can translate positions to claim ids (the desk's pgvector store)."""
         self.semantic = semantic
         self._embed = embedder
         self._ids = array("q")  # claim ids; a list once an id is not a 64-bit integer
@@ -158,7 +163,9 @@ class ClaimIndex:
         self._bm25: BM25Matrix | None = None
         # Copy-paste forwards: the same text after normalisation is found by its fingerprint at once.
         self._fingerprints = _Lookup()
-        self._vectors = Index(ndim=DIM, metric="cos", dtype=vector_dtype)
+        self._vectors = vector_store if vector_store is not None else Index(ndim=DIM, metric="cos", dtype=vector_dtype)
+        if hasattr(self._vectors, "attach"):
+            self._vectors.attach(self)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -241,9 +248,10 @@ class ClaimIndex:
         return [doc for doc in ranked[:limit] if totals[doc] > 0]
 
     def _semantic_ranking(self, vector: np.ndarray | None, limit: int) -> list[int]:
-        if vector is None or not len(self._vectors):
+        size = len(self._vectors) if vector is not None else 0
+        if not size:
             return []
-        matches = self._vectors.search(np.asarray(vector, dtype=np.float32), count=min(limit, len(self._vectors)))
+        matches = self._vectors.search(np.asarray(vector, dtype=np.float32), count=min(limit, size))
         return [int(key) for key in matches.keys]
 
     def _query_vector(self, normalized: Normalized, vector: np.ndarray | None) -> np.ndarray | None:
@@ -294,6 +302,19 @@ class ClaimIndex:
         if query_vector is not None and self.semantic and stored.has_diacritics:
             cosine = float(np.dot(query_vector, np.asarray(self._vectors.get(position), dtype=np.float32)))
         return decision.probability(decision.features(query, stored, cosine))
+
+    @property
+    def vector_store(self):
+        """Where the semantic channel's vectors live (in process unless a store was given)."""
+        return self._vectors
+
+    def claim_id(self, position: int):
+        """The claim id stored at a position (for vector stores keyed by claim)."""
+        return self._ids[position]
+
+    def position(self, claim_id) -> int | None:
+        """The position of a claim id, or None if this index does not hold it."""
+        return self._position.get(claim_id)
 
     def text(self, claim_id) -> str:
         """The stored claim's normalised text."""

@@ -372,7 +372,7 @@ def pitch_submit(
 
 def _undecided_pitch(pitch: Pitch, user) -> Pitch:
     """The pitch, locked, if user may decide it and nobody has yet."""
-    pitch = Pitch.objects.select_for_update().select_related("contributor__user").get(pk=pitch.pk)
+    pitch = Pitch.objects.select_for_update(of=("self",)).select_related("contributor__user").get(pk=pitch.pk)
     if not user.has_perm(DECIDE_PITCH):
         raise PermissionDenied(_("Only editors decide pitches."))
     if pitch.status != Pitch.Status.PROPOSED:

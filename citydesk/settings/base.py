@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -94,14 +95,21 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "citydesk.wsgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("CITYDESK_SQLITE_PATH", str(BASE_DIR / "citydesk.sqlite3")),
-        # The web server and the job worker share one file: wait for the other writer.
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+# SQLite by default (one file, the embedded mode); DATABASE_URL selects PostgreSQL in production,
+# e.g. postgres://citydesk:secret@db.internal:5432/citydesk (dj-database-url parses it).
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("CITYDESK_SQLITE_PATH", str(BASE_DIR / "citydesk.sqlite3")),
+            # The web server and the job worker share one file: wait for the other writer.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
     }
-}
+ON_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -146,7 +154,9 @@ TASKS = {"default": {"BACKEND": os.environ.get("CITYDESK_TASKS_BACKEND", "django
 
 WAGTAIL_SITE_NAME = os.environ.get("CITYDESK_SITE_NAME", "Cổng thông tin thành phố")
 WAGTAILADMIN_BASE_URL = os.environ.get("CITYDESK_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The index holds diacritics-folded text (core.search); on PostgreSQL the "simple" configuration
+# keeps every folded syllable ("an", "to", "me" are Vietnamese words, not English stop words).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 # No request leaves the machine at run time: no update check, no Gravatar avatars (they would also

@@ -1,6 +1,5 @@
 """A real worker process killed with SIGKILL in the middle of a send loses nothing and duplicates nothing."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -8,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from citydesk.conftest import ProcessDatabase
 
 from .fakes import FakeGraph
 
@@ -39,29 +40,22 @@ def manage(env, *args, timeout=300):
 
 @pytest.fixture(scope="module")
 def fresh_database(tmp_path_factory):
-    """A migrated SQLite file that the worker processes share (the test database lives in memory)."""
-    folder = tmp_path_factory.mktemp("worker")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
-        "CITYDESK_SQLITE_PATH": str(folder / "db.sqlite3"),
-        "CITYDESK_MEDIA_ROOT": str(folder / "media"),
-        "CITYDESK_PRIVATE_MEDIA_ROOT": str(folder / "private"),
-        # Jobs queue in the database: publishing only writes rows, the worker below does the sending.
-        "CITYDESK_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "CITYDESK_CHANNEL_STALE_SECONDS": "0",  # the restarted worker treats the lost "sending" as stale at once
-    }
-    result = manage(env, "migrate", "--noinput")
-    assert result.returncode == 0, result.stderr[-2000:]
-    template = folder / "template.sqlite3"
-    template.write_bytes((folder / "db.sqlite3").read_bytes())
-    return env, folder, template
+    """A migrated database that the worker processes share (SQLite file or PostgreSQL database)."""
+    return ProcessDatabase(
+        tmp_path_factory.mktemp("worker"),
+        "citydesk_worker_test",
+        {
+            # Jobs queue in the database: publishing only writes rows, the worker below does the sending.
+            "CITYDESK_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            "CITYDESK_CHANNEL_STALE_SECONDS": "0",  # the restarted worker treats the lost "sending" as stale
+        },
+    )
 
 
 @pytest.mark.parametrize("step", ["timeout_after_post", "timeout_before_post"])
 def test_killed_mid_send_then_restarted(fresh_database, step):
-    env, folder, template = fresh_database
-    (folder / "db.sqlite3").write_bytes(template.read_bytes())
+    fresh_database.reset()
+    env = fresh_database.env
     with FakeGraph("1029384756", TOKEN, slow_seconds=60) as graph:
         graph.plan = [step]
         setup = manage(env, "shell", "-c", SETUP.format(page=graph.page_id, url=graph.url, token=TOKEN))

@@ -39,8 +39,9 @@ def free_port() -> int:
 
 @pytest.fixture
 def embedded_env(tmp_path):
+    # The embedded mode is SQLite whatever database the suite runs on.
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "DATABASE_URL"},
         "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
         "CITYDESK_SQLITE_PATH": str(tmp_path / "citydesk.sqlite3"),
         "CITYDESK_STATIC_ROOT": str(tmp_path / "static"),

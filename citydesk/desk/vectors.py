@@ -1,0 +1,86 @@
+"""The semantic channel of the desk's ClaimIndex in PostgreSQL: claim vectors in `ClaimEmbedding`
+(pgvector, HNSW, cosine), shared by every web process and worker on every host.
+
+ClaimIndex keys its vector store by its own positions; this store translates them to claim ids
+through the index it is attached to, and ignores claims this process has not indexed yet (its
+lexical side syncs them on the next search).
+"""
+
+from collections import OrderedDict
+from types import SimpleNamespace
+
+import numpy as np
+from pgvector.django import CosineDistance
+
+from .models import ClaimEmbedding
+
+CACHE = 4096  # vectors kept for the re-ranking that follows each search
+
+
+class PgVectorStore:
+    def __init__(self):
+        self._index = None
+        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def attach(self, index) -> None:
+        self._index = index
+
+    def _remember(self, claim_id: int, vector) -> None:
+        self._cache[claim_id] = np.asarray(vector, dtype=np.float32)
+        self._cache.move_to_end(claim_id)
+        while len(self._cache) > CACHE:
+            self._cache.popitem(last=False)
+
+    def add(self, keys, vectors) -> None:
+        rows = []
+        for position, vector in zip(keys, vectors, strict=True):
+            claim_id = self._index.claim_id(int(position))
+            rows.append(ClaimEmbedding(claim_id=claim_id, vector=np.asarray(vector, dtype=np.float32)))
+            self._remember(claim_id, vector)
+        ClaimEmbedding.objects.bulk_create(
+            rows, batch_size=500, update_conflicts=True, unique_fields=["claim"], update_fields=["vector"]
+        )
+
+    def remove(self, key) -> None:
+        # A re-worded claim is added again right after; the upsert in add() replaces its vector.
+        self._cache.pop(self._index.claim_id(int(key)), None)
+
+    def search(self, vector, count: int):
+        rows = (
+            ClaimEmbedding.objects.annotate(distance=CosineDistance("vector", np.asarray(vector, dtype=np.float32)))
+            .order_by("distance")
+            .values_list("claim_id", "vector")[:count]
+        )
+        positions = []
+        for claim_id, stored in rows:
+            position = self._index.position(claim_id)
+            if position is not None:
+                positions.append(position)
+                self._remember(claim_id, stored)
+        return SimpleNamespace(keys=np.asarray(positions, dtype=np.uint64))
+
+    def get(self, key):
+        claim_id = self._index.claim_id(int(key))
+        if claim_id not in self._cache:
+            stored = ClaimEmbedding.objects.filter(claim_id=claim_id).values_list("vector", flat=True).first()
+            if stored is None:
+                return None
+            self._remember(claim_id, stored)
+        return self._cache[claim_id]
+
+    def stored(self, claim_ids: list[int]) -> np.ndarray | None:
+        """The vectors already in the database for these claims, in order, or None if any is missing
+        (then the index embeds them: a new process does not re-embed what another one stored)."""
+        found = dict(ClaimEmbedding.objects.filter(claim_id__in=claim_ids).values_list("claim_id", "vector"))
+        if len(found) < len(claim_ids):
+            return None
+        return np.vstack([np.asarray(found[claim_id], dtype=np.float32) for claim_id in claim_ids])
+
+    def __len__(self) -> int:
+        return ClaimEmbedding.objects.count()
+
+    def save(self, path) -> None:
+        """Nothing to write: the database is the store."""
+
+    def load(self, path) -> None:
+        """Nothing to read: the database is the store."""
