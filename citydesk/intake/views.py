@@ -3,6 +3,7 @@
 import json
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
@@ -15,7 +16,7 @@ from citydesk.core import ratelimit
 from citydesk.desk import services as desk
 from citydesk.desk.models import Channel
 
-from . import answers, delivery, official, telegram, tipline, zalo
+from . import answers, delivery, official, spool, telegram, tipline, zalo
 from .forms import TipForm
 from .models import OfficialAccount
 from .official import OfficialKind
@@ -49,13 +50,17 @@ def tip(request):
     if not form.is_valid():
         return render(request, "intake/tip_form.html", {"form": form}, status=400)
     data = form.cleaned_data
-    outcome = answers.take_tip(
-        channel=Channel.WEB,
-        text=data["text"],
-        url=data["url"],
-        image=data["image"],
-        reply_handle=delivery.handle("email", data["email"]) if data["email"] and data["consent"] else "",
-    )
+    reply_handle = delivery.handle("email", data["email"]) if data["email"] and data["consent"] else ""
+    try:
+        outcome = answers.take_tip(
+            channel=Channel.WEB, text=data["text"], url=data["url"], image=data["image"], reply_handle=reply_handle
+        )
+    except DatabaseError:
+        # The database does not answer: the tip is kept on disk and stored when it is back.
+        if data["image"] is not None:
+            data["image"].seek(0)
+        spool.spool_web_tip(text=data["text"], url=data["url"], image=data["image"], reply_handle=reply_handle)
+        return render(request, "intake/tip_result.html", {"answer": None, "will_write": bool(reply_handle)})
     if outcome.answer is not None and outcome.answer.sure:
         desk.report_mark_answered(outcome.report, automatic=True)  # the answer is on the screen
     return render(
@@ -83,20 +88,53 @@ def _json_error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message}, status=status)
 
 
-def _read_json(request):
-    if len(request.body) > MAX_WEBHOOK_BYTES:
+def _parse_body(body: bytes):
+    if len(body) > MAX_WEBHOOK_BYTES:
         return None, _json_error(413, "body too large")
     try:
-        return json.loads(request.body), None
+        return json.loads(body), None
     except (ValueError, UnicodeDecodeError):
         return None, _json_error(400, "malformed JSON")
 
 
-def _run_tipline(request, parse, make_send, fetch_image) -> JsonResponse:
-    """What both webhooks do once the request is authentic: parse it, then the tipline flow."""
-    data, error = _read_json(request)
+def _telegram_parts():
+    bot = telegram.bot()
+
+    def make_send(incoming):
+        return lambda text: bot.send_message(incoming.chat_id, text, reply_to=incoming.message_id)
+
+    def fetch_image(message):
+        if message.image_size and message.image_size > settings.CITYDESK_TIP_MAX_IMAGE_BYTES:
+            raise delivery.TooLarge("too large")
+        return bot.download_file(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
+
+    return telegram.parse_update, make_send, fetch_image
+
+
+def _zalo_parts():
+    client = zalo.official_account()
+
+    def make_send(incoming):
+        return lambda text: client.send_text(incoming.chat_id, text)
+
+    def fetch_image(message):
+        if not zalo.media_host_allowed(message.image_ref):
+            raise delivery.DeliveryError("image host not allowed")
+        return delivery.download(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
+
+    return zalo.parse_event, make_send, fetch_image
+
+
+TIPLINES = {"telegram": _telegram_parts, "zalo": _zalo_parts}
+
+
+def run_tipline(platform: str, body: bytes) -> JsonResponse:
+    """What both webhooks do once the request is authentic: parse it, then the tipline flow. The
+    spool replays stored updates through here too."""
+    data, error = _parse_body(body)
     if error:
         return error
+    parse, make_send, fetch_image = TIPLINES[platform]()
     try:
         incoming = parse(data)
     except telegram.ParseError as problem:
@@ -108,6 +146,16 @@ def _run_tipline(request, parse, make_send, fetch_image) -> JsonResponse:
     return JsonResponse({"ok": True, "handled": handled})
 
 
+def _run_or_spool(platform: str, body: bytes) -> JsonResponse:
+    try:
+        return run_tipline(platform, body)
+    except DatabaseError:
+        # The database does not answer: keep the update and say "received", or the platform retries
+        # for a while and then drops it. The scheduler replays it once the database is back.
+        spool.spool_webhook(platform=platform, body=body)
+        return JsonResponse({"ok": True, "handled": "spooled"})
+
+
 @csrf_exempt
 @require_POST
 def telegram_webhook(request):
@@ -117,17 +165,7 @@ def telegram_webhook(request):
         return _json_error(404, "Telegram tipline is not configured")
     if not constant_time_compare(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), secret):
         return _json_error(403, "wrong secret token")
-    bot = telegram.bot()
-
-    def make_send(incoming):
-        return lambda text: bot.send_message(incoming.chat_id, text, reply_to=incoming.message_id)
-
-    def fetch_image(message):
-        if message.image_size and message.image_size > settings.CITYDESK_TIP_MAX_IMAGE_BYTES:
-            raise delivery.TooLarge("too large")
-        return bot.download_file(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
-
-    return _run_tipline(request, telegram.parse_update, make_send, fetch_image)
+    return _run_or_spool("telegram", request.body)
 
 
 @csrf_exempt
@@ -140,14 +178,4 @@ def zalo_webhook(request):
         return _json_error(413, "body too large")
     if not zalo.signature_ok(request.body, request.headers.get("X-ZEvent-Signature", "")):
         return _json_error(403, "wrong signature")
-    client = zalo.official_account()
-
-    def make_send(incoming):
-        return lambda text: client.send_text(incoming.chat_id, text)
-
-    def fetch_image(message):
-        if not zalo.media_host_allowed(message.image_ref):
-            raise delivery.DeliveryError("image host not allowed")
-        return delivery.download(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
-
-    return _run_tipline(request, zalo.parse_event, make_send, fetch_image)
+    return _run_or_spool("zalo", request.body)

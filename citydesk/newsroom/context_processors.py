@@ -1,8 +1,28 @@
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
 
 from .selectors import site_sections
 
+NAV_KEY = "citydesk:nav-sections"
+
+
+@dataclass(frozen=True)
+class Section:
+    pk: int
+    title: str
+    url: str
+
 
 def site_navigation(request):
-    """Site name and sections for the site's header and navigation."""
-    return {"site_name": settings.WAGTAIL_SITE_NAME, "nav_sections": site_sections()}
+    """Site name and sections for the site's header and navigation. While the database does not
+    answer, the last sections seen are used, so pages that need no data (the tip form) still render."""
+    try:
+        sections = [Section(page.pk, page.title, page.get_url(request)) for page in site_sections()]
+    except DatabaseError:
+        sections = cache.get(NAV_KEY, [])
+    else:
+        cache.set(NAV_KEY, sections, None)
+    return {"site_name": settings.WAGTAIL_SITE_NAME, "nav_sections": sections}

@@ -200,6 +200,8 @@ CITYDESK_ZALO_API_URL = os.environ.get("CITYDESK_ZALO_API_URL", "https://openapi
 CITYDESK_ZALO_OAUTH_URL = os.environ.get("CITYDESK_ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 CITYDESK_CHANNEL_TIMEOUT = float(os.environ.get("CITYDESK_CHANNEL_TIMEOUT", "20"))  # seconds per platform call
 CITYDESK_CHANNEL_STALE_SECONDS = int(os.environ.get("CITYDESK_CHANNEL_STALE_SECONDS", "600"))  # lost worker
+# Tips that arrive while the database does not answer wait here (intake/spool.py).
+CITYDESK_SPOOL_DIR = os.environ.get("CITYDESK_SPOOL_DIR", str(BASE_DIR / "var" / "spool"))
 CITYDESK_ZALO_MEDIA_HOSTS = env_list("CITYDESK_ZALO_MEDIA_HOSTS", "zdn.vn,zadn.vn,zalo.me,zaloapp.com")
 
 # Embedded mode writes outgoing mail (review notifications, ...) to files; production sets SMTP.

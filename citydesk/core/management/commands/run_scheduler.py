@@ -6,6 +6,7 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, close_old_connections, connection
 
 
 class Command(BaseCommand):
@@ -20,7 +21,16 @@ class Command(BaseCommand):
             self.stderr.write("run_scheduler: --interval must be at least 1 second")
             raise SystemExit(2)
         while True:
-            self.run_periodic_jobs()
+            close_old_connections()
+            try:
+                self.run_periodic_jobs()
+            except DatabaseError as error:
+                # The database is restarting or unreachable: nothing is lost (every job's state is in
+                # the database), so wait for the next tick instead of stopping.
+                connection.close()
+                self.stderr.write(f"run_scheduler: database unavailable ({str(error).strip()[:200]}); next tick")
+                if once:
+                    raise SystemExit(1) from error
             if once:
                 return
             time.sleep(interval)
@@ -36,6 +46,8 @@ class Command(BaseCommand):
 
     def run_periodic_jobs(self) -> None:
         """Every job that must run on a clock, in one place."""
+        # Tips kept on disk while the database was down are stored first.
+        call_command("import_spooled_tips", verbosity=0, stdout=StringIO())
         # Wagtail publishes (and unpublishes) pages whose go-live/expiry time has passed.
         call_command("publish_scheduled", verbosity=0)
         # Tipsters' contact data is kept only to reply: erase what has expired.

@@ -18,8 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--listen", default="127.0.0.1:8000", help="host:port (default 127.0.0.1:8000)")
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--scheduler-interval", type=int, default=60, help="seconds between scheduler runs")
 
-    def handle(self, *args, listen: str, threads: int, **options):
+    def handle(self, *args, listen: str, threads: int, scheduler_interval: int, **options):
         commands = {
             "web": [
                 sys.executable,
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 "citydesk.wsgi:application",
             ],
             "worker": [sys.executable, MANAGE, "db_worker", "--queue-name", "*", "--no-reload"],
-            "scheduler": [sys.executable, MANAGE, "run_scheduler"],
+            "scheduler": [sys.executable, MANAGE, "run_scheduler", f"--interval={scheduler_interval}"],
         }
         # The commands are fixed above; nothing from the user reaches them.
         processes = {name: subprocess.Popen(command) for name, command in commands.items()}  # noqa: S603
@@ -43,12 +44,24 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        restarts: dict[str, float] = {}
         try:
             while not stopping:
-                for name, process in processes.items():
-                    if process.poll() is not None:
-                        self.stderr.write(f"serve: {name} stopped with exit code {process.returncode}; stopping all")
+                for name, process in list(processes.items()):
+                    if process.poll() is None:
+                        continue
+                    if name == "web":
+                        self.stderr.write(f"serve: web stopped with exit code {process.returncode}; stopping all")
                         stopping = True
+                        break
+                    # The worker and the scheduler stop when the database goes away (restart, failover):
+                    # start them again, waiting longer each time it fails at once. Their work is in the
+                    # database, so nothing is lost meanwhile.
+                    delay = min(30.0, restarts.get(name, 0.5) * 2)
+                    restarts[name] = delay
+                    self.stderr.write(f"serve: {name} stopped ({process.returncode}); restarting in {delay:.0f} s")
+                    time.sleep(delay)
+                    processes[name] = subprocess.Popen(commands[name])  # noqa: S603
                 time.sleep(0.5)
         finally:
             for process in processes.values():
