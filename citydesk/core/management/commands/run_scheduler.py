@@ -8,6 +8,27 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 
+SCHEDULER_LOCK = 7_304_551  # pg_advisory_lock key of the shared jobs ("citydesk scheduler")
+
+
+@contextlib.contextmanager
+def shared_jobs_lock():
+    """True if this scheduler may run the shared jobs now. On PostgreSQL an advisory lock lets one
+    scheduler of many hosts run them per tick (each job is also safe to run twice: they claim their
+    rows); SQLite has one host."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SCHEDULER_LOCK])
+        leader = cursor.fetchone()[0]
+    try:
+        yield leader
+    finally:
+        if leader:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SCHEDULER_LOCK])
+
 
 class Command(BaseCommand):
     help = "Run periodic jobs (scheduled publishing) every --interval seconds; --once runs them one time."
@@ -46,8 +67,14 @@ class Command(BaseCommand):
 
     def run_periodic_jobs(self) -> None:
         """Every job that must run on a clock, in one place."""
-        # Tips kept on disk while the database was down are stored first.
+        # Tips kept on this host's disk while the database was down are stored first (every host).
         call_command("import_spooled_tips", verbosity=0, stdout=StringIO())
+        with shared_jobs_lock() as leader:
+            if leader:
+                self.run_shared_jobs()
+
+    def run_shared_jobs(self) -> None:
+        """Jobs on the shared database: one scheduler at a time runs them, whatever the host count."""
         # Wagtail publishes (and unpublishes) pages whose go-live/expiry time has passed.
         call_command("publish_scheduled", verbosity=0)
         # Tipsters' contact data is kept only to reply: erase what has expired.
