@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from citydesk.community.urls import urlpatterns as community_urls
 from citydesk.intake.urls import public_urlpatterns as intake_public
 from citydesk.intake.urls import webhook_urlpatterns as intake_webhooks
 from citydesk.network import views as network_views
@@ -34,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("sitemap.xml", sitemap, name="sitemap"),
     *intake_public,
     path("loi-moi/<str:token>/", network_views.accept_invitation, name="network_invitation"),
+    *community_urls,
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

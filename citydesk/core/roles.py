@@ -63,6 +63,9 @@ NETWORK_EDIT = [
     *NETWORK_INVITE,
 ]
 
+# Community moderators decide on readers' stories and comments (and escalate to the desk).
+COMMUNITY_MODERATE = ["community.change_story", "community.change_comment", "community.view_story"]
+
 ROLES = [
     # Writes and submits for review; "add_page" lets Wagtail edit one's own drafts, never publish.
     Role(CONTRIBUTOR, [ADMIN_ACCESS, *NETWORK_PITCH], WRITE_PAGES, USE_MEDIA),
@@ -100,7 +103,7 @@ ROLES = [
         [],
         ["add_image", "choose_image"],
     ),
-    Role(MODERATOR, [ADMIN_ACCESS]),
+    Role(MODERATOR, [ADMIN_ACCESS, *COMMUNITY_MODERATE]),
     Role(
         UNIT_ADMIN,
         [

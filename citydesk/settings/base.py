@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "citydesk.channels",
     "citydesk.scorecards",
     "citydesk.network",
+    "citydesk.community",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -223,3 +224,6 @@ LOGGING = {
 
 # Contributor network: contributors who chose a daily digest get it at this local hour.
 CITYDESK_DIGEST_HOUR = int(os.environ.get("CITYDESK_DIGEST_HOUR", "7"))
+
+# Community: readers' posts are pre-moderated until this many were approved.
+CITYDESK_COMMUNITY_TRUST_AFTER = int(os.environ.get("CITYDESK_COMMUNITY_TRUST_AFTER", "3"))

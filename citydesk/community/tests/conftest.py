@@ -1,0 +1,1 @@
+from citydesk.desk.tests.conftest import claim, lead, verifier  # noqa: F401
