@@ -7,126 +7,318 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
+        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail')),
-                ('display_name', models.CharField(max_length=60, verbose_name='display name')),
-                ('avatar', models.ImageField(blank=True, upload_to='community/avatars/', verbose_name='avatar')),
-                ('approved_posts', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="e-mail")),
+                ("display_name", models.CharField(max_length=60, verbose_name="display name")),
+                ("avatar", models.ImageField(blank=True, upload_to="community/avatars/", verbose_name="avatar")),
+                ("approved_posts", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'community member',
-                'verbose_name_plural': 'community members',
+                "verbose_name": "community member",
+                "verbose_name_plural": "community members",
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=5000, verbose_name='text')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for moderation'), ('approved', 'Published'), ('rejected', 'Rejected'), ('hidden', 'Hidden'), ('escalated', 'Sent to the fact-check desk')], default='pending', max_length=20, verbose_name='status')),
-                ('category', models.CharField(blank=True, choices=[('spam', 'Spam or advertising'), ('scam', 'Scam or phishing'), ('impersonation', 'Impersonation of an official account'), ('harassment', 'Harassment or hate toward people'), ('false_information', 'False health or disaster information'), ('off_topic', 'Off-topic')], max_length=30, verbose_name='category')),
-                ('public_reason', models.CharField(blank=True, max_length=500, verbose_name='public reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='community_comments', to='wagtailcore.page')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='community.comment', verbose_name='reply to')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(max_length=5000, verbose_name="text")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for moderation"),
+                            ("approved", "Published"),
+                            ("rejected", "Rejected"),
+                            ("hidden", "Hidden"),
+                            ("escalated", "Sent to the fact-check desk"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("spam", "Spam or advertising"),
+                            ("scam", "Scam or phishing"),
+                            ("impersonation", "Impersonation of an official account"),
+                            ("harassment", "Harassment or hate toward people"),
+                            ("false_information", "False health or disaster information"),
+                            ("off_topic", "Off-topic"),
+                        ],
+                        max_length=30,
+                        verbose_name="category",
+                    ),
+                ),
+                ("public_reason", models.CharField(blank=True, max_length=500, verbose_name="public reason")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="community_comments",
+                        to="wagtailcore.page",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="community.comment",
+                        verbose_name="reply to",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reader comment',
-                'verbose_name_plural': 'reader comments',
-                'ordering': ['created_at'],
+                "verbose_name": "reader comment",
+                "verbose_name_plural": "reader comments",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SignInLink',
+            name="SignInLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='community.member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="links", to="community.member"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=5000, verbose_name='text')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for moderation'), ('approved', 'Published'), ('rejected', 'Rejected'), ('hidden', 'Hidden'), ('escalated', 'Sent to the fact-check desk')], default='pending', max_length=20, verbose_name='status')),
-                ('category', models.CharField(blank=True, choices=[('spam', 'Spam or advertising'), ('scam', 'Scam or phishing'), ('impersonation', 'Impersonation of an official account'), ('harassment', 'Harassment or hate toward people'), ('false_information', 'False health or disaster information'), ('off_topic', 'Off-topic')], max_length=30, verbose_name='category')),
-                ('public_reason', models.CharField(blank=True, max_length=500, verbose_name='public reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('photo', models.ImageField(blank=True, upload_to='community/stories/', verbose_name='photo')),
-                ('place', models.CharField(blank=True, max_length=150, verbose_name='place')),
-                ('consent', models.BooleanField(default=False, verbose_name='consent to publish')),
-                ('featured', models.BooleanField(default=False, verbose_name='featured')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(max_length=5000, verbose_name="text")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for moderation"),
+                            ("approved", "Published"),
+                            ("rejected", "Rejected"),
+                            ("hidden", "Hidden"),
+                            ("escalated", "Sent to the fact-check desk"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("spam", "Spam or advertising"),
+                            ("scam", "Scam or phishing"),
+                            ("impersonation", "Impersonation of an official account"),
+                            ("harassment", "Harassment or hate toward people"),
+                            ("false_information", "False health or disaster information"),
+                            ("off_topic", "Off-topic"),
+                        ],
+                        max_length=30,
+                        verbose_name="category",
+                    ),
+                ),
+                ("public_reason", models.CharField(blank=True, max_length=500, verbose_name="public reason")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                ("photo", models.ImageField(blank=True, upload_to="community/stories/", verbose_name="photo")),
+                ("place", models.CharField(blank=True, max_length=150, verbose_name="place")),
+                ("consent", models.BooleanField(default=False, verbose_name="consent to publish")),
+                ("featured", models.BooleanField(default=False, verbose_name="featured")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="community.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story',
-                'verbose_name_plural': 'stories',
-                'ordering': ['-created_at'],
+                "verbose_name": "story",
+                "verbose_name_plural": "stories",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('approve', 'Approved'), ('reject', 'Rejected'), ('hide', 'Hidden'), ('escalate', 'Sent to the fact-check desk'), ('feature', 'Featured'), ('appeal_upheld', 'Appeal: decision kept'), ('appeal_granted', 'Appeal: decision reversed')], max_length=20)),
-                ('category', models.CharField(blank=True, choices=[('spam', 'Spam or advertising'), ('scam', 'Scam or phishing'), ('impersonation', 'Impersonation of an official account'), ('harassment', 'Harassment or hate toward people'), ('false_information', 'False health or disaster information'), ('off_topic', 'Off-topic')], max_length=30)),
-                ('public_reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decisions', to='community.comment')),
-                ('moderator', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('story', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decisions', to='community.story')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("approve", "Approved"),
+                            ("reject", "Rejected"),
+                            ("hide", "Hidden"),
+                            ("escalate", "Sent to the fact-check desk"),
+                            ("feature", "Featured"),
+                            ("appeal_upheld", "Appeal: decision kept"),
+                            ("appeal_granted", "Appeal: decision reversed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("spam", "Spam or advertising"),
+                            ("scam", "Scam or phishing"),
+                            ("impersonation", "Impersonation of an official account"),
+                            ("harassment", "Harassment or hate toward people"),
+                            ("false_information", "False health or disaster information"),
+                            ("off_topic", "Off-topic"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("public_reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="decisions",
+                        to="community.comment",
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="decisions",
+                        to="community.story",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, verbose_name='why the decision should change')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('granted', models.BooleanField(null=True)),
-                ('comment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='appeal', to='community.comment')),
-                ('story', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='appeal', to='community.story')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(max_length=2000, verbose_name="why the decision should change")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("granted", models.BooleanField(null=True)),
+                (
+                    "comment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appeal",
+                        to="community.comment",
+                    ),
+                ),
+                (
+                    "story",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appeal",
+                        to="community.story",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('spam', 'Spam or advertising'), ('scam', 'Scam or phishing'), ('impersonation', 'Impersonation of an official account'), ('harassment', 'Harassment or hate toward people'), ('false_information', 'False health or disaster information'), ('off_topic', 'Off-topic')], max_length=30)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='community.comment')),
-                ('member', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='community.member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("spam", "Spam or advertising"),
+                            ("scam", "Scam or phishing"),
+                            ("impersonation", "Impersonation of an official account"),
+                            ("harassment", "Harassment or hate toward people"),
+                            ("false_information", "False health or disaster information"),
+                            ("off_topic", "Off-topic"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="flags", to="community.comment"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="community.member"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('comment', 'member'), name='one_flag_per_member')],
+                "constraints": [models.UniqueConstraint(fields=("comment", "member"), name="one_flag_per_member")],
             },
         ),
         migrations.AddConstraint(
-            model_name='story',
-            constraint=models.CheckConstraint(condition=models.Q(('consent', True)), name='story_has_consent'),
+            model_name="story",
+            constraint=models.CheckConstraint(condition=models.Q(("consent", True)), name="story_has_consent"),
         ),
     ]
