@@ -60,3 +60,4 @@ bench: $(STAMP)
 	$(PY) bench/matching_scale.py --n 100000
 	$(PY) bench/tipline.py --n 200
 	$(PY) bench/scorecards.py
+	$(PY) bench/moderation_eval.py
