@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from citydesk.community import checks, services
-from citydesk.community.models import Appeal, Decision, Member, ModerationCategory, Status, Story
+from citydesk.community.models import Appeal, Comment, Decision, Member, ModerationCategory, Status, Story
 from citydesk.conftest import make_user
 from citydesk.core import roles
 from citydesk.desk import services as desk
@@ -253,3 +253,15 @@ def test_offensive_spans_are_highlighted_in_the_queue(client, member, moderator,
     page = client.get("/admin/community/").content.decode()
     assert "<mark>óc chó</mark>" in page
     assert "harassment" in page
+
+
+def test_demo_has_stories_and_comments_in_every_state(client, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", verbosity=0)
+    assert {"approved", "pending"} <= set(Story.objects.values_list("status", flat=True))
+    assert Story.objects.filter(featured=True).count() == 1
+    assert {"approved", "pending", "rejected"} <= set(Comment.objects.values_list("status", flat=True))
+    assert Appeal.objects.filter(decided_at__isnull=True).count() == 1
+    assert "Hoàng hôn trên cầu Rồng" in client.get("/cong-dong/").content.decode()

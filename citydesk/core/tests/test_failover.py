@@ -86,13 +86,15 @@ def test_database_outage_loses_no_job_runs_none_twice_and_keeps_taking_tips(tmp_
         "CITYDESK_MEDIA_ROOT": str(tmp_path / "media"),
         "CITYDESK_PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
         "CITYDESK_EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "CITYDESK_STATIC_ROOT": str(tmp_path / "static"),
         "CITYDESK_MATCHING": "0",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     serve = None
     try:
-        migrated = run(env, "manage.py", "migrate", "--noinput", "-v", "0", timeout=300)
-        assert migrated.returncode == 0, migrated.stderr[-2000:]
+        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):  # as a deployment does
+            prepared = run(env, "manage.py", *command, "-v", "0", timeout=300)
+            assert prepared.returncode == 0, prepared.stderr[-2000:]
         with FakeGraph("1029384756", TOKEN, slow_seconds=0) as graph:
             shell(env, SETUP.format(page=graph.page_id, url=graph.url, token=TOKEN))  # 3 jobs queued, no worker
             stopped = run(os.environ, "tools/postgres.py", "stop", "--data", str(data))

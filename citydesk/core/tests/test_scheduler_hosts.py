@@ -13,7 +13,6 @@ from citydesk.network import services
 from citydesk.network.models import Notification
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="runs in CI's PostgreSQL pass"),
 ]
 
@@ -23,7 +22,10 @@ def url() -> str:
     return f"postgresql://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
 
 
-def test_a_second_scheduler_skips_the_shared_jobs_while_the_first_holds_them(editor_user, contributor_user, topic):
+def test_a_second_scheduler_skips_the_shared_jobs_while_the_first_holds_them(
+    transactional_db, editor_user, contributor_user, topic
+):
+    # Committed rows: the other "host" is a separate connection.
     services.assignment_create(
         requested_by=editor_user,
         contributor=contributor_user.contributor_profile,

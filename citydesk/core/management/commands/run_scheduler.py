@@ -42,13 +42,15 @@ class Command(BaseCommand):
             self.stderr.write("run_scheduler: --interval must be at least 1 second")
             raise SystemExit(2)
         while True:
-            close_old_connections()
+            if not connection.in_atomic_block:  # a caller's transaction (tests, --once in a script) stays
+                close_old_connections()
             try:
                 self.run_periodic_jobs()
             except DatabaseError as error:
                 # The database is restarting or unreachable: nothing is lost (every job's state is in
                 # the database), so wait for the next tick instead of stopping.
-                connection.close()
+                if not connection.in_atomic_block:
+                    connection.close()
                 self.stderr.write(f"run_scheduler: database unavailable ({str(error).strip()[:200]}); next tick")
                 if once:
                     raise SystemExit(1) from error

@@ -15,6 +15,7 @@ from wagtail.models import Page, Site
 from wagtail.users.models import UserProfile
 
 from citydesk.channels.demo import load_channel_accounts
+from citydesk.community.demo import load_community
 from citydesk.core.models import ContributorProfile, Unit
 from citydesk.desk.demo import load_claims
 from citydesk.intake.demo import load_official_accounts
@@ -122,6 +123,7 @@ class Command(BaseCommand):
         load_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
         load_official_accounts()
         load_network(users=users, topics=topics)  # after the claims: the desk lead asks for an explainer
+        load_community()
 
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("citydesk demo is ready: http://127.0.0.1:8000/  admin: /admin/"))
