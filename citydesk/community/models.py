@@ -35,6 +35,7 @@ class Member(models.Model):
     display_name = models.CharField(_("display name"), max_length=60)
     avatar = models.ImageField(_("avatar"), upload_to="community/avatars/", blank=True)
     approved_posts = models.PositiveIntegerField(default=0, editable=False)
+    wants_digest = models.BooleanField(_("weekly digest by e-mail"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -167,3 +168,39 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal on {self.story_id or self.comment_id}"
+
+
+class WeeklyDigest(models.Model):
+    """The week's positive news: featured stories and most-read articles, assembled automatically,
+    edited by an editor, sent by e-mail to members who asked for it and through the channels outbox."""
+
+    week_start = models.DateField(_("week starting"), unique=True)
+    intro = models.TextField(_("introduction"), max_length=2000, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-week_start"]
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+
+    def __str__(self) -> str:
+        return f"{self.week_start:%d/%m/%Y}"
+
+
+class DigestItem(models.Model):
+    digest = models.ForeignKey(WeeklyDigest, on_delete=models.CASCADE, related_name="items")
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        "newsroom.ArticlePage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reads = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.story or self.article)

@@ -12,5 +12,7 @@ urlpatterns = [
     path("cong-dong/gui-bai/", views.submit_story, name="community_submit"),
     path("cong-dong/binh-luan/<int:page_id>/", views.comment, name="community_comment"),
     path("cong-dong/bao-cao/<int:comment_id>/", views.flag, name="community_flag"),
+    path("cong-dong/ban-tin/<int:pk>/", views.digest_public, name="community_digest"),
+    path("cong-dong/nhan-ban-tin/", views.digest_subscription, name="community_digest_subscription"),
     path("cong-dong/khang-nghi/<slug:kind>/<int:pk>/", views.appeal, name="community_appeal"),
 ]

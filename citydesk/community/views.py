@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from citydesk.channels.models import ChannelAccount
 from citydesk.core import ratelimit
 from citydesk.intake.views import client_ip
 
-from . import services
+from . import digest, services
 from .forms import AppealForm, CommentForm, DecisionForm, FlagForm, SignInForm, StoryForm
-from .models import Appeal, Comment, Decision, Member, Status, Story
+from .models import Appeal, Comment, Decision, Member, Status, Story, WeeklyDigest
 
 SESSION_KEY = "community_member"
 
@@ -254,3 +255,62 @@ def comments_for(page) -> list:
     for reply in replies:
         by_parent.setdefault(reply.parent_id, []).append(reply)
     return [(comment_, by_parent.get(comment_.pk, [])) for comment_ in top]
+
+
+# --- Weekly digest ---------------------------------------------------------------------------------
+
+
+def _require_editor(request) -> None:
+    if not request.user.has_perm(digest.SEND):
+        raise PermissionDenied
+
+
+def digest_list(request):
+    _require_editor(request)
+    if request.method == "POST":
+        made = digest.assemble()
+        return redirect("community_digest_edit", made.pk)
+    return TemplateResponse(request, "community/admin/digests.html", {"digests": WeeklyDigest.objects.all()[:52]})
+
+
+def digest_edit(request, pk: int):
+    _require_editor(request)
+    current = get_object_or_404(WeeklyDigest, pk=pk)
+    if request.method == "POST" and current.sent_at is None:
+        action = request.POST.get("action")
+        if action == "save":
+            current.intro = services.clean_text(request.POST.get("intro", ""), limit=2000)
+            current.save(update_fields=["intro"])
+            messages.success(request, _("Saved."))
+        elif action == "remove":
+            current.items.filter(pk=request.POST.get("item")).delete()
+        elif action == "send":
+            accounts = ChannelAccount.objects.filter(pk__in=request.POST.getlist("accounts"), is_active=True)
+            try:
+                sent = digest.send(digest=current, editor=request.user, accounts=accounts)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, _("Digest sent to %(n)d readers.") % {"n": sent})
+        return redirect("community_digest_edit", current.pk)
+    context = {
+        "digest": current,
+        "items": current.items.select_related("story", "article"),
+        "accounts": ChannelAccount.objects.filter(is_active=True),
+    }
+    return TemplateResponse(request, "community/admin/digest.html", context)
+
+
+def digest_public(request, pk: int):
+    current = get_object_or_404(WeeklyDigest, pk=pk, sent_at__isnull=False)
+    return render(
+        request, "community/digest.html", {"digest": current, "items": current.items.select_related("story", "article")}
+    )
+
+
+@require_POST
+def digest_subscription(request):
+    member = _require_member(request)
+    member.wants_digest = request.POST.get("wants_digest") == "1"
+    member.save(update_fields=["wants_digest"])
+    return redirect("community_account")

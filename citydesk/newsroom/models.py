@@ -136,6 +136,41 @@ class ArticlePage(Page):
         """The credited contributors, in byline order."""
         return [byline.contributor for byline in self.bylines.select_related("contributor__unit")]
 
+    def serve(self, request, *args, **kwargs):
+        if request.method == "GET" and not getattr(request, "is_preview", False):
+            ArticleRead.record(self)
+        return super().serve(request, *args, **kwargs)
+
+
+class ArticleRead(models.Model):
+    """How many times an article was read on a day: one number, nothing about who read it."""
+
+    article = models.ForeignKey(ArticlePage, on_delete=models.CASCADE, related_name="reads")
+    date = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "date"], name="one_read_count_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.date}: {self.count}"
+
+    @classmethod
+    def record(cls, article) -> None:
+        from django.db import DatabaseError, IntegrityError, transaction
+        from django.db.models import F
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        try:
+            with transaction.atomic():
+                if not cls.objects.filter(article=article, date=today).update(count=F("count") + 1):
+                    cls.objects.create(article=article, date=today, count=1)
+        except IntegrityError:  # another request created today's row first
+            cls.objects.filter(article=article, date=today).update(count=F("count") + 1)
+        except DatabaseError:
+            pass  # a read that cannot be counted must not stop the reader
+
 
 class ArticleByline(Orderable):
     """One contributor credited on an article."""

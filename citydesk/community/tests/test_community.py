@@ -265,3 +265,25 @@ def test_demo_has_stories_and_comments_in_every_state(client, django_capture_on_
     assert {"approved", "pending", "rejected"} <= set(Comment.objects.values_list("status", flat=True))
     assert Appeal.objects.filter(decided_at__isnull=True).count() == 1
     assert "Hoàng hôn trên cầu Rồng" in client.get("/cong-dong/").content.decode()
+
+
+def test_flooding_is_refused_with_a_message_and_stores_nothing_more(client, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    cache.clear()
+    for n in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/cong-dong/dang-nhap/", {"email": f"r{n}@example.vn", "display_name": f"R{n}"})
+    refused = client.post("/cong-dong/dang-nhap/", {"email": "r9@example.vn", "display_name": "R9"})
+    assert refused.status_code == 429 and "thử lại sau ít phút" in refused.content.decode()
+    assert Member.objects.count() == 5 and not Member.objects.filter(email="r9@example.vn").exists()
+
+
+def test_an_oversized_photo_is_refused_and_nothing_is_stored(client, member):
+    session = client.session
+    session["community_member"] = member.pk
+    session.save()
+    big = SimpleUploadedFile("to.jpg", b"\xff\xd8" + b"0" * (10 * 1024 * 1024 + 10), content_type="image/jpeg")
+    response = client.post("/cong-dong/gui-bai/", {"title": "Ảnh lớn", "text": "…", "consent": "on", "photo": big})
+    assert response.status_code == 400 and "tối đa 10 MB" in response.content.decode()
+    assert Story.objects.count() == 0

@@ -89,6 +89,8 @@ class Command(BaseCommand):
         # The contributor network: deadline reminders and overdue marks, then e-mail (one each, or digests).
         call_command("remind_assignments", verbosity=0, stdout=StringIO())
         call_command("send_notifications", verbosity=0, stdout=StringIO())
+        # Last week's community digest, as a draft for the editors (once per week).
+        call_command("assemble_weekly_digest", verbosity=0, stdout=StringIO())
         # Reach from the platforms that report it, once an hour is plenty (figures are per day).
         if self._hourly():
             with contextlib.suppress(SystemExit):  # the platform refused; the next hour tries again
