@@ -268,9 +268,6 @@ def test_demo_has_stories_and_comments_in_every_state(client, django_capture_on_
 
 
 def test_flooding_is_refused_with_a_message_and_stores_nothing_more(client, django_capture_on_commit_callbacks):
-    from django.core.cache import cache
-
-    cache.clear()
     for n in range(5):
         with django_capture_on_commit_callbacks(execute=True):
             client.post("/cong-dong/dang-nhap/", {"email": f"r{n}@example.vn", "display_name": f"R{n}"})
