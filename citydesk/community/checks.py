@@ -146,14 +146,34 @@ def _false_information_signals(text: str) -> list[Signal]:
     return signals
 
 
+@lru_cache(maxsize=1)
+def _local_model(path: str):
+    """The operator's own model (train_moderation_model), if there is one."""
+    if not Path(path).is_file():
+        return None
+    import joblib
+
+    return joblib.load(path)
+
+
+def local_model_score(text: str) -> float | None:
+    """Probability that the text is offensive or hateful, from the locally trained model (or None)."""
+    model = _local_model(settings.CITYDESK_MODERATION_MODEL)
+    return None if model is None else float(model.predict_proba([text])[0][1])
+
+
 def signals_for(text: str, *, known_spam: set[str] | None = None) -> list[Signal]:
     """Every signal for a post's text, strongest kinds first."""
     found_links, found_phones = links(text), phones(text)
     signals = _scam_signals(found_links, found_phones)
     signals += _impersonation_signals(text, found_links, found_phones)
     spans = offensive_spans(text)
-    if spans:
-        signals.append(Signal("harassment", ", ".join(text[a:b] for a, b in spans), min(1.0, 0.4 * len(spans)), spans))
+    score = local_model_score(text)
+    if spans or (score is not None and score >= 0.5):
+        terms = ", ".join(text[a:b] for a, b in spans)
+        message = terms if score is None else f"{terms} (local model {score:.2f})".lstrip(" ,")
+        strength = max(min(1.0, 0.4 * len(spans)), score or 0.0)
+        signals.append(Signal("harassment", message, strength, spans))
     spam = spam_score(text)
     if known_spam and fingerprint(text) in known_spam:
         signals.append(Signal("spam", "near-duplicate of rejected spam", 1.0))

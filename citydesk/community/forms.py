@@ -55,3 +55,13 @@ class DecisionForm(forms.Form):
     action = forms.ChoiceField(choices=[(a, a) for a in ("approve", "reject", "hide", "escalate", "feature")])
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *ModerationCategory.choices], required=False)
     public_reason = forms.CharField(label=_("Reason shown to the author"), max_length=500, required=False)
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.FileField(label=_("Avatar (optional, at most 10 MB)"))
+
+    def clean_avatar(self):
+        upload = self.cleaned_data["avatar"]
+        if upload.size > MAX_PHOTO:
+            raise ValidationError(_("The photo is too large (at most 10 MB)."))
+        return clean_image(upload.read())

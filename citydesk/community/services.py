@@ -75,6 +75,17 @@ def sign_in(*, token: str, now: datetime | None = None) -> Member:
 
 
 @transaction.atomic
+def set_avatar(*, member: Member, image) -> Member:
+    """Replace the member's avatar (an already cleaned image), or remove it with image=None."""
+    if member.avatar:
+        member.avatar.delete(save=False)
+    if image is not None:
+        member.avatar.save("avatar.jpg", image, save=False)
+    member.save(update_fields=["avatar"])
+    return member
+
+
+@transaction.atomic
 def delete_member(*, member: Member) -> None:
     """Remove the account: e-mail, name and avatar go; stories and comments stay, anonymised."""
     if member.avatar:

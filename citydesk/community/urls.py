@@ -8,6 +8,7 @@ urlpatterns = [
     path("cong-dong/vao/<str:token>/", views.sign_in_link, name="community_sign_in_link"),
     path("cong-dong/tai-khoan/", views.account, name="community_account"),
     path("cong-dong/dang-xuat/", views.sign_out, name="community_sign_out"),
+    path("cong-dong/anh-dai-dien/", views.avatar, name="community_avatar"),
     path("cong-dong/xoa-tai-khoan/", views.delete_account, name="community_delete"),
     path("cong-dong/gui-bai/", views.submit_story, name="community_submit"),
     path("cong-dong/binh-luan/<int:page_id>/", views.comment, name="community_comment"),

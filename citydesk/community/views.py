@@ -14,7 +14,7 @@ from citydesk.core import ratelimit
 from citydesk.intake.views import client_ip
 
 from . import digest, services
-from .forms import AppealForm, CommentForm, DecisionForm, FlagForm, SignInForm, StoryForm
+from .forms import AppealForm, AvatarForm, CommentForm, DecisionForm, FlagForm, SignInForm, StoryForm
 from .models import Appeal, Comment, Decision, Member, Status, Story, WeeklyDigest
 
 SESSION_KEY = "community_member"
@@ -81,8 +81,23 @@ def account(request):
         "stories": Story.objects.filter(member=member).select_related("appeal"),
         "comments": Comment.objects.filter(member=member).select_related("page", "appeal"),
         "appeal_form": AppealForm(),
+        "avatar_form": AvatarForm(),
     }
     return render(request, "community/account.html", context)
+
+
+@require_POST
+def avatar(request):
+    member = _require_member(request)
+    if request.POST.get("remove"):
+        services.set_avatar(member=member, image=None)
+        return redirect("community_account")
+    form = AvatarForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.set_avatar(member=member, image=form.cleaned_data["avatar"])
+    else:
+        messages.error(request, " ".join(form.errors["avatar"]))
+    return redirect("community_account")
 
 
 @require_POST
@@ -204,7 +219,8 @@ def moderation_queue(request):
         "rows": rows,
         "appeals": appeals,
         "form": DecisionForm(),
-        "log": Decision.objects.select_related("moderator")[:30],
+        "log": Decision.objects.select_related("moderator", "story", "comment")[:30],
+        "recent": Story.objects.filter(status=Status.APPROVED).select_related("member").order_by("-created_at")[:12],
     }
     return TemplateResponse(request, "community/admin/queue.html", context)
 

@@ -81,6 +81,7 @@ ROLES = [
             "core.view_contributorprofile",
             *CHANNELS_PUBLISH,
             *NETWORK_EDIT,
+            *COMMUNITY_MODERATE,  # editors feature readers' stories and may take the queue
             *SCORECARDS_VIEW,
         ],
         PUBLISH_PAGES,

@@ -227,3 +227,7 @@ CITYDESK_DIGEST_HOUR = int(os.environ.get("CITYDESK_DIGEST_HOUR", "7"))
 
 # Community: readers' posts are pre-moderated until this many were approved.
 CITYDESK_COMMUNITY_TRUST_AFTER = int(os.environ.get("CITYDESK_COMMUNITY_TRUST_AFTER", "3"))
+# An optional harassment/hate model an operator trains locally (train_moderation_model); unused if absent.
+CITYDESK_MODERATION_MODEL = os.environ.get(
+    "CITYDESK_MODERATION_MODEL", str(BASE_DIR / "var" / "moderation" / "vihsd.joblib")
+)

@@ -284,3 +284,49 @@ def test_an_oversized_photo_is_refused_and_nothing_is_stored(client, member):
     response = client.post("/cong-dong/gui-bai/", {"title": "Ảnh lớn", "text": "…", "consent": "on", "photo": big})
     assert response.status_code == 400 and "tối đa 10 MB" in response.content.decode()
     assert Story.objects.count() == 0
+
+
+def test_members_set_and_remove_an_optional_avatar(client, member):
+    session = client.session
+    session["community_member"] = member.pk
+    session.save()
+    upload = SimpleUploadedFile("me.jpg", photo(), content_type="image/jpeg")
+    client.post("/cong-dong/anh-dai-dien/", {"avatar": upload})
+    member.refresh_from_db()
+    assert member.avatar
+    fake = SimpleUploadedFile("x.jpg", b"<svg/>", content_type="image/jpeg")
+    client.post("/cong-dong/anh-dai-dien/", {"avatar": fake})
+    member.refresh_from_db()
+    assert member.avatar  # a fake image changes nothing
+    client.post("/cong-dong/anh-dai-dien/", {"remove": "1"})
+    member.refresh_from_db()
+    assert not member.avatar
+
+
+def test_editors_feature_a_published_story_from_the_queue_screen(client, editor_user, member):
+    story = Story.objects.create(member=member, title="Phố đi bộ", text="…", consent=True, status="approved")
+    client.force_login(editor_user)
+    assert "Phố đi bộ" in client.get("/admin/community/").content.decode()
+    client.post(f"/admin/community/story/{story.pk}/decide/", {"action": "feature"})
+    story.refresh_from_db()
+    assert story.featured
+    assert Decision.objects.get().action == "feature"
+
+
+def test_an_operators_locally_trained_model_adds_its_score(settings, tmp_path):
+    data = tmp_path / "vihsd"
+    data.mkdir()
+    rude = ["đồ khốn nạn cút đi", "mày là thằng khốn", "khốn kiếp cả lũ", "cút ngay đồ khốn"]
+    kind = ["cảm ơn bài viết hay", "thông tin rất hữu ích", "chúc thành phố phát triển", "bài viết hay quá"]
+    rows = "free_text,label_id\n" + "".join(f"{t},1\n" for t in rude * 5) + "".join(f"{t},0\n" for t in kind * 5)
+    (data / "train.csv").write_text(rows, encoding="utf-8")
+    settings.CITYDESK_MODERATION_MODEL = str(tmp_path / "model.joblib")
+    checks._local_model.cache_clear()
+    assert checks.local_model_score("khốn nạn") is None  # no model yet: the lexicon alone
+    from django.core.management import call_command
+
+    call_command("train_moderation_model", data=str(data), out=settings.CITYDESK_MODERATION_MODEL, verbosity=0)
+    checks._local_model.cache_clear()
+    assert checks.local_model_score("đồ khốn nạn") > 0.5 > checks.local_model_score("cảm ơn bài viết")
+    assert "local model" in checks.signals_for("đồ khốn nạn")[0].message
+    checks._local_model.cache_clear()

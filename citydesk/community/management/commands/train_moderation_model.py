@@ -1,0 +1,45 @@
+"""Train the optional harassment/hate model on ViHSD train, locally, for this installation only.
+
+    python manage.py train_moderation_model [--data ../shared/data/vihsd] [--out var/moderation/vihsd.joblib]
+
+ViHSD's terms allow research use, so citydesk does not ship a model trained on it; an operator who
+may use it trains one here (TF-IDF word 1–2-grams + logistic regression, about a minute on CPU).
+When CITYDESK_MODERATION_MODEL points at the file, the moderation queue shows its score beside the
+shipped lexicon's spans.
+"""
+
+import csv
+from pathlib import Path
+
+import joblib
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+
+class Command(BaseCommand):
+    help = "Train the optional harassment/hate model on ViHSD train (kept on this machine, never shipped)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", default=str(Path(settings.BASE_DIR).parent / "shared" / "data" / "vihsd"))
+        parser.add_argument("--out", default=settings.CITYDESK_MODERATION_MODEL)
+
+    def handle(self, *args, data: str, out: str, **options):
+        path = Path(data) / "train.csv"
+        if not path.is_file():
+            raise CommandError(f"no ViHSD train split at {path}")
+        with path.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        texts = [row["free_text"] for row in rows]
+        labels = [int(row["label_id"]) > 0 for row in rows]  # clean vs offensive or hateful
+        model = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+            LogisticRegression(max_iter=2000, class_weight="balanced"),
+        )
+        model.fit(texts, labels)
+        target = Path(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(model, target)
+        self.stdout.write(f"trained on {len(rows)} comments; written to {target}")
