@@ -68,6 +68,8 @@ def test_admin_screens_are_in_vietnamese(live_server, browser, make_article, con
         "dat-bai-chi-tiet": f"/admin/network/assignments/{assignment.pk}/",
         "danh-ba-cong-tac-vien": "/admin/network/directory/",
         "loi-moi": "/admin/network/invitations/",
+        "kiem-duyet-cong-dong": "/admin/community/",
+        "ban-tin-tuan": "/admin/community/digest/",
     }
     found = {}
     for name, path in screens.items():
