@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from citydesk.intake.images import clean_image
+from citydesk.core.images import clean_image
 
 from .models import ModerationCategory
 

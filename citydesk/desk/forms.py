@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from citydesk.core.images import clean_image
 from citydesk.core.models import Unit
 from citydesk.core.people import display_name
 
@@ -58,9 +59,13 @@ class ReportForm(forms.Form):
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
-        if image and image.size > MAX_IMAGE_BYTES:
+        if not image:
+            return None
+        if image.size > MAX_IMAGE_BYTES:
             raise forms.ValidationError(_("The image is too large (at most 10 MB)."))
-        return image
+        image.seek(0)
+        # Re-encoded without metadata, as tips and community photos are: no camera, time or GPS kept.
+        return clean_image(image.read())
 
     def clean(self):
         cleaned_data = super().clean()

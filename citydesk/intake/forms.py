@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .images import clean_image
+from citydesk.core.images import clean_image
 
 
 class TipForm(forms.Form):

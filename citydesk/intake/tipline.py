@@ -16,11 +16,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from citydesk.core import ratelimit
+from citydesk.core.images import clean_image
 from citydesk.desk import services as desk
 from citydesk.desk.models import Channel
 
 from . import answers, delivery, official
-from .images import clean_image
 from .models import InboundUpdate
 from .telegram import Incoming
 

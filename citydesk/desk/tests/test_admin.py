@@ -78,9 +78,22 @@ def test_staff_enter_a_report_with_an_image(client, verifier):
     response = client.get(image_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content) == buffer.getvalue()
+    served = PILImage.open(BytesIO(b"".join(response.streaming_content)))
+    assert (served.format, served.size) == ("PNG", (40, 30))  # re-encoded, same picture
     client.logout()
     assert client.get(image_url).status_code == 302  # to the log-in page
+
+
+def test_staff_uploads_lose_their_camera_and_gps_metadata(client, verifier):
+    from citydesk.intake.tests.fakes import jpeg_with_exif
+
+    client.force_login(verifier)
+    upload = SimpleUploadedFile("chup.jpg", jpeg_with_exif(), content_type="image/jpeg")
+    client.post(reverse("desk_report_new"), {"text": "Ảnh chụp tin nhắn", "category": "other", "image": upload})
+    stored = Claim.objects.get().reports.get().image
+    with stored.open("rb") as handle:
+        picture = PILImage.open(BytesIO(handle.read()))
+    assert picture.format == "JPEG" and not picture.getexif()
 
 
 def test_a_file_that_is_not_an_image_is_refused(client, verifier):
