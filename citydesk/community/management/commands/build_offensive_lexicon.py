@@ -4,8 +4,10 @@
 
 ViHOS marks the characters of hateful or offensive words in 8,844 training comments. A term (one to
 three words inside a marked span) is kept when it appears at least --min-count times and is inside a
-marked span at least --precision of the times it appears at all. The result (terms only, no comment
-text) is written to citydesk/community/data/offensive_terms.json.
+marked span at least --precision of the times it appears at all. The rule is the same for every word:
+no term is added or removed by hand, by topic or by side, so the lexicon carries the annotators'
+judgement of offensive language and nothing of ours about opinions. The result (terms only, no
+comment text) is written to citydesk/community/data/offensive_terms.json.
 """
 
 import ast
@@ -20,17 +22,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 WORD = re.compile(r"\w+", re.UNICODE)
 OUT = Path(__file__).resolve().parents[2] / "data" / "offensive_terms.json"
-# Kept out although ViHOS marks them: political labels (moderation never judges opinion) and everyday
-# words that are offensive only in some contexts (the spans around them still count).
-EXCLUDED = {
-    "phản động", "bán nước", "nô lệ", "nô", "nhồi", "nhồi sọ", "dân đen", "tử hình", "thượng đẳng",
-    "ác", "bám", "bẩn", "chôn", "chết", "chém", "cướp", "cỏ", "cắn", "dơ", "hù", "hắn", "khung", "lờ",
-    "mã", "mả", "mồ", "mồm", "méo", "nát", "não", "nổ", "rách", "thối", "tàn", "vịt", "ấu", "đám", "đậu",
-    "nhanh hơn", "tay nhanh", "tay nhanh hơn", "ngục", "giết", "dai", "deo", "me", "má", "bú", "hùa",
-    "lũ", "mụ", "bọn", "bọn chúng", "bọn nó", "chúng nó", "cha chúng", "mẹ chúng", "tụi nó", "mẹ",
-    "khuyết", "khuyết tật", "thua cả", "van hoa", "xao", "su a", "ma y", "bo n", "chu ng", "ch ch",
-    "thă", "thă ng", "l n", "đ m", "con di", "con đàn", "con đàn bà", "quả báo",
-}  # fmt: skip
 
 
 def words_with_flags(text: str, marked: set[int]) -> list[tuple[str, bool]]:
@@ -64,11 +55,7 @@ class Command(BaseCommand):
         terms = sorted(
             term
             for term, count in inside.items()
-            if count >= min_count
-            and count / seen[term] >= precision
-            and len(term) >= 2
-            and not term.isdigit()
-            and term not in EXCLUDED
+            if count >= min_count and count / seen[term] >= precision and len(term) >= 2 and not term.isdigit()
         )
         OUT.parent.mkdir(parents=True, exist_ok=True)
         meta = {"source": "ViHOS train (MIT)", "min_count": min_count, "precision": precision, "terms": terms}
