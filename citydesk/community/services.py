@@ -1,9 +1,7 @@
 """State changes of the community space: sign-in by link, posting, reader flags, moderation, appeals."""
 
-import hashlib
 import html
 import re
-import secrets
 from datetime import datetime, timedelta
 
 import nh3
@@ -15,6 +13,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from citydesk.core.secrets import one_time_token, token_hash
 
 from . import checks
 from .models import Appeal, Comment, Decision, Flag, Member, ModerationCategory, SignInLink, Status, Story
@@ -33,10 +33,6 @@ def clean_text(text: str, *, limit: int) -> str:
     return stripped[:limit]
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 # --- Members -------------------------------------------------------------------------------------
 
 
@@ -51,8 +47,8 @@ def request_sign_in(*, email: str, display_name: str = "", now: datetime | None 
         if not name:
             raise ValidationError(_("Choose the name other readers will see."))
         member = Member.objects.create(email=email, display_name=name, created_at=now)
-    token = secrets.token_urlsafe(32)
-    SignInLink.objects.create(member=member, token_hash=_hash(token), expires_at=now + timedelta(minutes=LINK_MINUTES))
+    token, hashed = one_time_token()
+    SignInLink.objects.create(member=member, token_hash=hashed, expires_at=now + timedelta(minutes=LINK_MINUTES))
     url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("community_sign_in_link", args=[token])
     with translation.override(settings.LANGUAGE_CODE):
         body = _(
@@ -66,7 +62,7 @@ def request_sign_in(*, email: str, display_name: str = "", now: datetime | None 
 @transaction.atomic
 def sign_in(*, token: str, now: datetime | None = None) -> Member:
     now = now or timezone.now()
-    link = SignInLink.objects.select_for_update().select_related("member").filter(token_hash=_hash(token)).first()
+    link = SignInLink.objects.select_for_update().select_related("member").filter(token_hash=token_hash(token)).first()
     if link is None or link.used_at is not None or link.expires_at <= now:
         raise ValidationError(_("This sign-in link is no longer valid. Ask for a new one."))
     link.used_at = now

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -33,3 +34,13 @@ def decrypt(token: str) -> str:
 def masked(value: str) -> str:
     """What a screen may show of a secret: its last four characters."""
     return "•••• " + value[-4:] if len(value) > 8 else "••••"
+
+
+def one_time_token() -> tuple[str, str]:
+    """A token for a one-time link and the hash to store: a leaked database holds no working links."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

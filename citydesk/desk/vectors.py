@@ -6,6 +6,7 @@ through the index it is attached to, and ignores claims this process has not ind
 lexical side syncs them on the next search).
 """
 
+import time
 from collections import OrderedDict
 from types import SimpleNamespace
 
@@ -15,12 +16,14 @@ from pgvector.django import CosineDistance
 from .models import ClaimEmbedding
 
 CACHE = 4096  # vectors kept for the re-ranking that follows each search
+COUNT_SECONDS = 60  # how long the row count is trusted (other processes add rows too)
 
 
 class PgVectorStore:
     def __init__(self):
         self._index = None
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._count, self._counted_at = 0, float("-inf")
 
     def attach(self, index) -> None:
         self._index = index
@@ -40,6 +43,7 @@ class PgVectorStore:
         ClaimEmbedding.objects.bulk_create(
             rows, batch_size=500, update_conflicts=True, unique_fields=["claim"], update_fields=["vector"]
         )
+        self._counted_at = float("-inf")  # recount on the next search
 
     def remove(self, key) -> None:
         # A re-worded claim is added again right after; the upsert in add() replaces its vector.
@@ -77,7 +81,10 @@ class PgVectorStore:
         return np.vstack([np.asarray(found[claim_id], dtype=np.float32) for claim_id in claim_ids])
 
     def __len__(self) -> int:
-        return ClaimEmbedding.objects.count()
+        # Asked on every semantic search; a COUNT(*) each time is wasted at millions of rows.
+        if not self._count or time.monotonic() - self._counted_at > COUNT_SECONDS:
+            self._count, self._counted_at = ClaimEmbedding.objects.count(), time.monotonic()
+        return self._count
 
     def save(self, path) -> None:
         """Nothing to write: the database is the store."""

@@ -1,8 +1,6 @@
 """State changes of the contributor network. Every transition of an assignment goes through `_move`,
 which checks it against ALLOWED_TRANSITIONS and writes the history; views and signals only call in."""
 
-import hashlib
-import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from citydesk.core import roles
 from citydesk.core.models import ContributorProfile, Unit
+from citydesk.core.secrets import one_time_token, token_hash
 from citydesk.core.text import fold_diacritics
 from citydesk.newsroom import services as newsroom
 from citydesk.newsroom.models import TopicPage
@@ -74,6 +73,12 @@ def is_author(user, assignment: Assignment) -> bool:
     return profile is not None and (
         profile.pk == assignment.contributor_id or assignment.co_authors.filter(pk=profile.pk).exists()
     )
+
+
+def is_writer(user, assignment: Assignment) -> bool:
+    """Whether user is the contributor the assignment was requested from (who owns the draft)."""
+    profile = _profile(user)
+    return profile is not None and profile.pk == assignment.contributor_id
 
 
 def _author_users(assignment: Assignment) -> list:
@@ -155,7 +160,7 @@ def assignment_accept(*, assignment: Assignment, user, now: datetime | None = No
     """The contributor takes the work on; their draft is created, credited to all the authors."""
     now = now or timezone.now()
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if _profile(user) is None or _profile(user).pk != assignment.contributor_id:
+    if not is_writer(user, assignment):
         raise PermissionDenied(_("Only the contributor it was requested from can accept this assignment."))
     if assignment.status == S.OVERDUE:
         raise ValidationError(_("The deadline has passed; ask the editor for a new deadline first."))
@@ -173,9 +178,7 @@ def assignment_decline(*, assignment: Assignment, user, reason: str, now: dateti
     """The contributor declines (or the editor withdraws) the request, always with a reason."""
     now = now or timezone.now()
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if not (is_author(user, assignment) and _profile(user).pk == assignment.contributor_id) and not user.has_perm(
-        MANAGE
-    ):
+    if not is_writer(user, assignment) and not user.has_perm(MANAGE):
         raise PermissionDenied(_("You may not decline this assignment."))
     if not reason.strip():
         raise ValidationError(_("Say why, so the editor can find someone else."))
@@ -474,10 +477,6 @@ def directory_search(
     return [profile for _score, _name, profile in ranked]
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def invitation_create(
     *, invited_by, email: str, name: str, unit: Unit, title: str = "", expertise: str = "", now=None
@@ -493,14 +492,14 @@ def invitation_create(
         raise ValidationError(_("Someone with this e-mail already has an account."))
     # A new invitation replaces any earlier link that was not used.
     Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).update(expires_at=now)
-    token = secrets.token_urlsafe(32)
+    token, hashed = one_time_token()
     invitation = Invitation.objects.create(
         email=email,
         name=name.strip(),
         title=title.strip(),
         unit=unit,
         expertise=expertise.strip(),
-        token_hash=_token_hash(token),
+        token_hash=hashed,
         invited_by=invited_by,
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
@@ -512,7 +511,7 @@ def invitation_create(
 def invitation_for_token(token: str, *, now: datetime | None = None) -> Invitation:
     """The pending invitation a link names, or a ValidationError saying why it no longer works."""
     now = now or timezone.now()
-    invitation = Invitation.objects.select_related("unit").filter(token_hash=_token_hash(token)).first()
+    invitation = Invitation.objects.select_related("unit").filter(token_hash=token_hash(token)).first()
     if invitation is None:
         raise ValidationError(_("This invitation link is not valid."))
     if invitation.accepted_at is not None:

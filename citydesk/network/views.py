@@ -136,7 +136,7 @@ def assignment_detail(request, pk: int, forms: dict | None = None):
     assignment = _visible_assignment(request, pk)
     forms = forms or {}
     steps, comments = _review_history(assignment.page)
-    is_writer = getattr(request.user, "contributor_profile", None) == assignment.contributor
+    is_writer = services.is_writer(request.user, assignment)
     can_manage = request.user.has_perm(services.MANAGE) or request.user == assignment.requested_by
     context = {
         "assignment": assignment,

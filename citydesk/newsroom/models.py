@@ -1,8 +1,15 @@
 """The public site's pages: home, topics and articles."""
 
+import threading
+import time
+from collections import Counter
+
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -157,19 +164,42 @@ class ArticleRead(models.Model):
 
     @classmethod
     def record(cls, article) -> None:
-        from django.db import DatabaseError, IntegrityError, transaction
-        from django.db.models import F
-        from django.utils import timezone
+        """Count one read. Reads are added up in this process and written at most every
+        CITYDESK_READ_FLUSH_SECONDS, so a busy article page is not one database write per view."""
+        _read_buffer.add(article.pk)
 
-        today = timezone.localdate()
-        try:
-            with transaction.atomic():
-                if not cls.objects.filter(article=article, date=today).update(count=F("count") + 1):
-                    cls.objects.create(article=article, date=today, count=1)
-        except IntegrityError:  # another request created today's row first
-            cls.objects.filter(article=article, date=today).update(count=F("count") + 1)
-        except DatabaseError:
-            pass  # a read that cannot be counted must not stop the reader
+
+class _ReadBuffer:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending: Counter = Counter()
+        self._flushed_at = time.monotonic()
+
+    def add(self, article_id: int) -> None:
+        with self._lock:
+            self._pending[(article_id, timezone.localdate())] += 1
+            if time.monotonic() - self._flushed_at < settings.CITYDESK_READ_FLUSH_SECONDS:
+                return
+            pending, self._pending, self._flushed_at = self._pending, Counter(), time.monotonic()
+        self.write(pending)
+
+    @staticmethod
+    def write(pending: Counter) -> None:
+        for (article_id, day), reads in pending.items():
+            try:
+                with transaction.atomic():
+                    updated = ArticleRead.objects.filter(article_id=article_id, date=day).update(
+                        count=F("count") + reads
+                    )
+                    if not updated:
+                        ArticleRead.objects.create(article_id=article_id, date=day, count=reads)
+            except IntegrityError:  # another process created the day's row first
+                ArticleRead.objects.filter(article_id=article_id, date=day).update(count=F("count") + reads)
+            except DatabaseError:
+                pass  # reads that cannot be counted must not stop the reader
+
+
+_read_buffer = _ReadBuffer()
 
 
 class ArticleByline(Orderable):

@@ -231,3 +231,7 @@ CITYDESK_COMMUNITY_TRUST_AFTER = int(os.environ.get("CITYDESK_COMMUNITY_TRUST_AF
 CITYDESK_MODERATION_MODEL = os.environ.get(
     "CITYDESK_MODERATION_MODEL", str(BASE_DIR / "var" / "moderation" / "vihsd.joblib")
 )
+
+# Article read counts (the community digest's "most read") are added up in each web process and
+# written at most this often; 0 writes every read at once.
+CITYDESK_READ_FLUSH_SECONDS = int(os.environ.get("CITYDESK_READ_FLUSH_SECONDS", "60"))

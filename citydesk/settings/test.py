@@ -20,3 +20,4 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CITYDESK_SPOOL_DIR = str(BASE_DIR / "var" / "test-spool")
+CITYDESK_READ_FLUSH_SECONDS = 0  # tests read the counts right after the request
