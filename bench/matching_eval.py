@@ -2,9 +2,12 @@
 
     python bench/matching_eval.py          # report on the test split (weights from the package)
     python bench/matching_eval.py --fit    # fit the decision on the dev split, write its weights, then report
+    python bench/matching_eval.py --split dev   # the same figures on the dev split (for tuning)
 
 Retrieval: every sentence1 of the split is stored; each paraphrase pair's sentence2 is the query, in
-three forms (as written, without diacritics, in teencode). Prints `name: value` lines.
+three forms (as written, without diacritics, in teencode). A query paired with two sentence1s is a
+hit if either comes first; a query that is also stored (as another pair's sentence1) is not counted
+as finding itself. Prints `name: value` lines.
 """
 
 import argparse
@@ -25,6 +28,7 @@ from citydesk.matching import decision
 from citydesk.matching.encoder import embed
 from citydesk.matching.index import ClaimIndex
 from citydesk.matching.normalize import normalize
+from citydesk.matching.restore import Restorer
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "vnpara"
 
@@ -57,8 +61,18 @@ class Vectors:
         return np.vstack([self.cache[text] for text in texts])
 
 
-def pair_features(rows: list[dict], vectors: Vectors, transform=str) -> np.ndarray:
+def restorer_for(rows: list[dict]) -> Restorer:
+    """What a ClaimIndex holding every sentence1 of the split would learn to put marks back with."""
+    restorer = Restorer()
+    for text in dict.fromkeys(r["sentence1"] for r in rows):
+        restorer.learn(normalize(text).text)
+    return restorer
+
+
+def pair_features(rows: list[dict], vectors: Vectors, transform=str, restorer: Restorer | None = None) -> np.ndarray:
     normalized = [(normalize(r["sentence1"]), normalize(transform(r["sentence2"]))) for r in rows]
+    if restorer is not None:  # the second sentence as the index would read it
+        normalized = [(a, restorer.restore_normalized(b)) for a, b in normalized]
     vectors([n.text or " " for pair in normalized for n in pair if n.has_diacritics])
     out = []
     for a, b in normalized:
@@ -70,9 +84,17 @@ def pair_features(rows: list[dict], vectors: Vectors, transform=str) -> np.ndarr
 
 
 def fit(dev: list[dict], vectors: Vectors) -> None:
-    # As written, and with the second sentence typed without marks (the lexical-only regime).
-    x = np.vstack([pair_features(dev, vectors), pair_features(dev, vectors, no_diacritics)])
-    y = np.asarray([r["paraphrase"] for r in dev] * 2)
+    # As written; with the second sentence typed without marks (the lexical-only regime of same_claim);
+    # and typed without marks but given its marks back by the index's restorer (the retrieval regime).
+    restorer = restorer_for(dev)
+    x = np.vstack(
+        [
+            pair_features(dev, vectors),
+            pair_features(dev, vectors, no_diacritics),
+            pair_features(dev, vectors, no_diacritics, restorer),
+        ]
+    )
+    y = np.asarray([r["paraphrase"] for r in dev] * 3)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y)
@@ -112,21 +134,46 @@ def decision_scores(rows: list[dict], vectors: Vectors, transform=str) -> tuple[
     return accuracy_score(y, predicted), f1_score(y, predicted)
 
 
-def retrieval(rows: list[dict], vectors: Vectors) -> dict[str, float]:
+def retrieval_queries(rows: list[dict]) -> tuple[list[str], list[tuple[str, set[int], set[int]]]]:
+    """The stored sentences (every distinct sentence1) and the queries: each distinct sentence2 of a
+    paraphrase pair, with the positions of all its paraphrase partners (a hit is any of them first; a
+    few sentence2s are paired with two sentence1s) and of a stored sentence identical to it, which
+    is left out of its ranking (a few sentence2s are also another pair's sentence1)."""
     stored = list(dict.fromkeys(r["sentence1"] for r in rows))
+    position = {text: i for i, text in enumerate(stored)}
+    partners: dict[str, set[int]] = {}
+    for r in rows:
+        if r["paraphrase"] == 1:
+            partners.setdefault(r["sentence2"], set()).add(position[r["sentence1"]])
+    queries = [(query, wanted, {position[query]} if query in position else set()) for query, wanted in partners.items()]
+    return stored, queries
+
+
+def _r1_mrr(ranked: list[list[int]], queries) -> tuple[float, float]:
+    ranks = []
+    for found, (_query, wanted, excluded) in zip(ranked, queries, strict=True):
+        found = [position for position in found if position not in excluded]
+        ranks.append(next((i + 1 for i, position in enumerate(found) if position in wanted), 0))
+    return sum(rank == 1 for rank in ranks) / len(ranks), sum(1 / rank for rank in ranks if rank) / len(ranks)
+
+
+FORMS = (("original", str), ("no_diacritics", no_diacritics), ("teencode", teencode))
+
+
+def retrieval(rows: list[dict], vectors: Vectors) -> dict[str, float]:
+    stored, queries = retrieval_queries(rows)
     index = ClaimIndex(embedder=vectors)
     index.add_many(enumerate(stored))
-    wanted = {text: position for position, text in enumerate(stored)}
-    queries = [(r["sentence2"], wanted[r["sentence1"]]) for r in rows if r["paraphrase"] == 1]
     out = {}
-    for form, transform in (("original", str), ("no_diacritics", no_diacritics), ("teencode", teencode)):
-        ranks = []
-        for query, target in queries:
-            found = [claim_id for claim_id, _score in index.search(transform(query), k=10)]
-            ranks.append(found.index(target) + 1 if target in found else 0)
-        out[f"retrieval_r1_{form}"] = sum(rank == 1 for rank in ranks) / len(ranks)
+    for form, transform in FORMS:
+        ranked = [
+            [claim_id for claim_id, _score in index.search(transform(query), k=10 + len(excluded))]
+            for query, _wanted, excluded in queries
+        ]
+        r1, mrr = _r1_mrr(ranked, queries)
+        out[f"retrieval_r1_{form}"] = r1
         if form == "original":
-            out["retrieval_mrr_original"] = sum(1 / rank for rank in ranks if rank) / len(ranks)
+            out["retrieval_mrr_original"] = mrr
     return out
 
 
@@ -152,19 +199,15 @@ def baseline(dev: list[dict], test: list[dict]) -> dict[str, float]:
         "baseline_decision_accuracy": accuracy_score(test_y, test_cos >= threshold),
         "baseline_decision_f1": f1_score(test_y, test_cos >= threshold),
     }
-    stored = list(dict.fromkeys(r["sentence1"] for r in test))
+    stored, queries = retrieval_queries(test)
     matrix = vectorizer.transform([folded(text) for text in stored])
-    wanted = {text: position for position, text in enumerate(stored)}
-    queries = [(r["sentence2"], wanted[r["sentence1"]]) for r in test if r["paraphrase"] == 1]
-    for form, transform in (("original", str), ("no_diacritics", no_diacritics), ("teencode", teencode)):
-        scores = vectorizer.transform([folded(transform(q)) for q, _ in queries]) @ matrix.T
-        ranks = []
-        for row, (_query, target) in enumerate(queries):
-            order = np.argsort(-scores[row].toarray().ravel())
-            ranks.append(int(np.where(order == target)[0][0]) + 1)
-        out[f"baseline_retrieval_r1_{form}"] = sum(rank == 1 for rank in ranks) / len(ranks)
+    for form, transform in FORMS:
+        scores = (vectorizer.transform([folded(transform(query)) for query, _w, _e in queries]) @ matrix.T).toarray()
+        ranked = [list(np.argsort(-row, kind="stable")) for row in scores]
+        r1, mrr = _r1_mrr(ranked, queries)
+        out[f"baseline_retrieval_r1_{form}"] = r1
         if form == "original":
-            out["baseline_retrieval_mrr_original"] = sum(1 / rank for rank in ranks) / len(ranks)
+            out["baseline_retrieval_mrr_original"] = mrr
     return out
 
 
@@ -172,9 +215,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="fit the decision on the dev split first")
     parser.add_argument("--cache", help="a .npz file to keep e5 vectors between runs")
+    parser.add_argument(
+        "--split", choices=("test", "dev"), default="test", help="the split to report on (dev while tuning)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    dev, test = load("dev"), load("test")
+    dev, test = load("dev"), load(args.split)
     vectors = Vectors(args.cache)
     if args.fit:
         fit(dev, vectors)
@@ -189,10 +235,16 @@ def main() -> None:
     print(f"decision_accuracy_no_diacritics: {accuracy:.4f}")
     for name, value in retrieval(test, vectors).items():
         print(f"{name}: {value:.4f}")
+    stored, queries = retrieval_queries(test)
+    print(f"retrieval_stored: {len(stored)}")
+    print(f"retrieval_queries: {len(queries)}")
+    print(f"retrieval_queries_with_two_partners: {sum(len(wanted) > 1 for _q, wanted, _e in queries)}")
+    print(f"retrieval_queries_also_stored: {sum(bool(excluded) for _q, _w, excluded in queries)}")
     vectors.save()
     for name, value in baseline(dev, test).items():
         print(f"{name}: {value:.4f}")
-    print(f"test_pairs: {len(test)}")
+    print(f"split: {args.split}")
+    print(f"pairs: {len(test)}")
     print(f"elapsed_s: {time.perf_counter() - started:.1f}")
 
 

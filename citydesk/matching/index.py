@@ -15,10 +15,13 @@ from . import decision
 from .bm25 import BM25Matrix
 from .encoder import DIM, embed
 from .normalize import Normalized, fold, normalize
+from .restore import Restorer
 
 RRF_K = 60
 CANDIDATES = 50
 RERANK = 10
+RESTORE_LEARN = 200_000  # the restorer learns from this many stored claims (its counts level off long before)
+EXACT_BELOW = 50_000  # below this many vectors the semantic channel compares every one (HNSW is approximate)
 
 
 def fingerprint(normalized: Normalized) -> int:
@@ -163,6 +166,8 @@ class ClaimIndex:
         self._bm25: BM25Matrix | None = None
         # Copy-paste forwards: the same text after normalisation is found by its fingerprint at once.
         self._fingerprints = _Lookup()
+        # Text typed without marks gets them back from the stored claims' wording before e5 reads it.
+        self._restorer = Restorer()
         self._vectors = vector_store if vector_store is not None else Index(ndim=DIM, metric="cos", dtype=vector_dtype)
         if hasattr(self._vectors, "attach"):
             self._vectors.attach(self)
@@ -195,6 +200,7 @@ class ClaimIndex:
                 self._token_ids.append(token_ids)
             positions.append(position)
             self._fingerprints[fingerprint(norm)] = position
+            self._learn(norm)
         self._bm25 = None  # rebuilt on the next search
         if self.semantic and positions:
             if vectors is None:
@@ -205,6 +211,15 @@ class ClaimIndex:
                     ]
                 )
             self._vectors.add(np.asarray(positions, dtype=np.uint64), np.asarray(vectors, dtype=np.float32))
+
+    def _learn(self, normalized: Normalized) -> None:
+        if self.semantic and normalized.has_diacritics and self._restorer.texts < RESTORE_LEARN:
+            self._restorer.learn(normalized.text)
+
+    def _restored(self, normalized: Normalized) -> Normalized:
+        """A query typed without marks, with the marks the stored claims' wording suggests (the folded
+        form stays, so the lexical channel sees the same words)."""
+        return self._restorer.restore_normalized(normalized) if self.semantic else normalized
 
     def _append_id(self, claim_id) -> None:
         if isinstance(self._ids, array) and not (isinstance(claim_id, int) and -(2**63) <= claim_id < 2**63):
@@ -251,11 +266,16 @@ class ClaimIndex:
         size = len(self._vectors) if vector is not None else 0
         if not size:
             return []
-        matches = self._vectors.search(np.asarray(vector, dtype=np.float32), count=min(limit, size))
+        vector = np.asarray(vector, dtype=np.float32)
+        if isinstance(self._vectors, Index) and size < EXACT_BELOW:
+            matches = self._vectors.search(vector, count=min(limit, size), exact=True)
+        else:
+            matches = self._vectors.search(vector, count=min(limit, size))
         return [int(key) for key in matches.keys]
 
     def _query_vector(self, normalized: Normalized, vector: np.ndarray | None) -> np.ndarray | None:
-        # e5 collapses on text typed without marks (R@1 0.98 → 0.31): then the lexical channel decides alone.
+        # e5 collapses on text typed without marks (R@1 0.98 → 0.31): unless the restorer could put them
+        # back (search), the lexical channel decides alone.
         if not self.semantic or not normalized.has_diacritics:
             return None
         return self._embed([normalized.text])[0] if vector is None else np.asarray(vector, dtype=np.float32)
@@ -266,7 +286,7 @@ class ClaimIndex:
         Candidates come from both channels fused by reciprocal rank; the best of them are then
         re-ranked by the same-claim model (with rerank=False, the score is the fused rank score).
         """
-        normalized = normalize(text)
+        normalized = self._restored(normalize(text))
         exact = self._fingerprints.get(fingerprint(normalized))
         if (
             exact is not None
@@ -345,6 +365,7 @@ class ClaimIndex:
             normalized = normalize(text)
             index._token_ids.append(index._to_ids(lexical_tokens(normalized)))
             index._fingerprints[fingerprint(normalized)] = position
+            index._learn(normalized)
         if index.semantic:
             index._vectors.load(str(folder / "vectors.usearch"))
         return index
