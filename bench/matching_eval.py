@@ -69,7 +69,16 @@ def restorer_for(rows: list[dict]) -> Restorer:
     return restorer
 
 
-def pair_features(rows: list[dict], vectors: Vectors, transform=str, restorer: Restorer | None = None) -> np.ndarray:
+def idf_for(rows: list[dict]):
+    """The idf a ClaimIndex holding every sentence1 of the split would weigh words with."""
+    index = ClaimIndex(semantic=False)
+    index.add_many(enumerate(dict.fromkeys(r["sentence1"] for r in rows)))
+    return index.idf
+
+
+def pair_features(
+    rows: list[dict], vectors: Vectors, transform=str, restorer: Restorer | None = None, idf=None
+) -> np.ndarray:
     normalized = [(normalize(r["sentence1"]), normalize(transform(r["sentence2"]))) for r in rows]
     if restorer is not None:  # the second sentence as the index would read it
         normalized = [(a, restorer.restore_normalized(b)) for a, b in normalized]
@@ -79,22 +88,24 @@ def pair_features(rows: list[dict], vectors: Vectors, transform=str, restorer: R
         cosine = None
         if a.has_diacritics and b.has_diacritics:
             cosine = float(np.dot(vectors([a.text or " "])[0], vectors([b.text or " "])[0]))
-        out.append(decision.features(a, b, cosine))
+        out.append(decision.features(a, b, cosine, idf))
     return np.asarray(out)
 
 
 def fit(dev: list[dict], vectors: Vectors) -> None:
-    # As written; with the second sentence typed without marks (the lexical-only regime of same_claim);
-    # and typed without marks but given its marks back by the index's restorer (the retrieval regime).
-    restorer = restorer_for(dev)
+    # same_claim on a lone pair: as written, and with the second sentence typed without marks (e5 off);
+    # in the index: as written with the stored claims' idf, and typed without marks but given its marks
+    # back by the index's restorer.
+    restorer, idf = restorer_for(dev), idf_for(dev)
     x = np.vstack(
         [
             pair_features(dev, vectors),
             pair_features(dev, vectors, no_diacritics),
-            pair_features(dev, vectors, no_diacritics, restorer),
+            pair_features(dev, vectors, idf=idf),
+            pair_features(dev, vectors, no_diacritics, restorer, idf),
         ]
     )
-    y = np.asarray([r["paraphrase"] for r in dev] * 3)
+    y = np.asarray([r["paraphrase"] for r in dev] * 4)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y)

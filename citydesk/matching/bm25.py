@@ -73,6 +73,10 @@ class BM25Matrix:
         del flat_view, starts_view, lengths_view  # release the buffers so the arrays can grow again
         return cls(data, indices, indptr, documents)
 
+    def frequency(self, token: int) -> int:
+        """How many documents hold the token."""
+        return int(self.indptr[token + 1] - self.indptr[token])
+
     def postings(self, token: int) -> tuple[np.ndarray, np.ndarray]:
         start, end = self.indptr[token], self.indptr[token + 1]
         return self.indices[start:end], self.data[start:end]

@@ -9,6 +9,7 @@ import itertools
 import json
 import math
 from collections import Counter
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ FEATURES = [
     "cosine_e5",
     "both_marked",
     "word_cosine",
+    "idf_cosine",
     "bigram_cosine",
     "char3_jaccard",
     "containment",
@@ -47,6 +49,18 @@ def _cosine(a: Counter, b: Counter) -> float:
     return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
 
 
+def _idf_cosine(a: list[str], b: list[str], idf: Callable[[str], float] | None) -> float:
+    """Cosine of (1 + log tf) × idf word vectors: shared rare words count, shared common ones little.
+    Without idf (same_claim on a lone pair) every word weighs 1."""
+    counts_a, counts_b = Counter(a), Counter(b)
+    weight = idf or (lambda _token: 1.0)
+    vector_a = {token: (1.0 + math.log(n)) * weight(token) for token, n in counts_a.items()}
+    vector_b = {token: (1.0 + math.log(n)) * weight(token) for token, n in counts_b.items()}
+    dot = sum(value * vector_b[token] for token, value in vector_a.items() if token in vector_b)
+    norm = math.sqrt(sum(v * v for v in vector_a.values()) * sum(v * v for v in vector_b.values()))
+    return dot / norm if norm else 0.0
+
+
 def _char3(text: str) -> set[str]:
     text = f"  {text} "
     return {text[i : i + 3] for i in range(len(text) - 2)}
@@ -56,11 +70,14 @@ def _negated(normalized: Normalized) -> bool:
     return any(word in _NEGATION_WORDS for word in normalized.text.split())
 
 
-def features(a: Normalized, b: Normalized, cosine_e5: float | None) -> list[float]:
+def features(
+    a: Normalized, b: Normalized, cosine_e5: float | None, idf: Callable[[str], float] | None = None
+) -> list[float]:
     """The decision's inputs for one pair, in FEATURES order.
 
     cosine_e5 is None when either text was typed without marks: e5 is unreliable there, so the
-    feature takes a neutral value and the lexical features decide.
+    feature takes a neutral value and the lexical features decide. idf weighs a folded word by how
+    rare it is among the stored claims (ClaimIndex passes its own).
     """
     both_marked = a.has_diacritics and b.has_diacritics
     if cosine_e5 is None or not both_marked:
@@ -77,6 +94,7 @@ def features(a: Normalized, b: Normalized, cosine_e5: float | None) -> list[floa
         cosine_e5,
         float(both_marked),
         _cosine(Counter(words_a), Counter(words_b)),
+        _idf_cosine(words_a, words_b, idf),
         _cosine(bigrams_a, bigrams_b),
         len(chars_a & chars_b) / max(1, len(chars_a | chars_b)),
         len(set_a & set_b) / max(1, min(len(set_a), len(set_b))),

@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import json
+import math
 from array import array
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -321,7 +322,14 @@ class ClaimIndex:
         cosine = None
         if query_vector is not None and self.semantic and stored.has_diacritics:
             cosine = float(np.dot(query_vector, np.asarray(self._vectors.get(position), dtype=np.float32)))
-        return decision.probability(decision.features(query, stored, cosine))
+        return decision.probability(decision.features(query, stored, cosine, self.idf))
+
+    def idf(self, token: str) -> float:
+        """How rare a folded word is among the stored claims (BM25's idf; a word never stored is rarest)."""
+        matrix = self._lexical()
+        token_id = self._vocabulary.get(token)
+        frequency = 0 if token_id is None or token_id + 1 >= len(matrix.indptr) else matrix.frequency(token_id)
+        return math.log1p((matrix.documents - frequency + 0.5) / (frequency + 0.5))
 
     @property
     def vector_store(self):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from citydesk.matching import ClaimIndex, same_claim
+from citydesk.matching import ClaimIndex, decision, same_claim
+from citydesk.matching.normalize import normalize
 
 CLAIMS = [
     (1, "Bão số 5 sẽ đổ bộ trực tiếp vào Đà Nẵng đêm nay, toàn thành phố phải sơ tán"),
@@ -85,3 +86,17 @@ def test_a_forwarded_copy_is_found_by_its_fingerprint(index):
     forwarded = "  UỐNG NƯỚC CHANH NÓNG chữa khỏi   sốt xuất huyết trong 3 ngày "
     assert index.search(forwarded, k=1) == [(2, 1.0)]
     assert index.search("uong nuoc chanh nong chua khoi sot xuat huyet trong 3 ngay", k=1) == [(2, 1.0)]
+
+
+def test_the_index_weighs_shared_rare_words_above_shared_common_ones():
+    index = ClaimIndex(semantic=False)
+    index.add_many(CLAIMS)
+    assert index.idf("bao") < index.idf("chanh") < index.idf("chua-tung-luu")  # in 2 claims, in 1, in none
+    at = decision.FEATURES.index("idf_cosine")
+    query = normalize("bão chanh")
+    shares_rare, shares_common = normalize("chanh nóng"), normalize("bão nóng")
+    assert decision.features(query, shares_rare, None)[at] == decision.features(query, shares_common, None)[at]
+    assert (
+        decision.features(query, shares_rare, None, index.idf)[at]
+        > decision.features(query, shares_common, None, index.idf)[at]
+    )
