@@ -28,7 +28,7 @@ class Match:
 
     def repeats(self, text: str) -> bool:
         """Whether text states this claim (same_claim), reusing the decision made while matching."""
-        return self.same if self.same is not None else same_claim(text, self.claim.statement)[0]
+        return self.same if self.same is not None else matcher.same_claim(text, self.claim)
 
 
 class DeskMatcher:
@@ -64,6 +64,14 @@ class DeskMatcher:
         with self._lock:
             if claim.pk <= self._indexed_upto:
                 self._index.add(claim.pk, claim.statement)
+
+    def same_claim(self, text: str, claim: Claim) -> bool:
+        """Whether text states the claim: decided with the index's context when it holds the claim
+        (its stored vector, no second embedding), else on the lone pair."""
+        with self._lock:
+            if self._index.position(claim.pk) is not None:
+                return self._index.same_claim(text, claim.pk)[0]
+        return same_claim(text, claim.statement)[0]
 
     def reset(self) -> None:
         with self._lock:

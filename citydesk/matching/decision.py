@@ -144,10 +144,17 @@ def decide(feature_values: list[float], p: float) -> bool:
     return p >= _model()["threshold"]
 
 
-def same_claim(text_a: str, text_b: str) -> tuple[bool, float]:
-    """(decision, confidence in 0..1): are the two texts the same claim, not only a related one?"""
-    feature_values = pair_features(text_a, text_b)
+def judge(feature_values: list[float]) -> tuple[bool, float]:
+    """(decision, confidence in 0..1) for a pair's features."""
     p = probability(feature_values)
     decision = decide(feature_values, p)
     confidence = p if decision else 1.0 - min(p, _model()["threshold"])
     return decision, round(confidence, 4)
+
+
+def same_claim(text_a: str, text_b: str) -> tuple[bool, float]:
+    """(decision, confidence in 0..1): are the two texts the same claim, not only a related one?
+
+    For a report against a claim stored in a ClaimIndex, ClaimIndex.same_claim decides the same way
+    with the index's context (stored vector, marks put back, word rarity)."""
+    return judge(pair_features(text_a, text_b))

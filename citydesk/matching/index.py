@@ -169,6 +169,7 @@ class ClaimIndex:
         self._fingerprints = _Lookup()
         # Text typed without marks gets them back from the stored claims' wording before e5 reads it.
         self._restorer = Restorer()
+        self._last_query: tuple[str, np.ndarray] | None = None  # search then same_claim embed once
         self._vectors = vector_store if vector_store is not None else Index(ndim=DIM, metric="cos", dtype=vector_dtype)
         if hasattr(self._vectors, "attach"):
             self._vectors.attach(self)
@@ -279,7 +280,12 @@ class ClaimIndex:
         # back (search), the lexical channel decides alone.
         if not self.semantic or not normalized.has_diacritics:
             return None
-        return self._embed([normalized.text])[0] if vector is None else np.asarray(vector, dtype=np.float32)
+        if vector is not None:
+            return np.asarray(vector, dtype=np.float32)
+        last = self._last_query  # one read: other threads may search meanwhile
+        if last is None or last[0] != normalized.text:
+            last = self._last_query = (normalized.text, self._embed([normalized.text])[0])
+        return last[1]
 
     def search(self, text: str, k: int = 10, *, vector: np.ndarray | None = None, rerank: bool = True) -> list[tuple]:
         """The k stored claims most like text, best first, each with the probability it is the same claim.
@@ -317,12 +323,23 @@ class ClaimIndex:
         scored.sort(key=lambda item: -item[1])
         return [(self._ids[position], round(p, 6)) for position, p in scored[:k]]
 
-    def _probability(self, query: Normalized, query_vector: np.ndarray | None, position: int) -> float:
+    def _features(self, query: Normalized, query_vector: np.ndarray | None, position: int) -> list[float]:
         stored = Normalized.from_canonical(self._texts.text(position))
         cosine = None
         if query_vector is not None and self.semantic and stored.has_diacritics:
             cosine = float(np.dot(query_vector, np.asarray(self._vectors.get(position), dtype=np.float32)))
-        return decision.probability(decision.features(query, stored, cosine, self.idf))
+        return decision.features(query, stored, cosine, self.idf)
+
+    def _probability(self, query: Normalized, query_vector: np.ndarray | None, position: int) -> float:
+        return decision.probability(self._features(query, query_vector, position))
+
+    def same_claim(self, text: str, claim_id) -> tuple[bool, float]:
+        """same_claim(text, the stored claim's text), decided as search scores it: with the claim's
+        stored vector (no second embedding), marks put back on a bare text, and words weighed by how
+        rare they are among the stored claims. KeyError if the claim is not stored."""
+        position = self._position[claim_id]
+        query = self._restored(normalize(text))
+        return decision.judge(self._features(query, self._query_vector(query, None), position))
 
     def idf(self, token: str) -> float:
         """How rare a folded word is among the stored claims (BM25's idf; a word never stored is rarest)."""

@@ -3,6 +3,7 @@
 import pytest
 
 from citydesk.matching import ClaimIndex, decision, same_claim
+from citydesk.matching.encoder import embed
 from citydesk.matching.normalize import normalize
 
 CLAIMS = [
@@ -100,3 +101,23 @@ def test_the_index_weighs_shared_rare_words_above_shared_common_ones():
         decision.features(query, shares_rare, None, index.idf)[at]
         > decision.features(query, shares_common, None, index.idf)[at]
     )
+
+
+def test_the_index_decides_same_claim_with_the_stored_vector_and_embeds_the_report_once():
+    calls = []
+
+    def counting_embed(texts):
+        calls.append(list(texts))
+        return embed(texts)
+
+    index = ClaimIndex(embedder=counting_embed)
+    index.add_many(CLAIMS)
+    calls.clear()
+    report = "Khẩn cấp: bão số 5 đổ bộ Đà Nẵng tối nay, cả thành phố phải đi sơ tán!"
+    assert index.search(report, k=1)[0][0] == 1
+    assert index.same_claim(report, 1)[0] is True
+    assert index.same_claim(report, 4)[0] is False  # storm no. 6, elsewhere
+    assert calls == [[normalize(report).text]]  # the report once, never a stored claim again
+    assert index.same_claim("bao so 5 do bo da nang dem nay, toan thanh pho phai so tan", 1)[0] is True
+    with pytest.raises(KeyError):
+        index.same_claim(report, 99)
