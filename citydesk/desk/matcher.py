@@ -52,12 +52,15 @@ class DeskMatcher:
     def sync(self) -> None:
         """Index claims made since the last call (by this or another process)."""
         with self._lock:
-            new = list(Claim.objects.filter(pk__gt=self._indexed_upto).order_by("pk").values_list("pk", "statement"))
-            if new:
-                store = self._index.vector_store
-                vectors = store.stored([pk for pk, _text in new]) if hasattr(store, "stored") else None
-                self._index.add_many(new, vectors=vectors)
-                self._indexed_upto = new[-1][0]
+            self._sync()
+
+    def _sync(self) -> None:
+        new = list(Claim.objects.filter(pk__gt=self._indexed_upto).order_by("pk").values_list("pk", "statement"))
+        if new:
+            store = self._index.vector_store
+            vectors = store.stored([pk for pk, _text in new]) if hasattr(store, "stored") else None
+            self._index.add_many(new, vectors=vectors)
+            self._indexed_upto = new[-1][0]
 
     def update(self, claim: Claim) -> None:
         """Re-index a claim whose wording changed."""
@@ -80,8 +83,11 @@ class DeskMatcher:
 
     def candidates(self, text: str, *, limit: int = 5) -> list[Match]:
         """Claims the text may repeat, best first; the first is marked automatic if it may be joined."""
-        self.sync()
-        found = self._index.search(text, k=limit * 2)
+        # One thread at a time: a search reads buffers (token ids, restorer counts) that adding claims
+        # grows, and rebuilds the lexical matrix after additions.
+        with self._lock:
+            self._sync()
+            found = self._index.search(text, k=limit * 2)
         claims = Claim.objects.in_bulk([claim_id for claim_id, _score in found])
         matches = []
         for claim_id, score in found:

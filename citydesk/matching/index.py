@@ -142,7 +142,10 @@ class _Lookup:
 
 
 class ClaimIndex:
-    """Stored claims, searchable by any new report. In memory; save(path) / ClaimIndex.load(path)."""
+    """Stored claims, searchable by any new report. In memory; save(path) / ClaimIndex.load(path).
+
+    Not for adding and searching from two threads at once (a search reads buffers that additions
+    grow); the desk's matcher holds one lock for both."""
 
     def __init__(
         self,
@@ -276,8 +279,8 @@ class ClaimIndex:
         return [int(key) for key in matches.keys]
 
     def _query_vector(self, normalized: Normalized, vector: np.ndarray | None) -> np.ndarray | None:
-        # e5 collapses on text typed without marks (R@1 0.98 → 0.31): unless the restorer could put them
-        # back (search), the lexical channel decides alone.
+        # e5 collapses on text typed without marks (R@1 0.98 → 0.35): unless the restorer put them back
+        # (_restored), the lexical channel decides alone.
         if not self.semantic or not normalized.has_diacritics:
             return None
         if vector is not None:

@@ -29,35 +29,37 @@ class _PairCounts:
     """Counts of (previous word, word) pairs as uint64 keys: sorted arrays plus a dict of recent ones."""
 
     def __init__(self):
-        self._keys = np.empty(0, dtype=np.uint64)
-        self._counts = np.empty(0, dtype=np.uint32)
+        self._table = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.uint32))  # keys, counts: one swap
         self._recent: dict[int, int] = {}
 
     def add(self, key: int) -> None:
         self._recent[key] = self._recent.get(key, 0) + 1
-        if len(self._recent) > max(200_000, len(self._keys) // 4):
+        if len(self._recent) > max(200_000, len(self._table[0]) // 4):
             self._merge()
 
     def _merge(self) -> None:
         if not self._recent:
             return
-        keys = np.concatenate([self._keys, np.fromiter(self._recent.keys(), np.uint64, len(self._recent))])
-        counts = np.concatenate([self._counts, np.fromiter(self._recent.values(), np.uint32, len(self._recent))])
+        stored_keys, stored_counts = self._table
+        keys = np.concatenate([stored_keys, np.fromiter(self._recent.keys(), np.uint64, len(self._recent))])
+        counts = np.concatenate([stored_counts, np.fromiter(self._recent.values(), np.uint32, len(self._recent))])
         order = np.argsort(keys, kind="stable")
         keys, counts = keys[order], counts[order]
         starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        self._keys, self._counts = keys[starts], np.add.reduceat(counts, starts).astype(np.uint32)
+        self._table = (keys[starts], np.add.reduceat(counts, starts).astype(np.uint32))
         self._recent = {}
 
     def get(self, keys: np.ndarray) -> np.ndarray:
         """The count of each key (0 for pairs never seen)."""
         found = np.zeros(len(keys), dtype=np.float64)
-        if len(self._keys):
-            at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
-            hit = self._keys[at] == keys
-            found[hit] = self._counts[at[hit]]
-        if self._recent:
-            found += np.fromiter((self._recent.get(int(key), 0) for key in keys), np.float64, len(keys))
+        stored_keys, stored_counts = self._table
+        if len(stored_keys):
+            at = np.minimum(np.searchsorted(stored_keys, keys), len(stored_keys) - 1)
+            hit = stored_keys[at] == keys
+            found[hit] = stored_counts[at[hit]]
+        recent = self._recent
+        if recent:
+            found += np.fromiter((recent.get(int(key), 0) for key in keys), np.float64, len(keys))
         return found
 
 
@@ -133,7 +135,6 @@ class Restorer:
 
     def _viterbi(self, lattice: list) -> list[int | None]:
         chosen: list[int | None] = [None] * len(lattice)
-        counts = np.frombuffer(self._counts, dtype=np.uint64)
         steps: list[tuple[int, np.ndarray, np.ndarray]] = []  # (position, candidate ids, back-pointers)
         previous_ids, previous_scores = np.array([START], dtype=np.uint64), np.zeros(1)
         for position, node in enumerate(lattice + [None]):
@@ -149,7 +150,7 @@ class Restorer:
             ids, priors = node
             keys = (previous_ids[:, None] << np.uint64(32)) | ids[None, :]
             pairs = self._pairs.get(keys.ravel()).reshape(keys.shape)
-            totals = counts[previous_ids.astype(np.int64)].astype(np.float64)
+            totals = np.array([self._counts[int(i)] for i in previous_ids], dtype=np.float64)
             # P(word | previous word), with the word's share among its marked forms as the prior.
             scores = previous_scores[:, None] + np.log((pairs + PRIOR * priors[None, :]) / (totals[:, None] + PRIOR))
             steps.append((position, ids, np.argmax(scores, axis=0)))
