@@ -89,6 +89,19 @@ def test_a_forwarded_copy_is_found_by_its_fingerprint(index):
     assert index.search("uong nuoc chanh nong chua khoi sot xuat huyet trong 3 ngay", k=1) == [(2, 1.0)]
 
 
+@pytest.mark.parametrize(
+    "forwarded",
+    [
+        "Chia sẻ gấp cho mọi người: Uống nước chanh nóng chữa khỏi sốt xuất huyết trong 3 ngày. Share ngay!!!",
+        "[Tin khẩn] uong nuoc chanh nong chua khoi sot xuat huyet trong 3 ngay (nguon: nhom zalo khu pho)",
+    ],
+)
+def test_a_forward_with_chatter_around_it_is_still_a_near_certain_match(index, forwarded):
+    # Not the fingerprint (the words differ): containment and character overlap in the decision.
+    claim_id, score = index.search(forwarded, k=1)[0]
+    assert claim_id == 2 and 0.9 <= score < 1.0
+
+
 def test_the_index_weighs_shared_rare_words_above_shared_common_ones():
     index = ClaimIndex(semantic=False)
     index.add_many(CLAIMS)
