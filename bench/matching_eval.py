@@ -29,7 +29,6 @@ from citydesk.matching import decision
 from citydesk.matching.encoder import embed
 from citydesk.matching.index import ClaimIndex, fingerprint
 from citydesk.matching.normalize import normalize
-from citydesk.matching.restore import Restorer
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "vnpara"
 
@@ -62,34 +61,27 @@ class Vectors:
         return np.vstack([self.cache[text] for text in texts])
 
 
-def restorer_for(rows: list[dict]) -> Restorer:
-    """What a ClaimIndex holding every sentence1 of the split would learn to put marks back with."""
-    restorer = Restorer()
-    for text in dict.fromkeys(r["sentence1"] for r in rows):
-        restorer.learn(normalize(text).text)
-    return restorer
-
-
-def idf_for(rows: list[dict]):
-    """The idf a ClaimIndex holding every sentence1 of the split would weigh words with."""
-    index = ClaimIndex(semantic=False)
+def index_for(rows: list[dict], vectors: Vectors) -> ClaimIndex:
+    """A ClaimIndex holding every sentence1 of the split: how it reads a query (marks put back on a
+    bare one) and how it weighs words (idf) are what the decision is fitted with."""
+    index = ClaimIndex(embedder=vectors)
     index.add_many(enumerate(dict.fromkeys(r["sentence1"] for r in rows)))
-    return index.idf
+    return index
 
 
-def pair_features(
-    rows: list[dict], vectors: Vectors, transform=str, restorer: Restorer | None = None, idf=None
-) -> np.ndarray:
+def pair_features(rows: list[dict], vectors: Vectors, transform=str, index: ClaimIndex | None = None) -> np.ndarray:
+    """The decision's features of each pair: on its own, or with the second sentence read as the
+    index reads a query and words weighed by the index's idf."""
     normalized = [(normalize(r["sentence1"]), normalize(transform(r["sentence2"]))) for r in rows]
-    if restorer is not None:  # the second sentence as the index would read it
-        normalized = [(a, restorer.restore_normalized(b)) for a, b in normalized]
+    if index is not None:
+        normalized = [(a, index.restored(b)) for a, b in normalized]
     vectors([n.text or " " for pair in normalized for n in pair if n.has_diacritics])
     out = []
     for a, b in normalized:
         cosine = None
         if a.has_diacritics and b.has_diacritics:
             cosine = float(np.dot(vectors([a.text or " "])[0], vectors([b.text or " "])[0]))
-        out.append(decision.features(a, b, cosine, idf))
+        out.append(decision.features(a, b, cosine, index.idf if index is not None else None))
     return np.asarray(out)
 
 
@@ -97,13 +89,13 @@ def fit(dev: list[dict], vectors: Vectors) -> None:
     # same_claim on a lone pair: as written, and with the second sentence typed without marks (e5 off);
     # in the index: as written with the stored claims' idf, and typed without marks but given its marks
     # back by the index's restorer.
-    restorer, idf = restorer_for(dev), idf_for(dev)
+    index = index_for(dev, vectors)
     x = np.vstack(
         [
             pair_features(dev, vectors),
             pair_features(dev, vectors, no_diacritics),
-            pair_features(dev, vectors, idf=idf),
-            pair_features(dev, vectors, no_diacritics, restorer, idf),
+            pair_features(dev, vectors, index=index),
+            pair_features(dev, vectors, no_diacritics, index=index),
         ]
     )
     y = np.asarray([r["paraphrase"] for r in dev] * 4)

@@ -221,7 +221,7 @@ class ClaimIndex:
         if self.semantic and normalized.has_diacritics and self._restorer.texts < RESTORE_LEARN:
             self._restorer.learn(normalized.text)
 
-    def _restored(self, normalized: Normalized) -> Normalized:
+    def restored(self, normalized: Normalized) -> Normalized:
         """A query typed without marks, with the marks the stored claims' wording suggests (the folded
         form stays, so the lexical channel sees the same words)."""
         return self._restorer.restore_normalized(normalized) if self.semantic else normalized
@@ -280,7 +280,7 @@ class ClaimIndex:
 
     def _query_vector(self, normalized: Normalized, vector: np.ndarray | None) -> np.ndarray | None:
         # e5 collapses on text typed without marks (R@1 0.98 → 0.35): unless the restorer put them back
-        # (_restored), the lexical channel decides alone.
+        # (restored), the lexical channel decides alone.
         if not self.semantic or not normalized.has_diacritics:
             return None
         if vector is not None:
@@ -296,7 +296,7 @@ class ClaimIndex:
         Candidates come from both channels fused by reciprocal rank; the best of them are then
         re-ranked by the same-claim model (with rerank=False, the score is the fused rank score).
         """
-        normalized = self._restored(normalize(text))
+        normalized = self.restored(normalize(text))
         exact = self._fingerprints.get(fingerprint(normalized))
         if (
             exact is not None
@@ -341,7 +341,7 @@ class ClaimIndex:
         stored vector (no second embedding), marks put back on a bare text, and words weighed by how
         rare they are among the stored claims. KeyError if the claim is not stored."""
         position = self._position[claim_id]
-        query = self._restored(normalize(text))
+        query = self.restored(normalize(text))
         return decision.judge(self._features(query, self._query_vector(query, None), position))
 
     def idf(self, token: str) -> float:

@@ -80,9 +80,9 @@ def test_many_pairs_survive_the_merge_into_arrays():
 def test_the_index_restores_a_bare_report_before_e5_reads_it():
     index = ClaimIndex()
     index.add_many(enumerate(STORED))
-    query = index._restored(normalize("con bao da lam do nhieu cay xanh"))
+    query = index.restored(normalize("con bao da lam do nhieu cay xanh"))
     assert query.has_diacritics and query.text == "cơn bão đã làm đổ nhiều cây xanh"
     assert index.search("con bao da lam do nhieu cay xanh", k=1)[0][0] == 1
     lexical_only = ClaimIndex(semantic=False)
     lexical_only.add_many(enumerate(STORED))
-    assert not lexical_only._restored(normalize("con bao da lam do")).has_diacritics
+    assert not lexical_only.restored(normalize("con bao da lam do")).has_diacritics
