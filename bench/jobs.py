@@ -10,13 +10,17 @@ claimed by one worker). docs/production.md uses these figures to choose the back
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from citydesk.core import processes  # noqa: E402
+from citydesk.core.processes import free_port  # noqa: E402
+
 CLEAR = "from django_tasks_db.models import DBTaskResult; DBTaskResult.objects.all().delete()"
 ENQUEUE = "from citydesk.core.tasks import ping\nfor n in range({jobs}): ping.enqueue(n)"
 # Throughput from the first job's start to the last job's finish (worker start-up not counted); each
@@ -33,37 +37,23 @@ print((span["last"] - span["first"]).total_seconds(), statuses.get("SUCCESSFUL",
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def manage(env: dict, *args: str) -> str:
-    command = [sys.executable, "manage.py", *args]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)  # noqa: S603
+    result = processes.manage(env, *args, timeout=1800)
     if result.returncode != 0:
         raise SystemExit(f"jobs: manage.py {args[0]} failed: {result.stderr.strip().splitlines()[-1:]}")
     return result.stdout.strip()
 
 
 def drain(env: dict, jobs: int, workers: int) -> tuple[float, str]:
-    manage(
-        env,
-        "shell",
-        "-v",
-        "0",
-        "-c",
-        "from django_tasks_db.models import DBTaskResult; DBTaskResult.objects.all().delete()",
-    )
-    manage(env, "shell", "-v", "0", "-c", ENQUEUE.format(jobs=jobs))
+    manage(env, "shell", "-c", CLEAR)
+    manage(env, "shell", "-c", ENQUEUE.format(jobs=jobs))
     command = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--batch", "--no-reload",
                "--no-startup-delay", "--interval", "0.05"]  # fmt: skip
-    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    running = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
                  for _ in range(workers)]  # fmt: skip
-    for process in processes:
+    for process in running:
         process.wait(timeout=1800)
-    seconds, successful, once, seen = manage(env, "shell", "-v", "0", "-c", COUNT).split()
+    seconds, successful, once, seen = manage(env, "shell", "-c", COUNT).split()
     return jobs / float(seconds), f"successful={successful} run_once={once} workers_used={seen}"
 
 

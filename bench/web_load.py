@@ -15,7 +15,6 @@ import argparse
 import itertools
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from citydesk.core import processes  # noqa: E402
+from citydesk.core.processes import free_port  # noqa: E402
+
 TOKEN, SECRET = "999:load-token", "load-secret"
 CLAIMS = (
     "import json; from citydesk.desk.models import Claim; "
@@ -36,20 +39,13 @@ CLAIMS = (
 ARTICLE = "from citydesk.newsroom.models import ArticlePage; print(ArticlePage.objects.live().first().url)"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def manage(env: dict, *args: str) -> str:
-    command = [sys.executable, "manage.py", *args]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)  # noqa: S603
+    result = processes.manage(env, *args, timeout=900)
     if result.returncode != 0:
         raise SystemExit(f"web_load: manage.py {args[0]} failed: {result.stderr.strip().splitlines()[-1:]}")
     return result.stdout.strip()
@@ -92,6 +88,7 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
         "CITYDESK_MEDIA_ROOT": str(workdir / "media"),
+        "CITYDESK_STATIC_ROOT": str(workdir / "static"),
         "CITYDESK_PRIVATE_MEDIA_ROOT": str(workdir / "private"),
         "CITYDESK_EMAIL_FILE_PATH": str(workdir / "mail"),
         "CITYDESK_SPOOL_DIR": str(workdir / "spool"),
@@ -112,16 +109,17 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         env["DATABASE_URL"] = started.stdout.strip()
     else:
         env["CITYDESK_SQLITE_PATH"] = str(workdir / "load.sqlite3")
-    processes = []
+    servers = []
     try:
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "load_demo", "-v", "0")
-        statements = json.loads(manage(env, "shell", "-v", "0", "-c", CLAIMS))
-        article_path = manage(env, "shell", "-v", "0", "-c", ARTICLE)
+        manage(env, "collectstatic", "--noinput", "-v", "0")  # pages name their CSS by its hashed file
+        statements = json.loads(manage(env, "shell", "-c", CLAIMS))
+        article_path = manage(env, "shell", "-c", ARTICLE)
         ports = [free_port() for _ in range(args.processes)]
         for port in ports:
             command = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=8"]
-            processes.append(
+            servers.append(
                 subprocess.Popen(  # noqa: S603
                     [*command, "citydesk.wsgi:application"],
                     cwd=ROOT,
@@ -169,9 +167,9 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
             figures[f"{database}_{name}_errors"] = errors
         return figures
     finally:
-        for process in processes:
+        for process in servers:
             process.terminate()
-        for process in processes:
+        for process in servers:
             process.wait(timeout=30)
         if database == "postgres":
             stop = [sys.executable, "tools/postgres.py", "stop", "--data", str(pg_data)]

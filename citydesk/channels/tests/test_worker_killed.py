@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from citydesk.conftest import ProcessDatabase
+from citydesk.core.processes import manage
 
 from .fakes import FakeGraph
 
@@ -25,17 +26,6 @@ services.publish(page=Page.objects.get(depth=2), accounts=[account], actor=None,
                  title="Thông báo cắt điện", summary="Chủ nhật 6 giờ đến 11 giờ.", link="https://thanhpho.example/cat-dien")
 """
 REPORT = "from citydesk.channels.models import Delivery; d = Delivery.objects.get(); print(d.status, d.post_id)"
-
-
-def manage(env, *args, timeout=300):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args, *(["-v", "0"] if args[0] == "shell" else [])],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture(scope="module")

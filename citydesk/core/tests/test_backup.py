@@ -1,21 +1,11 @@
 """A backup and restore round trip on the database the suite runs on (SQLite file or PostgreSQL)."""
 
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 
 from citydesk.conftest import ProcessDatabase
+from citydesk.core.processes import manage
 
 COUNT = "from citydesk.core.models import Unit; print(Unit.objects.count(), Unit.objects.order_by('pk').first())"
-
-
-def manage(env, *args):
-    quiet = ["-v", "0"] if args[0] == "shell" else []  # the shell announces its auto-imports otherwise
-    return subprocess.run(
-        [sys.executable, "manage.py", *args, *quiet], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
-    )
 
 
 @pytest.fixture

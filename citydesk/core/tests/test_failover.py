@@ -8,7 +8,6 @@ server to stop (the suite's PostgreSQL pass in CI runs it).
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from citydesk.channels.tests.fakes import FakeGraph
+from citydesk.core.processes import free_port
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a PostgreSQL server to stop")
 ROOT = settings.BASE_DIR
@@ -41,12 +41,6 @@ from citydesk.channels.models import Delivery
 from citydesk.desk.models import Report
 print(sorted(Delivery.objects.values_list("status", flat=True)), Report.objects.count())
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def run(env, *args, timeout=120):

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,8 @@ from urllib.request import urlopen
 
 import pytest
 from django.conf import settings
+
+from citydesk.core.processes import free_port
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 
@@ -29,12 +30,6 @@ def children_of(pid: int) -> dict[int, str]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             children[int(entry.name)] = cmdline
     return children
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

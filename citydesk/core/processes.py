@@ -1,0 +1,24 @@
+"""For tests and benchmarks that start real processes: a free port on 127.0.0.1 and `manage.py` in a
+child process. No Django import, so benchmarks use it before (or without) setting Django up."""
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def manage(env: dict, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """`manage.py args` in a child process with env; `shell` runs quietly (it announces its
+    auto-imports otherwise)."""
+    quiet = ["-v", "0"] if args and args[0] == "shell" else []
+    command = [sys.executable, "manage.py", *args, *quiet]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)  # noqa: S603
