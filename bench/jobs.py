@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from citydesk.core import processes  # noqa: E402
-from citydesk.core.processes import free_port  # noqa: E402
 
 CLEAR = "from django_tasks_db.models import DBTaskResult; DBTaskResult.objects.all().delete()"
 ENQUEUE = "from citydesk.core.tasks import ping\nfor n in range({jobs}): ping.enqueue(n)"
@@ -72,19 +71,7 @@ def main() -> int:
                "CITYDESK_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}  # fmt: skip
         env.pop("DATABASE_URL", None)
         if database == "postgres":
-            start = [
-                sys.executable,
-                "tools/postgres.py",
-                "start",
-                "--port",
-                str(free_port()),
-                "--data",
-                str(workdir / "pg"),
-            ]
-            started = subprocess.run(start, cwd=ROOT, capture_output=True, text=True)  # noqa: S603
-            if started.returncode != 0:
-                raise SystemExit(f"jobs: {started.stderr.strip()}")
-            env["DATABASE_URL"] = started.stdout.strip()
+            env["DATABASE_URL"] = processes.start_postgres(workdir / "pg")
         else:
             env["CITYDESK_SQLITE_PATH"] = str(workdir / "jobs.sqlite3")
         try:
@@ -95,8 +82,7 @@ def main() -> int:
                 print(f"{database}_{workers}_workers_check: {check}")
         finally:
             if database == "postgres":
-                stop = [sys.executable, "tools/postgres.py", "stop", "--data", str(workdir / "pg")]
-                subprocess.run(stop, cwd=ROOT, capture_output=True)  # noqa: S603
+                processes.stop_postgres(workdir / "pg")
     return 0
 
 

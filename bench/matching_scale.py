@@ -19,7 +19,6 @@ import argparse
 import json
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from citydesk.core import processes
 from citydesk.matching.encoder import embed
 from citydesk.matching.index import ClaimIndex
 from citydesk.matching.normalize import fold, normalize
@@ -101,20 +101,6 @@ class BenchPgVectors:
         pass
 
 
-def start_postgres(folder: Path) -> str:
-    port = 0
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, str(ROOT / "tools" / "postgres.py"), "start", "--port", str(port), "--data", str(folder)]
-    started = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
-    if started.returncode != 0:
-        raise SystemExit(f"matching_scale: {started.stderr.strip()}")
-    return started.stdout.strip()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
@@ -143,10 +129,10 @@ def main() -> None:
         if store == "pgvector":
             folder = Path(tempfile.mkdtemp(prefix="citydesk-pgvector-"))
             try:
-                measure(args, base, base_vectors, synthetic, BenchPgVectors(start_postgres(folder / "pg")), "pgvector_")
+                store = BenchPgVectors(processes.start_postgres(folder / "pg"))
+                measure(args, base, base_vectors, synthetic, store, "pgvector_")
             finally:
-                stop = [sys.executable, str(ROOT / "tools" / "postgres.py"), "stop", "--data", str(folder / "pg")]
-                subprocess.run(stop, capture_output=True)  # noqa: S603
+                processes.stop_postgres(folder / "pg")
         else:
             measure(args, base, base_vectors, synthetic, None, "")
 

