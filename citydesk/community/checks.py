@@ -10,6 +10,7 @@
   false health or disaster claim is answered with the clarification's link.
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -82,8 +83,10 @@ def spam_score(text: str) -> float:
 
 
 def fingerprint(text: str) -> str:
-    """The text without marks, case, punctuation and numbers: copies of one spam share it."""
-    return " ".join(re.findall(r"[a-z]+", fold_diacritics(text).lower()))
+    """A hash of the text's words without marks, case, punctuation and numbers: copies of one spam
+    share it (stored on each post, so rejected spam is found by one indexed query)."""
+    words = " ".join(re.findall(r"[a-z]+", fold_diacritics(text).lower()))
+    return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
 
 
 def _scam_signals(found_links: list[str], found_phones: list[str]) -> list[Signal]:

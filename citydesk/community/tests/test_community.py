@@ -129,6 +129,18 @@ def test_trusted_members_publish_at_once_unless_a_signal_fires(trusted, topic, m
     assert rude.status == Status.PENDING
 
 
+def test_a_copy_of_rejected_spam_waits_for_a_moderator_with_its_signal(trusted, moderator, make_article):
+    article = make_article(publish=True)
+    spam = services.post_comment(member=trusted, page=article, text="Cơ hội vàng: làm giàu tại nhà, nhắn tin ngay!")
+    services.decide(item=spam, moderator=moderator, action="reject", category="spam", public_reason="Quảng cáo")
+    copy_text = "CO HOI VANG - lam giau tai nha 2026, nhan tin ngay"
+    copy = services.post_comment(member=trusted, page=article, text=copy_text)
+    assert copy.status == Status.PENDING
+    items, _appeals = services.queue()
+    [(item, signals)] = items
+    assert item == copy and "near-duplicate of rejected spam" in [signal.message for signal in signals]
+
+
 def test_replies_are_one_level_deep(member, make_article):
     article = make_article(publish=True)
     top = services.post_comment(member=member, page=article, text="Câu hỏi: lịch tiêm ở phường nào?")
