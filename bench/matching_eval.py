@@ -13,6 +13,7 @@ itself. Prints `name: value` lines.
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -162,35 +163,53 @@ def retrieval_queries(rows: list[dict]) -> tuple[list[str], list[tuple[str, set[
     return stored, queries
 
 
-def _r1_mrr(ranked: list[list[int]], queries) -> tuple[float, float]:
+def _ranks(ranked: list[list[int]], queries) -> list[int]:
+    """The rank of each query's first partner (1 = found first, 0 = not in the list)."""
     ranks = []
     for found, (_query, wanted, excluded) in zip(ranked, queries, strict=True):
         found = [position for position in found if position not in excluded]
         ranks.append(next((i + 1 for i, position in enumerate(found) if position in wanted), 0))
+    return ranks
+
+
+def _r1_mrr(ranks: list[int]) -> tuple[float, float]:
     return sum(rank == 1 for rank in ranks) / len(ranks), sum(1 / rank for rank in ranks if rank) / len(ranks)
+
+
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a proportion: how far a figure measured on n items can move
+    by the luck of the sample (at n = 800 and 0.99, one query is 0.00125)."""
+    if not n:
+        return 0.0, 0.0
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 FORMS = (("original", str), ("no_diacritics", no_diacritics), ("teencode", teencode))
 
 
-def retrieval(rows: list[dict], vectors: Vectors) -> dict[str, float]:
+def retrieval(rows: list[dict], vectors: Vectors) -> tuple[dict[str, float], dict[str, list[int]]]:
+    """The figures, and each form's ranks query by query (to compare with the baseline's)."""
     stored, queries = retrieval_queries(rows)
     index = ClaimIndex(embedder=vectors)
     index.add_many(enumerate(stored))
-    out = {}
+    out, ranks = {}, {}
     for form, transform in FORMS:
         ranked = [
             [claim_id for claim_id, _score in index.search(transform(query), k=10 + len(excluded))]
             for query, _wanted, excluded in queries
         ]
-        r1, mrr = _r1_mrr(ranked, queries)
+        ranks[form] = _ranks(ranked, queries)
+        r1, mrr = _r1_mrr(ranks[form])
         out[f"retrieval_r1_{form}"] = r1
         if form == "original":
             out["retrieval_mrr_original"] = mrr
-    return out
+    return out, ranks
 
 
-def baseline(dev: list[dict], test: list[dict]) -> dict[str, float]:
+def baseline(dev: list[dict], test: list[dict]) -> tuple[dict[str, float], dict[str, list[int]]]:
     """TF-IDF over folded word 1–2-grams: cosine threshold (tuned on dev) and nearest neighbour."""
 
     def folded(text: str) -> str:
@@ -214,14 +233,16 @@ def baseline(dev: list[dict], test: list[dict]) -> dict[str, float]:
     }
     stored, queries = retrieval_queries(test)
     matrix = vectorizer.transform([folded(text) for text in stored])
+    ranks = {}
     for form, transform in FORMS:
         scores = (vectorizer.transform([folded(transform(query)) for query, _w, _e in queries]) @ matrix.T).toarray()
         ranked = [list(np.argsort(-row, kind="stable")) for row in scores]
-        r1, mrr = _r1_mrr(ranked, queries)
+        ranks[form] = _ranks(ranked, queries)
+        r1, mrr = _r1_mrr(ranks[form])
         out[f"baseline_retrieval_r1_{form}"] = r1
         if form == "original":
             out["baseline_retrieval_mrr_original"] = mrr
-    return out
+    return out, ranks
 
 
 def main() -> None:
@@ -246,16 +267,29 @@ def main() -> None:
     print(f"decision_f1: {f1:.4f}")
     accuracy, f1 = decision_scores(test, vectors, no_diacritics)
     print(f"decision_accuracy_no_diacritics: {accuracy:.4f}")
-    for name, value in retrieval(test, vectors).items():
+    figures, ranks = retrieval(test, vectors)
+    for name, value in figures.items():
         print(f"{name}: {value:.4f}")
     stored, queries = retrieval_queries(test)
+    for form in ranks:
+        misses = sum(rank != 1 for rank in ranks[form])
+        low, high = wilson(len(queries) - misses, len(queries))
+        print(f"retrieval_misses_{form}: {misses}")
+        print(f"retrieval_r1_{form}_ci95: {low:.4f}-{high:.4f}")
     print(f"retrieval_stored: {len(stored)}")
     print(f"retrieval_queries: {len(queries)}")
     print(f"retrieval_queries_with_two_stored_partners: {sum(len(wanted) > 1 for _q, wanted, _e in queries)}")
     print(f"retrieval_queries_also_stored: {sum(bool(excluded) for _q, _w, excluded in queries)}")
     vectors.save()
-    for name, value in baseline(dev, test).items():
+    figures, baseline_ranks = baseline(dev, test)
+    for name, value in figures.items():
         print(f"{name}: {value:.4f}")
+    for form in ranks:
+        # Paired: the queries one finds first and the other does not (the rest both find or both miss).
+        only_ours = sum(a == 1 and b != 1 for a, b in zip(ranks[form], baseline_ranks[form], strict=True))
+        only_baseline = sum(a != 1 and b == 1 for a, b in zip(ranks[form], baseline_ranks[form], strict=True))
+        print(f"retrieval_{form}_found_only_by_citydesk: {only_ours}")
+        print(f"retrieval_{form}_found_only_by_baseline: {only_baseline}")
     print(f"split: {args.split}")
     print(f"pairs: {len(test)}")
     print(f"elapsed_s: {time.perf_counter() - started:.1f}")
