@@ -3,6 +3,7 @@
     python bench/matching_eval.py          # report on the test split (weights from the package)
     python bench/matching_eval.py --fit    # fit the decision on the dev split, write its weights, then report
     python bench/matching_eval.py --split dev   # the same figures on the dev split (for tuning)
+    python bench/matching_eval.py --misses      # also print each missed retrieval query (stderr)
 
 Retrieval: every sentence1 of the split is stored; each paraphrase pair's sentence2 is the query, in
 three forms (as written, without diacritics, in teencode). Texts equal after normalisation count as
@@ -190,8 +191,11 @@ def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
 FORMS = (("original", str), ("no_diacritics", no_diacritics), ("teencode", teencode))
 
 
-def retrieval(rows: list[dict], vectors: Vectors) -> tuple[dict[str, float], dict[str, list[int]]]:
-    """The figures, and each form's ranks query by query (to compare with the baseline's)."""
+def retrieval(
+    rows: list[dict], vectors: Vectors, misses: bool = False
+) -> tuple[dict[str, float], dict[str, list[int]]]:
+    """The figures, and each form's ranks query by query (to compare with the baseline's). With misses,
+    each query whose partner does not come first is printed with what came first, to be read."""
     stored, queries = retrieval_queries(rows)
     index = ClaimIndex(embedder=vectors)
     index.add_many(enumerate(stored))
@@ -202,11 +206,23 @@ def retrieval(rows: list[dict], vectors: Vectors) -> tuple[dict[str, float], dic
             for query, _wanted, excluded in queries
         ]
         ranks[form] = _ranks(ranked, queries)
+        if misses:
+            _print_misses(form, transform, stored, queries, ranked, ranks[form])
         r1, mrr = _r1_mrr(ranks[form])
         out[f"retrieval_r1_{form}"] = r1
         if form == "original":
             out["retrieval_mrr_original"] = mrr
     return out, ranks
+
+
+def _print_misses(form, transform, stored, queries, ranked, ranks) -> None:
+    for (query, wanted, excluded), found, rank in zip(queries, ranked, ranks, strict=True):
+        if rank == 1:
+            continue
+        first = next(position for position in found if position not in excluded)
+        print(f"miss [{form}] partner at rank {rank or '> 10'}: {transform(query)}", file=sys.stderr)
+        print(f"    first:   {stored[first]}", file=sys.stderr)
+        print(f"    partner: {stored[min(wanted)]}", file=sys.stderr)
 
 
 def baseline(dev: list[dict], test: list[dict]) -> tuple[dict[str, float], dict[str, list[int]]]:
@@ -252,6 +268,9 @@ def main() -> None:
     parser.add_argument(
         "--split", choices=("test", "dev"), default="test", help="the split to report on (dev while tuning)"
     )
+    parser.add_argument(
+        "--misses", action="store_true", help="print each missed retrieval query to stderr, to read them"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     dev, test = load("dev"), load(args.split)
@@ -267,7 +286,7 @@ def main() -> None:
     print(f"decision_f1: {f1:.4f}")
     accuracy, f1 = decision_scores(test, vectors, no_diacritics)
     print(f"decision_accuracy_no_diacritics: {accuracy:.4f}")
-    figures, ranks = retrieval(test, vectors)
+    figures, ranks = retrieval(test, vectors, args.misses)
     for name, value in figures.items():
         print(f"{name}: {value:.4f}")
     stored, queries = retrieval_queries(test)
