@@ -14,12 +14,12 @@ itself. Prints `name: value` lines.
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import binomtest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
@@ -177,17 +177,6 @@ def _r1_mrr(ranks: list[int]) -> tuple[float, float]:
     return sum(rank == 1 for rank in ranks) / len(ranks), sum(1 / rank for rank in ranks if rank) / len(ranks)
 
 
-def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The 95 % Wilson score interval of a proportion: how far a figure measured on n items can move
-    by the luck of the sample (at n = 800 and 0.99, one query is 0.00125)."""
-    if not n:
-        return 0.0, 0.0
-    p = hits / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 FORMS = (("original", str), ("no_diacritics", no_diacritics), ("teencode", teencode))
 
 
@@ -292,7 +281,9 @@ def main() -> None:
     stored, queries = retrieval_queries(test)
     for form in ranks:
         misses = sum(rank != 1 for rank in ranks[form])
-        low, high = wilson(len(queries) - misses, len(queries))
+        # 95 % Wilson interval: how far a figure measured on this many queries moves by the sample's luck.
+        interval = binomtest(len(queries) - misses, len(queries)).proportion_ci(method="wilson")
+        low, high = interval.low, interval.high
         print(f"retrieval_misses_{form}: {misses}")
         print(f"retrieval_r1_{form}_ci95: {low:.4f}-{high:.4f}")
     print(f"retrieval_stored: {len(stored)}")
