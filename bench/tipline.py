@@ -51,6 +51,7 @@ def main() -> int:
         print("tipline: --n must be at least 1", file=sys.stderr)
         return 2
 
+    from citydesk.core.processes import scratch_folders
     from citydesk.intake.tests.fakes import FakeTelegram
 
     workdir = Path(tempfile.mkdtemp(prefix="citydesk-bench-"))
@@ -59,9 +60,7 @@ def main() -> int:
         {
             "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
             "CITYDESK_SQLITE_PATH": str(workdir / "bench.sqlite3"),
-            "CITYDESK_MEDIA_ROOT": str(workdir / "media"),
-            "CITYDESK_PRIVATE_MEDIA_ROOT": str(workdir / "private"),
-            "CITYDESK_EMAIL_FILE_PATH": str(workdir / "mail"),
+            **scratch_folders(workdir),
             "CITYDESK_TELEGRAM_BOT_TOKEN": TOKEN,
             "CITYDESK_TELEGRAM_WEBHOOK_SECRET": SECRET,
             "CITYDESK_TELEGRAM_API_URL": fake.url,

@@ -87,11 +87,7 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
-        "CITYDESK_MEDIA_ROOT": str(workdir / "media"),
-        "CITYDESK_STATIC_ROOT": str(workdir / "static"),
-        "CITYDESK_PRIVATE_MEDIA_ROOT": str(workdir / "private"),
-        "CITYDESK_EMAIL_FILE_PATH": str(workdir / "mail"),
-        "CITYDESK_SPOOL_DIR": str(workdir / "spool"),
+        **processes.scratch_folders(workdir),
         "CITYDESK_TELEGRAM_BOT_TOKEN": TOKEN,
         "CITYDESK_TELEGRAM_WEBHOOK_SECRET": SECRET,
         "CITYDESK_TELEGRAM_API_URL": fake.url,

@@ -13,6 +13,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from citydesk.core import roles
 from citydesk.core.models import ContributorProfile, Unit
+from citydesk.core.processes import scratch_folders
 from citydesk.newsroom import services
 from citydesk.newsroom.models import HomePage, TopicPage
 from citydesk.newsroom.workflow import ensure_review_workflow
@@ -134,8 +135,7 @@ class ProcessDatabase:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
-            "CITYDESK_MEDIA_ROOT": str(folder / "media"),
-            "CITYDESK_PRIVATE_MEDIA_ROOT": str(folder / "private"),
+            **scratch_folders(folder),
             **(extra_env or {}),
         }
         if base_url:

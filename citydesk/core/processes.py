@@ -16,6 +16,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def scratch_folders(folder: Path) -> dict[str, str]:
+    """Environment that sends every file citydesk writes (uploads, private report images, static files,
+    mail, the tip spool) into folder, so a child process never writes into the checkout's var/."""
+    return {
+        "CITYDESK_MEDIA_ROOT": str(folder / "media"),
+        "CITYDESK_PRIVATE_MEDIA_ROOT": str(folder / "private"),
+        "CITYDESK_STATIC_ROOT": str(folder / "static"),
+        "CITYDESK_EMAIL_FILE_PATH": str(folder / "mail"),
+        "CITYDESK_SPOOL_DIR": str(folder / "spool"),
+    }
+
+
 def manage(env: dict, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     """`manage.py args` in a child process with env; `shell` runs quietly (it announces its
     auto-imports otherwise)."""

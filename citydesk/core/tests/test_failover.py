@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from citydesk.channels.tests.fakes import FakeGraph
-from citydesk.core.processes import free_port
+from citydesk.core.processes import free_port, scratch_folders
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a PostgreSQL server to stop")
 ROOT = settings.BASE_DIR
@@ -76,11 +76,7 @@ def test_database_outage_loses_no_job_runs_none_twice_and_keeps_taking_tips(tmp_
         "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
         "DATABASE_URL": started.stdout.strip(),
         "CITYDESK_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "CITYDESK_SPOOL_DIR": str(tmp_path / "spool"),
-        "CITYDESK_MEDIA_ROOT": str(tmp_path / "media"),
-        "CITYDESK_PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
-        "CITYDESK_EMAIL_FILE_PATH": str(tmp_path / "mail"),
-        "CITYDESK_STATIC_ROOT": str(tmp_path / "static"),
+        **scratch_folders(tmp_path),
         "CITYDESK_MATCHING": "0",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

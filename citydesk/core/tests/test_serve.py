@@ -11,7 +11,7 @@ from urllib.request import urlopen
 import pytest
 from django.conf import settings
 
-from citydesk.core.processes import free_port
+from citydesk.core.processes import free_port, scratch_folders
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 
@@ -39,9 +39,7 @@ def embedded_env(tmp_path):
         **{name: value for name, value in os.environ.items() if name != "DATABASE_URL"},
         "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
         "CITYDESK_SQLITE_PATH": str(tmp_path / "citydesk.sqlite3"),
-        "CITYDESK_STATIC_ROOT": str(tmp_path / "static"),
-        "CITYDESK_MEDIA_ROOT": str(tmp_path / "media"),
-        "CITYDESK_EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        **scratch_folders(tmp_path),
     }
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         subprocess.run([sys.executable, MANAGE, *command, "-v0"], env=env, check=True)
