@@ -3,11 +3,12 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from citydesk.core.menus import PermissionMenuItem
 
 from . import services, views
 from .forms import ChannelAccountForm
@@ -43,11 +44,6 @@ class ChannelAccountViewSet(SnippetViewSet):
 register_snippet(ChannelAccountViewSet)
 
 
-class PublisherMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(services.PUBLISH)
-
-
 @hooks.register("register_admin_urls")
 def register_channel_urls():
     return [
@@ -60,7 +56,9 @@ def register_channel_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_outbox_menu_item():
-    return PublisherMenuItem(_("Channels"), reverse("channels_outbox"), icon_name="site", order=160)
+    return PermissionMenuItem(
+        _("Channels"), reverse("channels_outbox"), icon_name="site", order=160, permission=services.PUBLISH
+    )
 
 
 @hooks.register("register_page_listing_more_buttons")

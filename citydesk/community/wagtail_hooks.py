@@ -3,14 +3,10 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from citydesk.core.menus import PermissionMenuItem
 
 from . import digest, services, views
-
-
-class QueueMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(services.MODERATE)
 
 
 @hooks.register("register_admin_urls")
@@ -24,16 +20,19 @@ def register_community_urls():
     ]
 
 
-class DigestMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(digest.SEND)
-
-
 @hooks.register("register_admin_menu_item")
 def register_queue_menu_item():
-    return QueueMenuItem(_("Community moderation"), reverse("community_queue"), icon_name="group", order=160)
+    return PermissionMenuItem(
+        _("Community moderation"),
+        reverse("community_queue"),
+        icon_name="group",
+        order=160,
+        permission=services.MODERATE,
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def register_digest_menu_item():
-    return DigestMenuItem(_("Weekly digest"), reverse("community_digests"), icon_name="mail", order=161)
+    return PermissionMenuItem(
+        _("Weekly digest"), reverse("community_digests"), icon_name="mail", order=161, permission=digest.SEND
+    )

@@ -3,14 +3,10 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from citydesk.core.menus import PermissionMenuItem
 
 from . import views
-
-
-class DeskMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("desk.verify_claim")
 
 
 @hooks.register("register_admin_urls")
@@ -27,4 +23,6 @@ def register_desk_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_desk_menu_item():
-    return DeskMenuItem(_("Response desk"), reverse("desk_inbox"), icon_name="warning", order=150)
+    return PermissionMenuItem(
+        _("Response desk"), reverse("desk_inbox"), icon_name="warning", order=150, permission="desk.verify_claim"
+    )

@@ -6,18 +6,9 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
+from citydesk.core.menus import PermissionMenuItem
+
 from . import views
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission: str = "", needs_profile: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission, self.needs_profile = permission, needs_profile
-
-    def is_shown(self, request):
-        if self.needs_profile and not hasattr(request.user, "contributor_profile"):
-            return False
-        return not self.permission or request.user.has_perm(self.permission)
 
 
 class NotificationsMenuItem(MenuItem):

@@ -3,17 +3,13 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from citydesk.core.menus import PermissionMenuItem
+
 from . import views
 from .models import ReachEntry, Target
-
-
-class ScorecardMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(views.VIEW)
 
 
 @hooks.register("register_admin_urls")
@@ -27,7 +23,9 @@ def register_scorecard_urls():
 
 @hooks.register("register_admin_menu_item")
 def register_scorecard_menu_item():
-    return ScorecardMenuItem(_("Scorecards"), reverse("scorecards_dashboard"), icon_name="table", order=170)
+    return PermissionMenuItem(
+        _("Scorecards"), reverse("scorecards_dashboard"), icon_name="table", order=170, permission=views.VIEW
+    )
 
 
 class TargetViewSet(SnippetViewSet):
