@@ -75,17 +75,22 @@ class Post(models.Model):
     public_reason = models.CharField(_("public reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    # checks.fingerprint(text), kept with the post: copies of rejected spam are found by one query.
+    # checks.fingerprint(checked_text), kept with the post: copies of rejected spam are found by one query.
     fingerprint = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.fingerprint = checks.fingerprint(self.text)
-        if kwargs.get("update_fields") is not None and "text" in kwargs["update_fields"]:
+        self.fingerprint = checks.fingerprint(self.checked_text)
+        if kwargs.get("update_fields") is not None and {"text", "title"} & set(kwargs["update_fields"]):
             kwargs["update_fields"] = {*kwargs["update_fields"], "fingerprint"}
         super().save(*args, **kwargs)
+
+    @property
+    def checked_text(self) -> str:
+        """What the checks read: a story's title and text, a comment's text."""
+        return f"{getattr(self, 'title', '')}\n{self.text}".strip()
 
     @property
     def author_name(self) -> str:

@@ -98,12 +98,12 @@ def _initial_status(member: Member, text: str) -> Status:
     """Trusted members publish at once unless a signal fires; new members wait for a moderator."""
     if not member.trusted:
         return Status.PENDING
-    return Status.PENDING if checks.signals_for(text, known_spam=known_spam([text])) else Status.APPROVED
+    signals = checks.signals_for(text, known_spam=known_spam({checks.fingerprint(text)}))
+    return Status.PENDING if signals else Status.APPROVED
 
 
-def known_spam(texts) -> set[str]:
-    """The fingerprints of these texts that posts rejected as spam share (two indexed queries)."""
-    prints = {checks.fingerprint(text) for text in texts}
+def known_spam(prints: set[str]) -> set[str]:
+    """Which of these fingerprints (checks.fingerprint) posts rejected as spam have: two indexed queries."""
     found = set()
     for model in (Story, Comment):
         rejected = model.objects.filter(category=ModerationCategory.SPAM, fingerprint__in=prints)
@@ -119,7 +119,7 @@ def submit_story(*, member: Member, title: str, text: str, place: str, consent: 
     if not title or not (text or photo):
         raise ValidationError(_("A story needs a title and a text or a photo."))
     story = Story(member=member, title=title, text=text, place=clean_text(place, limit=150), consent=True)
-    story.status = _initial_status(member, f"{title}\n{text}")
+    story.status = _initial_status(member, story.checked_text)
     if photo is not None:
         story.photo.save("story.jpg", photo, save=False)
     story.save()
@@ -252,9 +252,9 @@ def queue():
         Comment.objects.filter(status=Status.PENDING).select_related("member", "page").order_by("created_at")
     )
     appeals = list(Appeal.objects.filter(decided_at__isnull=True).select_related("story", "comment"))
-    texts = [(item, f"{getattr(item, 'title', '')}\n{item.text}".strip()) for item in [*stories, *comments]]
-    spam = known_spam(text for _item, text in texts)
-    items = [(item, checks.signals_for(text, known_spam=spam)) for item, text in texts]
+    posts = [*stories, *comments]
+    spam = known_spam({post.fingerprint for post in posts})  # stored with each post
+    items = [(post, checks.signals_for(post.checked_text, known_spam=spam)) for post in posts]
     items.sort(key=lambda pair: pair[0].created_at)
     return items, appeals
 

@@ -141,6 +141,19 @@ def test_a_copy_of_rejected_spam_waits_for_a_moderator_with_its_signal(trusted, 
     assert item == copy and "near-duplicate of rejected spam" in [signal.message for signal in signals]
 
 
+def test_a_copy_of_a_rejected_spam_story_waits_for_a_moderator(trusted, moderator):
+    def story(title, text):
+        return services.submit_story(member=trusted, title=title, text=text, place="", consent=True)
+
+    spam = story("Cơ hội vàng", "Làm giàu tại nhà, nhắn tin ngay!")
+    assert spam.status == Status.APPROVED  # nothing flagged it the first time
+    services.decide(item=spam, moderator=moderator, action="reject", category="spam", public_reason="Quảng cáo")
+    copy = story("CO HOI VANG", "lam giau tai nha 2026, nhan tin ngay")
+    assert copy.status == Status.PENDING
+    [(item, signals)] = services.queue()[0]
+    assert item == copy and "near-duplicate of rejected spam" in [signal.message for signal in signals]
+
+
 def test_replies_are_one_level_deep(member, make_article):
     article = make_article(publish=True)
     top = services.post_comment(member=member, page=article, text="Câu hỏi: lịch tiêm ở phường nào?")
