@@ -22,10 +22,12 @@ def _timeout() -> float:
     return settings.CITYDESK_CHANNEL_TIMEOUT
 
 
-DEFAULT_API = {
-    ChannelKind.FACEBOOK: "https://graph.facebook.com",
-    ChannelKind.ZALO: "https://openapi.zalo.me",
-    ChannelKind.TELEGRAM: "https://api.telegram.org",
+# Each platform's API address is a setting, never a field of the account: a token is only ever sent
+# to its own platform, whoever edits the account.
+API_SETTINGS = {
+    ChannelKind.FACEBOOK: "CITYDESK_FACEBOOK_API_URL",
+    ChannelKind.ZALO: "CITYDESK_ZALO_API_URL",
+    ChannelKind.TELEGRAM: "CITYDESK_TELEGRAM_API_URL",
 }
 GRAPH_VERSION = "v21.0"
 FACEBOOK_RATE_LIMITS = {4, 17, 32, 613, 80001}
@@ -52,8 +54,13 @@ class Unknown(Outcome):
     """No clear answer: the post may or may not exist."""
 
 
+def api_url(kind: str) -> str:
+    """The platform's API address, from the settings."""
+    return getattr(settings, API_SETTINGS[kind]).rstrip("/")
+
+
 def _api(account: ChannelAccount) -> str:
-    return (account.api_url or DEFAULT_API.get(account.kind, "")).rstrip("/")
+    return api_url(account.kind)
 
 
 def _retry_after(response) -> float | None:

@@ -39,7 +39,6 @@ class ChannelAccount(models.Model):
     refresh_token_encrypted = models.TextField(blank=True, editable=False)
     app_secret_encrypted = models.TextField(blank=True, editable=False)
     app_id = models.CharField(_("app id (Zalo)"), max_length=100, blank=True)
-    api_url = models.URLField(_("API address"), blank=True, help_text=_("Leave empty for the platform's own."))
     unit = models.ForeignKey(
         "core.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

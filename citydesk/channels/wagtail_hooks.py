@@ -27,7 +27,6 @@ class ChannelAccountViewSet(SnippetViewSet):
             FieldPanel("refresh_token"),
             FieldPanel("app_secret"),
             FieldPanel("app_id"),
-            FieldPanel("api_url"),
             FieldPanel("unit"),
             FieldPanel("is_active"),
             FieldPanel("auto_clarifications"),

@@ -8,7 +8,7 @@ import requests
 from django.conf import settings
 from django.db import transaction
 
-from citydesk.channels.connectors import DEFAULT_API, GRAPH_VERSION
+from citydesk.channels.connectors import GRAPH_VERSION, api_url
 from citydesk.channels.models import ChannelAccount, ChannelKind
 
 from .models import ReachEntry
@@ -22,7 +22,7 @@ class InsightsError(Exception):
 
 def facebook_reach(account: ChannelAccount, first: date, last: date) -> dict[date, int]:
     """Daily unique reach of the page from first to last (inclusive), as the Graph API reports it."""
-    api = (account.api_url or DEFAULT_API[ChannelKind.FACEBOOK]).rstrip("/")
+    api = api_url(ChannelKind.FACEBOOK)
     zone = ZoneInfo(settings.TIME_ZONE)
     since = datetime.combine(first, time.min, tzinfo=zone)
     until = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)

@@ -199,6 +199,9 @@ CITYDESK_ZALO_ACCESS_TOKEN = os.environ.get("CITYDESK_ZALO_ACCESS_TOKEN", "")
 CITYDESK_ZALO_REFRESH_TOKEN = os.environ.get("CITYDESK_ZALO_REFRESH_TOKEN", "")
 CITYDESK_ZALO_API_URL = os.environ.get("CITYDESK_ZALO_API_URL", "https://openapi.zalo.me")
 CITYDESK_ZALO_OAUTH_URL = os.environ.get("CITYDESK_ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+# The platforms' API addresses come only from here (tests point them at local fakes): an address kept
+# on an account could be changed in the admin to send the stored token elsewhere.
+CITYDESK_FACEBOOK_API_URL = os.environ.get("CITYDESK_FACEBOOK_API_URL", "https://graph.facebook.com")
 CITYDESK_CHANNEL_TIMEOUT = float(os.environ.get("CITYDESK_CHANNEL_TIMEOUT", "20"))  # seconds per platform call
 CITYDESK_CHANNEL_STALE_SECONDS = int(os.environ.get("CITYDESK_CHANNEL_STALE_SECONDS", "600"))  # lost worker
 # Tips that arrive while the database does not answer wait here (intake/spool.py).

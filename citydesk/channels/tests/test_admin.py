@@ -134,3 +134,43 @@ def test_the_page_list_offers_send_to_channels_and_the_editor_the_channel_choice
     assert reverse("channels_publish", args=[article.pk]) in listing and "Đăng lên các kênh" in listing
     editor_page = client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content.decode()
     assert "Đăng lên các kênh khi xuất bản" in editor_page
+
+
+def test_unit_admin_cannot_send_a_stored_token_to_another_address(client, unit_admin, editor, settings):
+    """The API address is a setting: an address typed into the account form never receives the token."""
+    from .fakes import FakeGraph
+
+    with FakeGraph("1029384756", TOKEN) as platform, FakeGraph("1029384756", TOKEN) as attacker:
+        settings.CITYDESK_FACEBOOK_API_URL = platform.url
+        account = ChannelAccount(name="Trang Facebook thành phố", kind="facebook", target="1029384756")
+        account.set_secrets(token=TOKEN)
+        account.save()
+        client.force_login(unit_admin)
+        edit_url = reverse("wagtailsnippets_channels_channelaccount:edit", args=[account.pk])
+        assert "api_url" not in client.get(edit_url).content.decode()
+        response = client.post(
+            edit_url,
+            {
+                "name": "Trang Facebook thành phố",
+                "kind": "facebook",
+                "target": "1029384756",
+                "token": "",
+                "api_url": attacker.url,
+                "is_active": "on",
+            },
+        )
+        assert response.status_code == 302
+        account.refresh_from_db()
+        assert account.token == TOKEN
+
+        publication = services.publish(
+            page=Page.objects.get(depth=2),
+            accounts=[account],
+            actor=editor,
+            title="Lịch cắt nước",
+            summary="Chủ nhật.",
+            link="https://thanhpho.example/cat-nuoc",
+        )
+        services.deliver_due()
+    assert attacker.requests == [] and publication.deliveries.get().status == Delivery.Status.SENT
+    assert len(platform.posts) == 1 and platform.requests[0]["form"]["access_token"] == TOKEN

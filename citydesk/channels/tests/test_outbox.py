@@ -31,6 +31,7 @@ def editor(db):
 def graph(settings):
     settings.CITYDESK_CHANNEL_TIMEOUT = 1
     with FakeGraph("1029384756", PAGE_TOKEN, slow_seconds=2) as fake:
+        settings.CITYDESK_FACEBOOK_API_URL = fake.url
         yield fake
 
 
@@ -38,18 +39,19 @@ def graph(settings):
 def telegram(settings):
     settings.CITYDESK_CHANNEL_TIMEOUT = 1
     with FakeTelegram(BOT_TOKEN) as fake:
+        settings.CITYDESK_TELEGRAM_API_URL = fake.url
         yield fake
 
 
 @pytest.fixture
 def zalo(settings):
     with FakeZalo(access_token="za-1", refresh_token="zr-1", app_id="55", app_secret="zs") as fake:
-        settings.CITYDESK_ZALO_OAUTH_URL = fake.url
+        settings.CITYDESK_ZALO_API_URL = settings.CITYDESK_ZALO_OAUTH_URL = fake.url
         yield fake
 
 
-def account(kind: str, target: str, api_url: str = "", **secrets) -> ChannelAccount:
-    channel = ChannelAccount(name=f"Kênh {kind}", kind=kind, target=target, api_url=api_url, app_id="55")
+def account(kind: str, target: str, **secrets) -> ChannelAccount:
+    channel = ChannelAccount(name=f"Kênh {kind}", kind=kind, target=target, app_id="55")
     channel.set_secrets(**secrets)
     channel.save()
     return channel
@@ -57,7 +59,7 @@ def account(kind: str, target: str, api_url: str = "", **secrets) -> ChannelAcco
 
 @pytest.fixture
 def facebook_page(graph):
-    return account("facebook", graph.page_id, graph.url, token=PAGE_TOKEN)
+    return account("facebook", graph.page_id, token=PAGE_TOKEN)
 
 
 def queue(editor, *accounts, title="Thành phố khai trương tuyến xe buýt điện số 1"):
@@ -79,8 +81,8 @@ def later(minutes: float) -> timezone.datetime:
 def test_a_post_reaches_every_channel_exactly_once(editor, graph, telegram, zalo, facebook_page):
     channels = [
         facebook_page,
-        account("telegram", "@tinthanhpho", telegram.url, token=BOT_TOKEN),
-        account("zalo", "1122334455", zalo.url, token="za-1", refresh_token="zr-1", app_secret="zs"),
+        account("telegram", "@tinthanhpho", token=BOT_TOKEN),
+        account("zalo", "1122334455", token="za-1", refresh_token="zr-1", app_secret="zs"),
         account("email", "bao-chi@example.vn, dan-cu@example.vn"),
     ]
     publication = queue(editor, *channels)
@@ -174,20 +176,18 @@ def test_unknown_outcome_not_on_the_page_is_sent_again_only_after_checking(edito
 
 
 def test_telegram_timeout_is_left_to_a_person(editor, telegram, settings):
-    channel = account("telegram", "@tinthanhpho", "http://127.0.0.1:9", token=BOT_TOKEN)  # nothing listens
+    settings.CITYDESK_TELEGRAM_API_URL = "http://127.0.0.1:9"  # nothing listens
+    channel = account("telegram", "@tinthanhpho", token=BOT_TOKEN)
     publication = queue(editor, channel)
     services.deliver_due()
     delivery = publication.deliveries.get()
     assert delivery.status == S.FAILED  # no connection at all: certainly not sent, retried
 
-    channel.api_url = telegram.url
-    channel.save()
     telegram.fail_with = None
     slow = FakeGraph("0", "0")  # accepts the connection and answers too late: outcome unknown
     slow.plan = ["timeout_before_post"]
     with slow:
-        channel.api_url = slow.url
-        channel.save()
+        settings.CITYDESK_TELEGRAM_API_URL = slow.url
         services.deliver_due(now=later(60))
     delivery.refresh_from_db()
     assert delivery.status == S.UNKNOWN
@@ -206,8 +206,8 @@ def test_telegram_rate_limit_and_zalo_http_200_errors(editor, telegram, zalo):
         "parameters": {"retry_after": 30},
     }
     zalo.message_error = {"error": -201, "message": "Parameters are invalid"}
-    tg = account("telegram", "@tinthanhpho", telegram.url, token=BOT_TOKEN)
-    za = account("zalo", "1122334455", zalo.url, token="za-1", refresh_token="zr-1", app_secret="zs")
+    tg = account("telegram", "@tinthanhpho", token=BOT_TOKEN)
+    za = account("zalo", "1122334455", token="za-1", refresh_token="zr-1", app_secret="zs")
     publication = queue(editor, tg, za)
     services.deliver_due()
     assert set(publication.deliveries.values_list("status", flat=True)) == {S.FAILED}
@@ -221,7 +221,7 @@ def test_telegram_rate_limit_and_zalo_http_200_errors(editor, telegram, zalo):
 
 def test_expired_zalo_token_is_refreshed_and_kept_encrypted(editor, zalo):
     zalo.expire_token()
-    za = account("zalo", "1122334455", zalo.url, token="za-1", refresh_token="zr-1", app_secret="zs")
+    za = account("zalo", "1122334455", token="za-1", refresh_token="zr-1", app_secret="zs")
     queue(editor, za)
     services.deliver_due()
     za.refresh_from_db()
@@ -269,9 +269,10 @@ def test_rules(editor, graph, facebook_page):
 def test_secrets_never_appear_in_errors_or_logs(editor, caplog, settings):
     settings.CITYDESK_CHANNEL_TIMEOUT = 1
     caplog.set_level(logging.DEBUG)
+    settings.CITYDESK_TELEGRAM_API_URL = settings.CITYDESK_FACEBOOK_API_URL = "http://127.0.0.1:9"
     channels = [
-        account("telegram", "@kenh", "http://127.0.0.1:9", token=BOT_TOKEN),  # the token is in the URL path
-        account("facebook", "123", "http://127.0.0.1:9", token=PAGE_TOKEN),
+        account("telegram", "@kenh", token=BOT_TOKEN),  # the token is in the URL path
+        account("facebook", "123", token=PAGE_TOKEN),
     ]
     publication = queue(editor, *channels)
     services.deliver_due()
@@ -283,8 +284,8 @@ def test_secrets_never_appear_in_errors_or_logs(editor, caplog, settings):
 
 
 def test_an_image_goes_as_a_photo_post_with_the_text_as_its_caption(editor, graph, telegram):
-    tg = account("telegram", "@tinthanhpho", telegram.url, token=BOT_TOKEN)
-    fb = account("facebook", graph.page_id, graph.url, token=PAGE_TOKEN)
+    tg = account("telegram", "@tinthanhpho", token=BOT_TOKEN)
+    fb = account("facebook", graph.page_id, token=PAGE_TOKEN)
     publication = services.publish(
         page=Page.objects.get(depth=2),
         accounts=[tg, fb],

@@ -19,7 +19,7 @@ SETUP = """
 from wagtail.models import Page
 from citydesk.channels import services
 from citydesk.channels.models import ChannelAccount
-account = ChannelAccount(name="Trang thành phố", kind="facebook", target="{page}", api_url="{url}")
+account = ChannelAccount(name="Trang thành phố", kind="facebook", target="{page}")
 account.set_secrets(token="{token}")
 account.save()
 services.publish(page=Page.objects.get(depth=2), accounts=[account], actor=None,
@@ -45,10 +45,10 @@ def fresh_database(tmp_path_factory):
 @pytest.mark.parametrize("step", ["timeout_after_post", "timeout_before_post"])
 def test_killed_mid_send_then_restarted(fresh_database, step):
     fresh_database.reset()
-    env = fresh_database.env
     with FakeGraph("1029384756", TOKEN, slow_seconds=60) as graph:
+        env = {**fresh_database.env, "CITYDESK_FACEBOOK_API_URL": graph.url}
         graph.plan = [step]
-        setup = manage(env, "shell", "-c", SETUP.format(page=graph.page_id, url=graph.url, token=TOKEN))
+        setup = manage(env, "shell", "-c", SETUP.format(page=graph.page_id, token=TOKEN))
         assert setup.returncode == 0, setup.stderr[-2000:]
 
         worker = subprocess.Popen(

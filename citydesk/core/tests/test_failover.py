@@ -29,7 +29,7 @@ SETUP = """
 from wagtail.models import Page
 from citydesk.channels import services
 from citydesk.channels.models import ChannelAccount
-account = ChannelAccount(name="Trang thành phố", kind="facebook", target="{page}", api_url="{url}")
+account = ChannelAccount(name="Trang thành phố", kind="facebook", target="{page}")
 account.set_secrets(token="{token}")
 account.save()
 for n in range(3):
@@ -86,7 +86,8 @@ def test_database_outage_loses_no_job_runs_none_twice_and_keeps_taking_tips(tmp_
             prepared = run(env, "manage.py", *command, "-v", "0", timeout=300)
             assert prepared.returncode == 0, prepared.stderr[-2000:]
         with FakeGraph("1029384756", TOKEN, slow_seconds=0) as graph:
-            shell(env, SETUP.format(page=graph.page_id, url=graph.url, token=TOKEN))  # 3 jobs queued, no worker
+            env["CITYDESK_FACEBOOK_API_URL"] = graph.url
+            shell(env, SETUP.format(page=graph.page_id, token=TOKEN))  # 3 jobs queued, no worker
             stopped = run(os.environ, "tools/postgres.py", "stop", "--data", str(data))
             assert stopped.returncode == 0, stopped.stderr
 

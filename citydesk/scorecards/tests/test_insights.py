@@ -13,10 +13,11 @@ from citydesk.scorecards.models import MetricKey, ReachEntry
 pytestmark = pytest.mark.django_db
 
 
-def test_daily_reach_is_imported_once_and_counted(unit):
+def test_daily_reach_is_imported_once_and_counted(unit, settings):
     # The value ending 2 Mar 07:00 UTC covers 1 March.
     with FakeInsights("555", "page-token", {date(2026, 3, 2): 1500, date(2026, 3, 3): 2500}) as fake:
-        account = ChannelAccount(name="Trang", kind="facebook", target="555", api_url=fake.url, unit=unit)
+        settings.CITYDESK_FACEBOOK_API_URL = fake.url
+        account = ChannelAccount(name="Trang", kind="facebook", target="555", unit=unit)
         account.set_secrets(token="page-token")
         account.save()
         assert import_reach(date(2026, 3, 1), date(2026, 3, 2)) == 2
@@ -29,9 +30,10 @@ def test_daily_reach_is_imported_once_and_counted(unit):
     assert sources == {"Nhập từ nền tảng", "Nhập tay"}
 
 
-def test_a_refused_token_is_a_clear_error(unit):
+def test_a_refused_token_is_a_clear_error(unit, settings):
     with FakeInsights("555", "page-token", {}) as fake:
-        account = ChannelAccount(name="Trang", kind="facebook", target="555", api_url=fake.url)
+        settings.CITYDESK_FACEBOOK_API_URL = fake.url
+        account = ChannelAccount(name="Trang", kind="facebook", target="555")
         account.set_secrets(token="wrong")
         account.save()
         with pytest.raises(InsightsError) as error:
