@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from citydesk.core.secrets import masked
+from citydesk.core.secrets import SecretUnreadable, masked
 
 from .models import ChannelAccount
 
@@ -33,7 +33,13 @@ class ChannelAccountForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in SECRET_FIELDS:
-            stored = getattr(self.instance, name, "") if self.instance.pk else ""
+            try:
+                stored = getattr(self.instance, name, "") if self.instance.pk else ""
+            except SecretUnreadable:
+                self.fields[name].help_text = _(
+                    "The stored value cannot be read with the configured keys: enter it again."
+                )
+                continue
             if stored:
                 self.fields[name].help_text = _("Stored: %(masked)s. Leave empty to keep it.") % {
                     "masked": masked(stored)

@@ -9,7 +9,9 @@ platform (Facebook) or left to a person, never blindly re-posted.
 import secrets as random_tokens
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from citydesk.core import secrets
@@ -58,16 +60,34 @@ class ChannelAccount(models.Model):
         return f"{self.name} ({self.get_kind_display()})"
 
     @property
+    def secrets_owner(self) -> str:
+        """Whose token to enter again when the keys cannot read it (named in errors)."""
+        return gettext("channel account “%(name)s” (%(platform)s)") % {
+            "name": self.name,
+            "platform": self.get_kind_display(),
+        }
+
+    @property
     def token(self) -> str:
-        return secrets.decrypt(self.token_encrypted)
+        return secrets.decrypt(self.token_encrypted, owner=self.secrets_owner)
 
     @property
     def refresh_token(self) -> str:
-        return secrets.decrypt(self.refresh_token_encrypted)
+        return secrets.decrypt(self.refresh_token_encrypted, owner=self.secrets_owner)
 
     @property
     def app_secret(self) -> str:
-        return secrets.decrypt(self.app_secret_encrypted)
+        return secrets.decrypt(self.app_secret_encrypted, owner=self.secrets_owner)
+
+    @admin.display(description=_("stored secrets"))
+    def secrets_state(self) -> str:
+        """For the admin list: whether the stored secrets open with the configured keys."""
+        fields = (self.token_encrypted, self.refresh_token_encrypted, self.app_secret_encrypted)
+        if not any(fields):
+            return gettext("none")
+        if all(secrets.readable(value) for value in fields):
+            return gettext("readable")
+        return gettext("unreadable: enter the token again")
 
     def set_secrets(self, *, token: str | None = None, refresh_token: str | None = None, app_secret: str | None = None):
         """Replace the given secrets (None keeps the stored one)."""

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from citydesk.core.secrets import SecretUnreadable
+
 from . import connectors
 from .models import ChannelAccount, Delivery, Publication
 from .render import render
@@ -92,6 +94,8 @@ def send_one(delivery: Delivery, *, now: datetime | None = None) -> Delivery:
     rendered = render(delivery.publication, delivery.account.kind)
     try:
         post_id, post_url = connectors.SENDERS[delivery.account.kind](delivery.account, rendered)
+    except SecretUnreadable as error:  # the keys changed: a person enters the token again, then retries
+        delivery.status, delivery.last_error = S.GAVE_UP, str(error)
     except connectors.Unknown as outcome:
         delivery.status, delivery.last_error = S.UNKNOWN, str(outcome)
     except connectors.Permanent as outcome:
@@ -153,7 +157,7 @@ def settle_stale(*, now: datetime | None = None) -> int:
             continue  # a person decides (Telegram, Zalo and e-mail cannot be read back)
         try:
             post_id = finder(delivery.account, render(delivery.publication, delivery.account.kind))
-        except connectors.Unknown:
+        except (connectors.Unknown, SecretUnreadable):
             continue  # could not read the page: conclude nothing
         if post_id:
             Delivery.objects.filter(pk=delivery.pk, status=S.UNKNOWN).update(

@@ -34,7 +34,7 @@ class ChannelAccountViewSet(SnippetViewSet):
         base_form_class=ChannelAccountForm,
     )
     icon = "site"
-    list_display = ["name", "kind", "target", "unit", "is_active"]
+    list_display = ["name", "kind", "target", "unit", "is_active", "secrets_state"]
     list_filter = ["kind", "is_active"]
     menu_label = _("Channel accounts")
     add_to_admin_menu = False

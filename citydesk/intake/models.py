@@ -6,6 +6,7 @@ Nothing here records who sent a tip: the only contact data is the report's expir
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
@@ -126,12 +127,17 @@ class PlatformToken(models.Model):
         return self.platform
 
     @property
+    def secrets_owner(self) -> str:
+        """Whose token to enter again when the keys cannot read it (named in errors)."""
+        return gettext("the %(platform)s tipline token") % {"platform": self.platform.capitalize()}
+
+    @property
     def access_token(self) -> str:
-        return secrets.decrypt(self.access_token_encrypted)
+        return secrets.decrypt(self.access_token_encrypted, owner=self.secrets_owner)
 
     @property
     def refresh_token(self) -> str:
-        return secrets.decrypt(self.refresh_token_encrypted)
+        return secrets.decrypt(self.refresh_token_encrypted, owner=self.secrets_owner)
 
     def set_tokens(self, access_token: str, refresh_token: str) -> None:
         self.access_token_encrypted = secrets.encrypt(access_token)

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from citydesk.core.secrets import SecretUnreadable
+
 from .delivery import DeliveryError
 from .telegram import Incoming, ParseError, _first_url
 
@@ -115,12 +117,15 @@ class OfficialAccountClient:
     def _tokens(self):
         from .models import PlatformToken
 
-        account = self._channel_account()
-        if account is not None and account.token:
-            return account.token, account.refresh_token
-        stored = PlatformToken.objects.filter(platform="zalo").first()
-        if stored and stored.access_token:
-            return stored.access_token, stored.refresh_token
+        try:
+            account = self._channel_account()
+            if account is not None and account.token:
+                return account.token, account.refresh_token
+            stored = PlatformToken.objects.filter(platform="zalo").first()
+            if stored and stored.access_token:
+                return stored.access_token, stored.refresh_token
+        except SecretUnreadable as error:  # never fall back silently: say whose token to enter again
+            raise ZaloError(str(error)) from None
         return settings.CITYDESK_ZALO_ACCESS_TOKEN, settings.CITYDESK_ZALO_REFRESH_TOKEN
 
     def _post_message(self, user_id: str, text: str, access_token: str) -> dict:
@@ -171,7 +176,7 @@ class OfficialAccountClient:
                 app_id=settings.CITYDESK_ZALO_APP_ID,
                 app_secret=settings.CITYDESK_ZALO_APP_SECRET,
             )
-        except Outcome as error:
+        except (Outcome, SecretUnreadable) as error:
             raise ZaloError(str(error)) from None
         stored.set_tokens(access_token, refresh_token)
         stored.expires_at = timezone.now() + timedelta(seconds=expires_in) if expires_in else None

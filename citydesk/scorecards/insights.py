@@ -10,6 +10,7 @@ from django.db import transaction
 
 from citydesk.channels.connectors import GRAPH_VERSION, api_url
 from citydesk.channels.models import ChannelAccount, ChannelKind
+from citydesk.core.secrets import SecretUnreadable
 
 from .models import ReachEntry
 
@@ -27,6 +28,10 @@ def facebook_reach(account: ChannelAccount, first: date, last: date) -> dict[dat
     since = datetime.combine(first, time.min, tzinfo=zone)
     until = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
     try:
+        token = account.token
+    except SecretUnreadable as error:
+        raise InsightsError(str(error)) from None
+    try:
         response = requests.get(
             f"{api}/{GRAPH_VERSION}/{account.target}/insights",
             params={
@@ -34,7 +39,7 @@ def facebook_reach(account: ChannelAccount, first: date, last: date) -> dict[dat
                 "period": "day",
                 "since": int(since.timestamp()),
                 "until": int(until.timestamp()),
-                "access_token": account.token,
+                "access_token": token,
             },
             timeout=settings.CITYDESK_CHANNEL_TIMEOUT,
         )

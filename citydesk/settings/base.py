@@ -179,7 +179,10 @@ CITYDESK_MATCH_SUGGEST = float(os.environ.get("CITYDESK_MATCH_SUGGEST", "0.5"))
 CITYDESK_MATCH_MIN_WORDS = int(os.environ.get("CITYDESK_MATCH_MIN_WORDS", "8"))
 CITYDESK_MATCH_WINDOW_DAYS = int(os.environ.get("CITYDESK_MATCH_WINDOW_DAYS", "30"))
 
-# Secrets at rest (platform tokens): a Fernet key; derived from SECRET_KEY when unset.
+# Secrets at rest (platform tokens): Fernet keys, newest first; the first encrypts, all decrypt
+# (docs/security-channels.md: rotation). CITYDESK_SECRETS_KEY (one key) still works; with neither, a
+# key is derived from SECRET_KEY.
+CITYDESK_SECRETS_KEYS = env_list("CITYDESK_SECRETS_KEYS", "")
 CITYDESK_SECRETS_KEY = os.environ.get("CITYDESK_SECRETS_KEY", "")
 
 # Intake: the tip form and the chat tiplines.
