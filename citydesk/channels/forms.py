@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from citydesk.core.links import is_http_url
 from citydesk.core.secrets import SecretUnreadable, masked
 
 from .models import ChannelAccount
@@ -54,6 +55,12 @@ class ChannelAccountForm(WagtailAdminModelForm):
         return account
 
 
+def _http_only(value: str) -> str:
+    if value and not is_http_url(value):  # URLField alone also accepts ftp:// addresses
+        raise forms.ValidationError(_("Enter a web address starting with http:// or https://."))
+    return value
+
+
 class PublishForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     summary = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
@@ -76,6 +83,12 @@ class PublishForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Empty: now."),
     )
+
+    def clean_link(self):
+        return _http_only(self.cleaned_data.get("link"))
+
+    def clean_image_url(self):
+        return _http_only(self.cleaned_data.get("image_url"))
 
     def clean_scheduled_at(self):
         value = self.cleaned_data.get("scheduled_at")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from citydesk.core.links import is_http_url
 from citydesk.core.secrets import SecretUnreadable
 
 from . import connectors
@@ -62,6 +63,8 @@ def publish(
         raise ValidationError(_("Choose at least one active channel."))
     if not (title or "").strip() or not (link or "").strip():
         raise ValidationError(_("A publication needs a title and a link."))
+    if not is_http_url(link) or (image_url and not is_http_url(image_url)):
+        raise ValidationError(_("Links must be web addresses starting with http:// or https://."))
     when = scheduled_at or timezone.now()
     publication = Publication.objects.create(
         page=page,
@@ -192,6 +195,9 @@ def mark_sent(*, delivery: Delivery, actor, post_url: str = "") -> Delivery:
     """A person checked the platform and found the post: settle an unknown delivery as sent."""
     if not actor.has_perm(PUBLISH):
         raise PermissionDenied(_("Only editors can publish to channels."))
+    post_url = (post_url or "").strip()
+    if post_url and (not is_http_url(post_url) or len(post_url) > Delivery._meta.get_field("post_url").max_length):
+        raise ValidationError(_("The post's link must be a web address starting with http:// or https://."))
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status != S.UNKNOWN:
         raise ValidationError(_("Only a delivery whose outcome is unknown can be marked as sent."))

@@ -90,7 +90,11 @@ def delivery_action(request, pk: int, action: str):
         else:
             raise ValidationError(_("Unknown action."))
     except ValidationError as error:
+        # Bad input is a 400 with the reason on the outbox page, nothing changed.
         messages.error(request, " ".join(error.messages))
+        response = outbox(request)
+        response.status_code = 400
+        return response
     return redirect("channels_outbox")
 
 

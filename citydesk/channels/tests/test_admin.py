@@ -1,6 +1,7 @@
 """The channels screens: write-only secrets, preview, queueing, retry, calendar, permissions."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -174,3 +175,43 @@ def test_unit_admin_cannot_send_a_stored_token_to_another_address(client, unit_a
         services.deliver_due()
     assert attacker.requests == [] and publication.deliveries.get().status == Delivery.Status.SENT
     assert len(platform.posts) == 1 and platform.requests[0]["form"]["access_token"] == TOKEN
+
+
+def test_editor_cannot_store_a_javascript_link_as_the_found_post(client, editor):
+    account = ChannelAccount.objects.create(name="Kênh Telegram", kind="telegram", target="@kenh")
+    publication = services.publish(
+        page=Page.objects.get(depth=2),
+        accounts=[account],
+        actor=editor,
+        title="Lịch cắt nước",
+        summary="Chủ nhật.",
+        link="https://thanhpho.example/cat-nuoc",
+    )
+    delivery = publication.deliveries.get()
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.UNKNOWN)
+    client.force_login(editor)
+    action = reverse("channels_delivery_action", args=[delivery.pk, "mark-sent"])
+
+    response = client.post(action, {"post_url": "javascript:fetch('/admin/users/')"})
+    assert response.status_code == 400 and "http:// hoặc https://" in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.UNKNOWN and delivery.post_url == ""
+
+    # A link stored before this check is shown as text, never as a link.
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT, post_url="javascript:alert(1)")
+    outbox = client.get(reverse("channels_outbox")).content.decode()
+    assert "javascript:alert(1)" in outbox and 'href="javascript:' not in outbox
+
+
+def test_a_publication_link_must_be_a_web_address(client, editor):
+    account = ChannelAccount.objects.create(name="Hộp thư", kind="email", target="a@example.vn")
+    page = Page.objects.get(depth=2)
+    client.force_login(editor)
+    response = client.post(
+        reverse("channels_publish", args=[page.pk]),
+        {"title": "Tin", "summary": "x", "link": "ftp://thanhpho.example/a", "accounts": [account.pk], "send": "1"},
+    )
+    assert response.status_code == 200 and "http:// hoặc https://" in response.content.decode()
+    assert Publication.objects.count() == 0
+    with pytest.raises(ValidationError):
+        services.publish(page=page, accounts=[account], actor=editor, title="Tin", summary="", link="javascript:x")
