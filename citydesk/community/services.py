@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -59,15 +59,33 @@ def request_sign_in(*, email: str, display_name: str = "", now: datetime | None 
     return token
 
 
-@transaction.atomic
-def sign_in(*, token: str, now: datetime | None = None) -> Member:
-    now = now or timezone.now()
-    link = SignInLink.objects.select_for_update().select_related("member").filter(token_hash=token_hash(token)).first()
+def _usable_link(links, token: str, now: datetime) -> SignInLink:
+    link = links.select_related("member").filter(token_hash=token_hash(token)).first()
     if link is None or link.used_at is not None or link.expires_at <= now:
         raise ValidationError(_("This sign-in link is no longer valid. Ask for a new one."))
+    return link
+
+
+def sign_in_link_check(*, token: str, now: datetime | None = None) -> None:
+    """ValidationError if the link can no longer sign in; uses nothing up (opening the link only asks)."""
+    _usable_link(SignInLink.objects.all(), token, now or timezone.now())
+
+
+@transaction.atomic
+def sign_in(*, token: str, now: datetime | None = None) -> Member:
+    """Use the one-time link: only the reader's own button press (a POST) comes here, so a mail scanner
+    that opens the link does not use it up."""
+    now = now or timezone.now()
+    link = _usable_link(SignInLink.objects.select_for_update(), token, now)
     link.used_at = now
     link.save(update_fields=["used_at"])
     return link.member
+
+
+def purge_sign_in_links(*, now: datetime | None = None) -> int:
+    """Delete the sign-in links that can never be used again (used or expired); returns how many."""
+    now = now or timezone.now()
+    return SignInLink.objects.filter(Q(used_at__isnull=False) | Q(expires_at__lte=now)).delete()[0]
 
 
 @transaction.atomic

@@ -54,7 +54,12 @@ def _too_many() -> str:
 
 
 def sign_in_link(request, token: str):
+    """Opening the link shows a button; pressing it (POST) signs in. Mail scanners that open every link
+    in an e-mail would otherwise use the one-time link up before the reader does."""
     try:
+        if request.method != "POST":
+            services.sign_in_link_check(token=token)
+            return render(request, "community/sign_in_confirm.html")
         member = services.sign_in(token=token)
     except ValidationError as error:
         return render(

@@ -4,6 +4,7 @@ which checks it against ALLOWED_TRANSITIONS and writes the history; views and si
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -519,6 +520,14 @@ def invitation_for_token(token: str, *, now: datetime | None = None) -> Invitati
     if invitation.expires_at <= now:
         raise ValidationError(_("This invitation has expired. Ask the editors for a new one."))
     return invitation
+
+
+def purge_expired_invitations(*, now: datetime | None = None) -> int:
+    """Delete invitations never accepted that expired CITYDESK_EXPIRED_INVITATION_DAYS ago (the invitee's
+    name and e-mail go; the editors saw them as expired meanwhile); returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.CITYDESK_EXPIRED_INVITATION_DAYS)
+    return Invitation.objects.filter(accepted_at__isnull=True, expires_at__lte=cutoff).delete()[0]
 
 
 @transaction.atomic

@@ -218,6 +218,12 @@ EMAIL_HOST = os.environ.get("CITYDESK_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("CITYDESK_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("CITYDESK_DEFAULT_FROM_EMAIL", "citydesk@localhost")
 
+# Retention (docs/security-channels.md), purged by the scheduler: mail files in EMAIL_FILE_PATH hold
+# tipsters' addresses and sign-in links; invitations never accepted hold an invitee's name and e-mail.
+# Used or expired sign-in links and expired sessions are deleted at once.
+CITYDESK_MAIL_FILE_DAYS = int(os.environ.get("CITYDESK_MAIL_FILE_DAYS", "7"))
+CITYDESK_EXPIRED_INVITATION_DAYS = int(os.environ.get("CITYDESK_EXPIRED_INVITATION_DAYS", "30"))
+
 # Error reports hide every POST field that holds a secret (platform tokens in admin forms).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "citydesk.core.errors.SecretsHiddenFilter"
 

@@ -37,6 +37,8 @@ def test_reader_story_with_photo_is_moderated_into_the_gallery(live_server, brow
     assert "Hãy kiểm tra e-mail" in reader.content()
     link = re.search(r"/cong-dong/vao/[^\s]+/", mail.outbox[-1].body).group()
     reader.goto(live_server.url + link)
+    with reader.expect_navigation():  # opening the link shows a button; pressing it signs in
+        reader.click("main form button[type=submit]")
     reader.click("text=Chia sẻ câu chuyện")
     reader.fill("#id_title", TITLE)
     reader.fill("#id_text", "Sáng nay biển lặng, người dân tập thể dục từ 5 giờ.")

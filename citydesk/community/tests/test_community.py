@@ -8,10 +8,20 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from citydesk.community import checks, services
-from citydesk.community.models import Appeal, Comment, Decision, Member, ModerationCategory, Status, Story
+from citydesk.community.models import (
+    Appeal,
+    Comment,
+    Decision,
+    Member,
+    ModerationCategory,
+    SignInLink,
+    Status,
+    Story,
+)
 from citydesk.conftest import make_user
 from citydesk.core import roles
 from citydesk.desk import services as desk
@@ -46,7 +56,8 @@ def sign_in(client, capture, email="ban.doc@example.vn", name="Hoa Sen"):
     with capture(execute=True):  # the e-mail leaves after the transaction commits
         client.post("/cong-dong/dang-nhap/", {"email": email, "display_name": name})
     link = re.search(r"/cong-dong/vao/[^\s]+/", mail.outbox[-1].body).group()
-    return client.get(link)
+    assert client.get(link).status_code == 200  # opening the link only shows the button
+    return client.post(link)
 
 
 def test_the_category_list_is_fixed_and_has_no_political_category():
@@ -72,6 +83,21 @@ def test_sign_in_by_one_time_link_without_password(client, django_capture_on_com
     link = re.search(r"/cong-dong/vao/[^\s]+/", mail.outbox[-1].body).group()
     again = client.get(link)
     assert again.status_code == 410 and "không còn hiệu lực" in again.content.decode()
+    assert client.post(link).status_code == 410
+
+
+def test_a_mail_scanner_opening_the_link_does_not_use_it_up(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/cong-dong/dang-nhap/", {"email": "ban.doc@example.vn", "display_name": "Hoa Sen"})
+    link = re.search(r"/cong-dong/vao/[^\s]+/", mail.outbox[-1].body).group()
+    scanner = Client()
+    for _ in range(3):
+        opened = scanner.get(link)
+        assert opened.status_code == 200 and "<form" in opened.content.decode()
+    assert "community_member" not in scanner.session  # opening signs nobody in
+    response = client.post(link)  # the reader presses the button
+    assert response.status_code == 302 and response["Location"] == "/cong-dong/tai-khoan/"
+    assert SignInLink.objects.get().used_at is not None
 
 
 def test_a_new_members_story_waits_then_a_moderator_approves_it(client, member, moderator):

@@ -71,6 +71,8 @@ class Command(BaseCommand):
         """Every job that must run on a clock, in one place."""
         # Tips kept on this host's disk while the database was down are stored first (every host).
         call_command("import_spooled_tips", verbosity=0, stdout=StringIO())
+        # Mail files are on this host's disk (embedded mode): every host deletes its old ones.
+        call_command("purge_expired", "--mail-files", verbosity=0, stdout=StringIO())
         with shared_jobs_lock() as leader:
             if leader:
                 self.run_shared_jobs()
@@ -81,6 +83,8 @@ class Command(BaseCommand):
         call_command("publish_scheduled", verbosity=0)
         # Tipsters' contact data is kept only to reply: erase what has expired.
         call_command("purge_reply_handles", verbosity=0, stdout=StringIO())
+        # Used or expired sign-in links, invitations expired long ago, expired sessions.
+        call_command("purge_expired", verbosity=0, stdout=StringIO())
         # Tipsters waiting for a published answer (retries after a failed send), then feed monitoring.
         call_command("send_pending_answers", verbosity=0, stdout=StringIO())
         call_command("poll_feeds", verbosity=0, stdout=StringIO())
