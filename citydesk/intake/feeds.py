@@ -9,6 +9,7 @@ import calendar
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.message import Message
 
 import feedparser
 from django.conf import settings
@@ -101,7 +102,7 @@ def matching_claim(texts: list[str]):
     return None
 
 
-def fetch(source: FeedSource) -> tuple[bytes | None, dict]:
+def fetch(source: FeedSource) -> tuple[bytes | None, Message]:
     """The feed body (None when not modified since the last poll) and the response headers, through
     the SSRF guard (public http(s) only, redirects checked, one deadline for the whole download)."""
     headers = {"User-Agent": "citydesk feed monitor", "Accept": "application/rss+xml, application/atom+xml, */*"}
