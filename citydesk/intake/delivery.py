@@ -49,6 +49,19 @@ def download(url: str, *, max_bytes: int, timeout: float = 15) -> bytes:
         raise DeliveryError(type(error).__name__) from None
 
 
+def download_sent_address(url: str, *, max_bytes: int) -> bytes:
+    """The body at an address that came in a message (a Zalo image): through the SSRF guard, public
+    addresses only, one deadline for the whole download."""
+    from citydesk.core import fetch
+
+    try:
+        return fetch.fetch(url, max_bytes=max_bytes, deadline_seconds=settings.CITYDESK_TIP_IMAGE_DEADLINE_SECONDS).body
+    except fetch.FetchError as error:
+        if error.category == fetch.FetchError.TOO_LARGE:
+            raise TooLarge("too large") from None
+        raise DeliveryError(str(error)) from None
+
+
 def send(reply_handle: str, text: str, *, subject: str = "") -> None:
     """Send text to the tipster behind reply_handle; DeliveryError when it did not go out."""
     from . import telegram, zalo

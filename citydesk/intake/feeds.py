@@ -9,22 +9,23 @@ import calendar
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from email.message import Message
 
 import feedparser
-import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django_tasks import task
 
+from citydesk.core import fetch as guarded
+from citydesk.core import weburl
 from citydesk.desk import services as desk
 from citydesk.desk.matcher import matcher
 from citydesk.desk.models import ClaimStatus
 
-from .delivery import TooLarge, read_capped
 from .models import FeedSource
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,29 @@ PERSONAL_ACCOUNT_HOSTS = {
 
 
 def refuse_personal_accounts(url: str) -> None:
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    host = weburl.host_of(url).removeprefix("www.").removeprefix("m.")
     if host in PERSONAL_ACCOUNT_HOSTS or any(host.endswith("." + h) for h in PERSONAL_ACCOUNT_HOSTS):
         raise ValidationError(
             {"url": _("Only news sites and official pages are monitored, never accounts on social networks.")}
         )
+
+
+def refuse_private_addresses(url: str) -> None:
+    """The feed form's check: http(s) only, and a host that resolves to public addresses only.
+    A host that does not resolve now is accepted (the poll checks again, at every redirect too)."""
+    try:
+        guarded.check_url(url, resolve=True)
+    except guarded.FetchError as error:
+        if error.category in (guarded.FetchError.NOT_FOUND, guarded.FetchError.TIMEOUT):
+            return
+        raise ValidationError(
+            {"url": _("Only public web addresses (http or https) can be monitored.")}, code="blocked"
+        ) from None
+
+
+class NotAFeed(Exception):
+    def describe(self) -> str:
+        return _("Not an RSS or Atom feed.")
 
 
 @dataclass(frozen=True)
@@ -83,21 +102,21 @@ def matching_claim(texts: list[str]):
     return None
 
 
-def fetch(source: FeedSource) -> tuple[bytes | None, dict]:
-    """The feed body (None when not modified since the last poll) and the response headers."""
-    headers = {"User-Agent": "citydesk feed monitor"}
+def fetch(source: FeedSource) -> tuple[bytes | None, Message]:
+    """The feed body (None when not modified since the last poll) and the response headers, through
+    the SSRF guard (public http(s) only, redirects checked, one deadline for the whole download)."""
+    headers = {"User-Agent": "citydesk feed monitor", "Accept": "application/rss+xml, application/atom+xml, */*"}
     if source.etag:
         headers["If-None-Match"] = source.etag
     if source.modified:
         headers["If-Modified-Since"] = source.modified
-    with requests.get(source.url, headers=headers, timeout=20, stream=True) as response:
-        if response.status_code == 304:
-            return None, dict(response.headers)
-        response.raise_for_status()
-        try:
-            return read_capped(response, MAX_FEED_BYTES), dict(response.headers)
-        except TooLarge:
-            raise ValueError(_("The feed is larger than 5 MB.")) from None
+    response = guarded.fetch(
+        source.url,
+        headers=headers,
+        max_bytes=MAX_FEED_BYTES,
+        deadline_seconds=settings.CITYDESK_FEED_DEADLINE_SECONDS,
+    )
+    return (None if response.status == 304 else response.body), response.headers
 
 
 def poll(source: FeedSource, *, now: datetime | None = None) -> PollResult:
@@ -112,9 +131,10 @@ def poll(source: FeedSource, *, now: datetime | None = None) -> PollResult:
             return PollResult(0, 0, not_modified=True)
         parsed = feedparser.parse(body)
         if not parsed.entries and (parsed.bozo or not parsed.get("version")):
-            raise ValueError(_("Not an RSS or Atom feed."))
-    except (requests.RequestException, ValueError) as error:
-        source.last_error = str(error)[:500] or type(error).__name__
+            raise NotAFeed
+    except (guarded.FetchError, NotAFeed) as error:
+        # A category only: the socket's own message would tell an open port from a closed one.
+        source.last_error = error.describe()
         source.save(update_fields=["last_polled_at", "last_error"])
         log.warning("Feed %s not polled: %s", source.pk, source.last_error)
         return PollResult(0, 0)
@@ -143,14 +163,30 @@ def poll(source: FeedSource, *, now: datetime | None = None) -> PollResult:
     return PollResult(items, found)
 
 
-def poll_due(*, now: datetime | None = None) -> list[PollResult]:
-    """Poll every active source whose interval has passed."""
+@task()
+def poll_feed_task(source_id: int) -> None:
+    """One feed's poll, as a job: a slow feed holds a worker until its deadline, never the scheduler."""
+    source = FeedSource.objects.filter(pk=source_id, is_active=True).first()
+    if source is not None:
+        poll(source)
+
+
+def poll_due(*, now: datetime | None = None) -> list[int]:
+    """Queue a poll of every active source whose interval has passed; returns their ids.
+
+    A source is claimed (its last poll time set) as it is queued, so a source whose job has not run
+    yet, or whose feed is slow, is not queued again before its interval passes."""
     now = now or timezone.now()
-    results = []
+    queued = []
     for source in FeedSource.objects.filter(is_active=True).filter(
         Q(last_polled_at__isnull=True) | Q(last_polled_at__lte=now - timedelta(minutes=1))
     ):
         if source.last_polled_at and source.last_polled_at > now - timedelta(minutes=source.interval_minutes):
             continue
-        results.append(poll(source, now=now))
-    return results
+        claimed = FeedSource.objects.filter(pk=source.pk, last_polled_at=source.last_polled_at).update(
+            last_polled_at=now
+        )
+        if claimed:
+            queued.append(source.pk)
+            poll_feed_task.enqueue(source.pk)
+    return queued

@@ -95,8 +95,9 @@ class FeedSource(models.Model):
         return self.name
 
     def clean(self):
-        from .feeds import refuse_personal_accounts
+        from .feeds import refuse_personal_accounts, refuse_private_addresses
 
+        refuse_private_addresses(self.url)
         refuse_personal_accounts(self.url)
 
 

@@ -7,11 +7,12 @@ with or without a path. Look-alikes ("danang-gov.vn", "facebook.com/sovte.danang
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from citydesk.core import weburl
 from citydesk.core.text import fold_diacritics
 from citydesk.matching.normalize import canonical_phone
 
@@ -41,11 +42,13 @@ PLATFORM_HOSTS = {
 }
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "web.", "mbasic.")
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_EMAIL = re.compile(r"^[^@\s]+@([^@\s]+)$")
+# A local part without "/", "\\", "#", "?" or ":": "evil.com#@danang.gov.vn" is a link to evil.com
+# (as a browser reads it), not an e-mail address at danang.gov.vn.
+_EMAIL = re.compile(r"^[a-z0-9.!$%&'*+=^_`{|}~-]+@([^@\s/\\?#:]+)$", re.IGNORECASE)
 
 
-def _host(netloc_or_host: str) -> str:
-    host = netloc_or_host.lower().split("@")[-1].split(":")[0].strip(".")
+def _host(host: str) -> str:
+    host = host.lower().strip(".")
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix):
             host = host[len(prefix) :]
@@ -57,27 +60,19 @@ def _host(netloc_or_host: str) -> str:
     return host
 
 
-def _split(value: str):
-    value = value.strip()
-    if "://" not in value:
-        value = "https://" + value
-    try:
-        return urlsplit(value)
-    except ValueError:  # e.g. an unbalanced "[" read as an IPv6 address
-        return urlsplit("")
-
-
 def platform_key(value: str) -> tuple[str, str] | None:
     """(kind, key) of an account link on a platform, e.g. ("facebook", "facebook.com/sytedanang")."""
     value = value.strip()
     if value.startswith("@") and " " not in value:
         return OfficialKind.TELEGRAM, "t.me/" + value[1:].lower()
-    parts = _split(value)
-    host = _host(parts.netloc)
+    parts = weburl.parse_typed(value)  # as a browser reads it: backslashes, user names, fragments
+    if parts is None:
+        return None
+    host = _host(parts.host)
     kind = PLATFORM_HOSTS.get(host)
     if kind is None:
         return None
-    segments = [s for s in parts.path.split("/") if s]
+    segments = [unquote(s) for s in parts.path.split("/") if s]  # /%73oyte is the page /soyte
     if kind == OfficialKind.FACEBOOK and segments[:1] == ["profile.php"]:
         page_id = parse_qs(parts.query).get("id", [""])[0]
         return (kind, f"facebook.com/{page_id}") if page_id else None
@@ -102,7 +97,8 @@ def account_key(kind: str, value: str) -> str | None:
         match = _EMAIL.match(value.lower())
         return value.lower() if match and _DOMAIN.match(_host(match.group(1))) else None
     if kind == OfficialKind.WEBSITE:
-        host = _host(_split(value).netloc)
+        parts = weburl.parse_typed(value)
+        host = _host(parts.host) if parts else ""
         return host if _DOMAIN.match(host) else None
     found = platform_key(value)
     return found[1] if found and found[0] == kind else None
@@ -131,8 +127,9 @@ def parse_query(text: str) -> Query:
         found = platform_key(compact)
         if found:
             return Query(found[0], found[1], text)
-        host = _host(_split(compact).netloc)
-        if _DOMAIN.match(host) and not host.replace(".", "").isdigit():
+        parts = weburl.parse_typed(compact)
+        host = _host(parts.host) if parts and not parts.is_ip else ""
+        if _DOMAIN.match(host):
             return Query(OfficialKind.WEBSITE, host, text)
     phone = canonical_phone(text)
     if phone:

@@ -120,7 +120,7 @@ def _zalo_parts():
     def fetch_image(message):
         if not zalo.media_host_allowed(message.image_ref):
             raise delivery.DeliveryError("image host not allowed")
-        return delivery.download(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
+        return delivery.download_sent_address(message.image_ref, max_bytes=settings.CITYDESK_TIP_MAX_IMAGE_BYTES)
 
     return zalo.parse_event, make_send, fetch_image
 

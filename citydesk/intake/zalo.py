@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citydesk.core.secrets import SecretUnreadable
+from citydesk.core.weburl import host_of
 
 from .delivery import DeliveryError
 from .telegram import Incoming, ParseError, _first_url
@@ -98,7 +98,7 @@ def parse_event(data) -> Incoming | None:
 
 def media_host_allowed(url: str) -> bool:
     """Only download images from Zalo's media hosts (the webhook is signed, but never fetch anywhere)."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = host_of(url)  # as a browser reads it: "http://127.0.0.1\\@zalo.me/" is 127.0.0.1
     return any(host == allowed or host.endswith("." + allowed) for allowed in settings.CITYDESK_ZALO_MEDIA_HOSTS)
 
 

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import phonenumbers
 
+from citydesk.core import weburl
 from citydesk.core.text import fold
 
 from .syllables import is_syllable
@@ -126,6 +127,11 @@ def canonical_url(url: str) -> str:
         url = "https://" + url
     url = url.rstrip(".,;:!?)")
     parts = urlsplit(url)
+    browser = weburl.parse(url)
+    if browser is not None and browser.is_web and browser.host != weburl.host_of(f"http://{parts.hostname or ''}/"):
+        # urllib and a browser disagree on where the link goes ("https://evil.com\\@danang.gov.vn/x"):
+        # the key follows the browser, so a phishing link never shares the key of the page it imitates.
+        parts = urlsplit(browser.geturl())
     host = (parts.hostname or "").lower().removeprefix("www.")
     if parts.port:
         host = f"{host}:{parts.port}"

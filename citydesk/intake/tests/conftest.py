@@ -53,6 +53,8 @@ def fake_zalo(settings):
         settings.CITYDESK_ZALO_API_URL = fake.url
         settings.CITYDESK_ZALO_OAUTH_URL = fake.url
         settings.CITYDESK_ZALO_MEDIA_HOSTS = ["127.0.0.1"]
+        # The fake's media are downloaded through the SSRF guard: open its one port, only in tests.
+        settings.CITYDESK_FETCH_ALLOW_LOOPBACK_PORTS = [fake.server.server_address[1]]
         yield fake
 
 

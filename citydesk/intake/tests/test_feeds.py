@@ -1,12 +1,18 @@
-"""Feed monitoring against a local feed server: matching items become appearances, the rest are dropped."""
+"""Feed monitoring against a local feed server: matching items become appearances, the rest are dropped.
+Feeds are fetched through the SSRF guard (core.fetch): each test opens only its own server's port."""
 
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import RequestFactory
 
+from citydesk.core.tests.webservers import LocalWebServer
 from citydesk.desk.models import Appearance
 from citydesk.desk.structured_data import claim_review
 from citydesk.intake.feeds import poll, poll_due
@@ -49,7 +55,8 @@ class FeedServer:
                 self.wfile.write(server.body)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/rss.xml"
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/rss.xml"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self):
@@ -58,8 +65,9 @@ class FeedServer:
 
 
 @pytest.fixture
-def feed_server():
+def feed_server(settings):
     server = FeedServer(RSS)
+    settings.CITYDESK_FETCH_ALLOW_LOOPBACK_PORTS = [server.port]
     yield server
     server.close()
 
@@ -90,13 +98,14 @@ def test_appearances_are_in_the_claim_review(feed_server, published_claim):
     assert "https://bao.example/chanh-nong" in urls
 
 
-def test_broken_feeds_are_recorded_not_raised(claim):
+def test_broken_feeds_are_recorded_not_raised(claim, settings):
     server = FeedServer(b"<html>this is not a feed</html>")
+    settings.CITYDESK_FETCH_ALLOW_LOOPBACK_PORTS = [server.port]
     try:
         source = FeedSource.objects.create(name="Hỏng", url=server.url)
         assert poll(source).items == 0
         source.refresh_from_db()
-        assert source.last_error
+        assert source.last_error == "Đây không phải nguồn tin RSS hoặc Atom."
     finally:
         server.close()
     source = FeedSource.objects.create(name="Không tới được", url="http://127.0.0.1:9/rss")
@@ -126,3 +135,127 @@ def test_the_desk_sees_appearances_on_the_claim_screen(client, feed_server, clai
     client.force_login(verifier)
     page = client.get(f"/admin/desk/claims/{claim.pk}/").content.decode()
     assert "Xuất hiện trên các nguồn tin được theo dõi" in page and "https://bao.example/chanh-nong" in page
+
+
+FORBIDDEN_FEEDS = [
+    "http://169.254.169.254/latest/meta-data/",
+    "http://127.0.0.1:22/",
+    "http://[::1]/rss",
+    "http://localhost/rss",
+    "http://2130706433/rss",
+    "http://0x7f.1/rss",
+    "http://[::ffff:127.0.0.1]/rss",
+    "http://0.0.0.0:8000/rss",
+    "http://10.0.0.5/rss",
+    "http://192.168.1.1/rss",
+    "ftp://bao.example/rss.xml",
+]
+
+
+@pytest.mark.parametrize("url", FORBIDDEN_FEEDS)
+def test_desk_lead_cannot_add_a_feed_at_a_private_or_non_web_address(client, lead, url):
+    client.force_login(lead)
+    response = client.post(
+        "/admin/snippets/intake/feedsource/add/", {"name": "Nội bộ", "url": url, "interval_minutes": 30}
+    )
+    assert response.status_code == 200
+    assert FeedSource.objects.count() == 0
+    page = response.content.decode()
+    assert "Chỉ theo dõi được địa chỉ web công khai (http hoặc https)." in page or "Nhập một URL hợp lệ" in page
+
+
+def test_desk_lead_adds_a_public_feed(client, lead):
+    client.force_login(lead)
+    response = client.post(
+        "/admin/snippets/intake/feedsource/add/",
+        {"name": "Báo Mẫu", "url": "https://bao.example/rss.xml", "interval_minutes": 30},
+    )
+    assert response.status_code == 302
+    assert FeedSource.objects.get().url == "https://bao.example/rss.xml"
+
+
+def test_a_feed_stored_at_a_loopback_address_is_never_fetched(claim):
+    """Rows saved before the form refused them (or by a script) are refused again at every poll, and an
+    open port gives the same stored error as a closed one."""
+    server = FeedServer(RSS)  # listening, but its port is not opened to the guard
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    closed_port = closed.getsockname()[1]
+    closed.close()
+    try:
+        open_source = FeedSource.objects.create(name="Mở", url=server.url)
+        closed_source = FeedSource.objects.create(name="Đóng", url=f"http://127.0.0.1:{closed_port}/rss.xml")
+        poll(open_source)
+        poll(closed_source)
+    finally:
+        server.close()
+    assert server.requests == []
+    open_source.refresh_from_db()
+    closed_source.refresh_from_db()
+    assert open_source.last_error == closed_source.last_error
+    assert open_source.last_error.startswith("Địa chỉ bị chặn")
+
+
+def test_a_redirect_from_the_feed_to_a_forbidden_address_is_refused(claim, settings):
+    outer, inner = LocalWebServer(), LocalWebServer()
+    try:
+        outer.allow(settings)
+        inner.reply("/secret", body=RSS)
+        outer.redirect("/rss.xml", inner.url("/secret"))
+        outer.redirect("/meta.xml", "http://169.254.169.254/latest/meta-data/")
+        sources = [FeedSource.objects.create(name=p, url=outer.url(p)) for p in ("/rss.xml", "/meta.xml")]
+        for source in sources:
+            poll(source)
+            source.refresh_from_db()
+            assert source.last_error.startswith("Địa chỉ bị chặn")
+        assert inner.requests == [] and Appearance.objects.count() == 0
+    finally:
+        outer.close()
+        inner.close()
+
+
+def test_a_feed_sending_a_byte_a_second_is_cut_at_the_deadline(claim, settings):
+    settings.CITYDESK_FEED_DEADLINE_SECONDS = 2
+    slow = LocalWebServer()
+    try:
+        slow.allow(settings)
+        slow.reply("/rss.xml", body=RSS, trickle_body=1.0)
+        source = FeedSource.objects.create(name="Chậm", url=slow.url("/rss.xml"))
+        started = time.monotonic()
+        poll(source)
+        assert time.monotonic() - started < 3.5
+    finally:
+        slow.close()
+    source.refresh_from_db()
+    assert source.last_error == "Quá thời gian chờ" and Appearance.objects.count() == 0
+
+
+def test_the_scheduler_queues_feed_polls_and_returns_while_a_feed_is_slow(claim, settings):
+    """With the database job queue (as in production) the scheduler's tick only queues the poll; a
+    worker then polls, cut at the deadline, while the scheduler's other jobs have long run."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CITYDESK_FEED_DEADLINE_SECONDS = 3
+    slow = LocalWebServer()
+    try:
+        slow.allow(settings)
+        slow.reply("/rss.xml", body=RSS, trickle_body=1.0)
+        source = FeedSource.objects.create(name="Chậm", url=slow.url("/rss.xml"))
+        started = time.monotonic()
+        call_command("run_scheduler", "--once", stdout=StringIO(), stderr=StringIO())
+        assert time.monotonic() - started < 2.5
+        assert slow.requests == []  # not fetched by the scheduler
+        [job] = DBTaskResult.objects.filter(task_path="citydesk.intake.feeds.poll_feed_task")
+        assert job.args_kwargs["args"] == [source.pk]
+        # A second tick does not queue the same feed again while its poll is pending.
+        call_command("run_scheduler", "--once", stdout=StringIO(), stderr=StringIO())
+        assert DBTaskResult.objects.filter(task_path="citydesk.intake.feeds.poll_feed_task").count() == 1
+
+        started = time.monotonic()
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+        assert time.monotonic() - started < 3 + 2.5
+    finally:
+        slow.close()
+    source.refresh_from_db()
+    assert source.last_error == "Quá thời gian chờ" and slow.paths() == ["/rss.xml"]

@@ -5,6 +5,10 @@ import pytest
 from citydesk.intake.models import OfficialAccount
 from citydesk.intake.official import OfficialKind, account_key, lookup, parse_query
 
+from .conftest import telegram_update, zalo_event
+from .test_telegram import _post
+from .test_zalo import post_event, via_client
+
 
 @pytest.mark.parametrize(
     "kind, value, key",
@@ -78,3 +82,67 @@ def test_public_page_lists_accounts_and_answers_a_query(client):
 def test_desk_leads_keep_the_directory(lead, verifier):
     assert lead.has_perm("intake.add_officialaccount") and lead.has_perm("intake.change_feedsource")
     assert not verifier.has_perm("intake.add_officialaccount")
+
+
+PHISHING = [
+    "https://evil.com#@danang.gov.vn",
+    "https://evil.com\\@danang.gov.vn/",
+    "https://evil.com\\@facebook.com/soytedanang",
+    "https://evil.com?@danang.gov.vn",
+    "https://danang.gov.vn@evil.com/",
+    "https://danang.gov.vn:443@evil.com/tin",
+    "evil.com#@danang.gov.vn",
+    "evil.com\\@danang.gov.vn",
+    "https:\\\\evil.com\\@danang.gov.vn",
+    "https://xn--dnang-cva.gov.vn/",  # a look-alike written in punycode
+    "https://danang.gov.vn.evil.com/",
+    "javascript://danang.gov.vn/%0aalert(1)",
+]
+GENUINE = [
+    "https://WWW.DaNang.GOV.vn./tin-tuc",
+    "https://user@tttt.danang.gov.vn/",
+    "https://%64anang.gov.vn/",  # percent-encoded host: a browser goes to danang.gov.vn
+    "https://evil.com%5C@danang.gov.vn/",  # an encoded backslash is only a user name: danang.gov.vn
+    "https://m.facebook.com/SoYTeDaNang#top",
+    "https://facebook.com/%53oYTeDaNang",
+    "lienhe@danang.gov.vn",
+]
+
+
+@pytest.fixture
+def directory(db):
+    OfficialAccount.objects.create(name="Cổng thông tin thành phố", kind="website", value="danang.gov.vn")
+    OfficialAccount.objects.create(name="Trang tin Sở Y tế", kind="facebook", value="facebook.com/soytedanang")
+
+
+@pytest.mark.parametrize("address", PHISHING)
+def test_phishing_links_are_not_official(directory, address):
+    assert not lookup(address).official
+
+
+@pytest.mark.parametrize("address", GENUINE)
+def test_the_official_addresses_however_written_are_official(directory, address):
+    assert lookup(address).official
+
+
+@pytest.mark.parametrize("address", PHISHING[:4])
+def test_anonymous_visitor_asking_about_a_phishing_link_is_not_told_it_is_official(client, directory, address):
+    page = client.get("/tai-khoan-chinh-thuc/", {"q": address}).content.decode()
+    assert "Không có trong danh sách chính thức" in page
+    assert "Đây là tài khoản chính thức" not in page
+
+
+def test_telegram_official_command_does_not_vouch_for_phishing_links(client, fake_telegram, directory):
+    for update_id, address in enumerate(PHISHING[:3], start=6201):
+        assert _post(client, telegram_update(update_id, f"/official {address}")).json()["handled"] == "command"
+    answers = [message["text"] for message in fake_telegram.messages()]
+    assert len(answers) == 3
+    assert all(answer.startswith("Không có trong danh sách chính thức") for answer in answers), answers
+
+
+def test_zalo_official_command_does_not_vouch_for_phishing_links(client, fake_zalo, directory):
+    for number, address in enumerate(PHISHING[:3]):
+        post_event(via_client(client), zalo_event(f"zo-{number}", f"#chinhthuc {address}"))
+    answers = [message["message"]["text"] for message in fake_zalo.messages()]
+    assert len(answers) == 3
+    assert all(answer.startswith("Không có trong danh sách chính thức") for answer in answers), answers

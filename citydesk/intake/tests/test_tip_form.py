@@ -39,6 +39,14 @@ def test_the_same_link_is_answered_even_without_text(client, published_claim):
     assert "Cơ quan đã kiểm chứng thông tin này" in response.content.decode()
 
 
+def test_a_link_that_only_imitates_a_checked_link_is_not_answered_with_its_verdict(client, published_claim):
+    # A browser opens evil.example here ("\\" ends the host), not the checked page on example.com.
+    response = client.post(URL, {"url": "https://evil.example\\@example.com/bai-dang/123"})
+    assert response.status_code == 200
+    assert "Cơ quan đã kiểm chứng thông tin này" not in response.content.decode()
+    assert Report.objects.latest("pk").url_key.startswith("https://evil.example/")
+
+
 def test_new_tip_with_email_is_answered_by_email_when_published(
     client, verifier, lead, django_capture_on_commit_callbacks
 ):

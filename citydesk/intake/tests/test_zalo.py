@@ -165,3 +165,27 @@ def test_the_tipline_uses_the_oa_tokens_of_the_channel_account_when_there_is_one
     assert account.token == fake_zalo.access_token  # one pair of tokens for the OA, refreshed in one place
     assert not PlatformToken.objects.exists()
     assert len(fake_zalo.messages()) == 1
+
+
+def test_an_image_address_naming_zalo_after_a_backslash_is_not_fetched(client, fake_zalo, settings):
+    """`http://127.0.0.1:P\\@zalo.me/…` goes to 127.0.0.1 in a browser and in every HTTP client; the
+    media host check reads it the same way, and the download guard refuses loopback on its own."""
+    from citydesk.core.tests.webservers import LocalWebServer
+
+    internal = LocalWebServer()
+    try:
+        internal.reply("/secret.jpg", body=jpeg_with_exif())
+        settings.CITYDESK_ZALO_MEDIA_HOSTS = ["zalo.me"]
+        internal.allow(settings)  # even if the guard let it through, the host check must not
+        image = {"type": "image", "payload": {"url": f"http://127.0.0.1:{internal.port}\\@zalo.me/secret.jpg"}}
+        event = zalo_event("zm-20", "ảnh", event_name="user_send_image", attachments=[image])
+        assert post_event(via_client(client), event).json()["handled"] == "bad_image"
+
+        settings.CITYDESK_ZALO_MEDIA_HOSTS = ["127.0.0.1"]  # a careless setting…
+        settings.CITYDESK_FETCH_ALLOW_LOOPBACK_PORTS = []  # …and the guard as deployed
+        image = {"type": "image", "payload": {"url": internal.url("/secret.jpg")}}
+        event = zalo_event("zm-21", "ảnh", event_name="user_send_image", attachments=[image])
+        assert post_event(via_client(client), event).json()["handled"] == "bad_image"
+        assert internal.requests == [] and Report.objects.count() == 0
+    finally:
+        internal.close()

@@ -110,3 +110,12 @@ def test_normalisation_never_crashes_and_is_idempotent(text):
 def test_vietnamese_letters_round_trip(text):
     once = normalize(text).text
     assert normalize(once).text == once
+
+
+def test_a_link_keys_on_the_host_a_browser_visits():
+    official = canonical_url("https://danang.gov.vn/thong-bao")
+    assert canonical_url("https://evil.com\\@danang.gov.vn/thong-bao") != official
+    assert canonical_url("https://evil.com\\@danang.gov.vn/thong-bao").startswith("https://evil.com/")
+    assert canonical_url("https://danang.gov.vn@evil.com/thong-bao") != official
+    assert canonical_url("https://www.DaNang.gov.vn/thong-bao/?utm_source=zalo") == official
+    assert canonical_url("https://danang.gov.vn/tin-tức") == "https://danang.gov.vn/tin-tức"  # keys kept as before

@@ -4,9 +4,7 @@ from citydesk.intake.feeds import poll_due
 
 
 class Command(BaseCommand):
-    help = "Poll the monitored feeds that are due; attach items that repeat a claim as its appearances."
+    help = "Queue a poll of every monitored feed that is due (a job each; items repeating a claim become appearances)."
 
     def handle(self, *args, **options):
-        results = poll_due()
-        found = sum(result.appearances for result in results)
-        self.stdout.write(f"{len(results)} feed(s) polled, {found} appearance(s) found")
+        self.stdout.write(f"{len(poll_due())} feed(s) queued")
