@@ -144,8 +144,19 @@ def submit_story(*, member: Member, title: str, text: str, place: str, consent: 
     return story
 
 
+COMMENTABLE = {("newsroom", "articlepage"), ("desk", "clarificationpage")}
+
+
+def accepts_comments(page) -> bool:
+    """Readers comment on articles and clarifications (the pages that show the thread), nothing else."""
+    content_type = page.content_type
+    return (content_type.app_label, content_type.model) in COMMENTABLE
+
+
 @transaction.atomic
 def post_comment(*, member: Member, page, text: str, parent: Comment | None = None) -> Comment:
+    if not accepts_comments(page):
+        raise ValidationError(_("Comments are open on articles and clarifications only."))
     text = clean_text(text, limit=2000)
     if not text:
         raise ValidationError(_("Write something first."))

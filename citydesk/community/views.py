@@ -1,5 +1,6 @@
 """The community space's public screens and the moderation queue. Thin: forms in, services do."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -77,18 +78,23 @@ def _require_member(request) -> Member:
     return member
 
 
-def account(request):
-    member = current_member(request)
-    if member is None:
-        return redirect("community_sign_in")
+def _account_page(request, member: Member, *, avatar_form=None, problem: str = "", status: int = 200):
     context = {
         "member": member,
         "stories": Story.objects.filter(member=member).select_related("appeal"),
         "comments": Comment.objects.filter(member=member).select_related("page", "appeal"),
         "appeal_form": AppealForm(),
-        "avatar_form": AvatarForm(),
+        "avatar_form": avatar_form or AvatarForm(),
+        "problem": problem,
     }
-    return render(request, "community/account.html", context)
+    return render(request, "community/account.html", context, status=status)
+
+
+def account(request):
+    member = current_member(request)
+    if member is None:
+        return redirect("community_sign_in")
+    return _account_page(request, member)
 
 
 @require_POST
@@ -97,11 +103,14 @@ def avatar(request):
     if request.POST.get("remove"):
         services.set_avatar(member=member, image=None)
         return redirect("community_account")
+    # Counted before the upload is decoded: every attempt costs the server, accepted or not.
+    limit, window = settings.CITYDESK_UPLOAD_RATE_LIMIT, settings.CITYDESK_UPLOAD_RATE_WINDOW
+    if _limited(request, "avatar", limit=limit, window=window):
+        return _account_page(request, member, problem=_too_many(), status=429)
     form = AvatarForm(request.POST, request.FILES)
-    if form.is_valid():
-        services.set_avatar(member=member, image=form.cleaned_data["avatar"])
-    else:
-        messages.error(request, " ".join(form.errors["avatar"]))
+    if not form.is_valid():
+        return _account_page(request, member, avatar_form=form, problem=" ".join(form.errors["avatar"]), status=400)
+    services.set_avatar(member=member, image=form.cleaned_data["avatar"])
     return redirect("community_account")
 
 
@@ -151,6 +160,8 @@ def submit_story(request):
 def comment(request, page_id: int):
     member = _require_member(request)
     page = get_object_or_404(Page.objects.live(), pk=page_id).specific
+    if not services.accepts_comments(page) or not page.url:
+        raise Http404  # the root, a topic, the home page …: nothing to comment on, nothing stored
     form = CommentForm(request.POST)
     if _limited(request, "comment", limit=10):
         messages.error(request, _too_many())

@@ -1,4 +1,5 @@
-"""Images sent by the public: type checked by content, size limited, metadata (EXIF, GPS) stripped."""
+"""Images sent by the public: type checked by content, size and pixel count limited before anything
+is decoded, metadata (EXIF, GPS) stripped."""
 
 import io
 import uuid
@@ -17,7 +18,49 @@ except ImportError:  # pragma: no cover - optional
     pass
 
 ACCEPTED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "png", "HEIF": "jpg", "MPO": "jpg"}
-MAX_PIXELS = 50_000_000
+JPEG_KINDS = ("JPEG", "MPO")
+MAX_JPEG_SCALE = 8  # libjpeg decodes at 1/2, 1/4 or 1/8 of the size for the cost of the smaller image
+
+
+def _too_many_pixels() -> ValidationError:
+    limit = settings.CITYDESK_IMAGE_MAX_PIXELS
+    return ValidationError(
+        _("The image has too many pixels (at most %(megapixels)d megapixels).")
+        % {"megapixels": max(1, limit // 1_000_000)}
+    )
+
+
+def _jpeg_scale(pixels: int, limit: int) -> int:
+    """The smallest libjpeg scale (1, 2, 4, 8) that brings a JPEG under the limit, or 0 if none does."""
+    scale = 1
+    while pixels > limit * scale * scale:
+        scale *= 2
+        if scale > MAX_JPEG_SCALE:
+            return 0
+    return scale
+
+
+def _open_within_limit(data: bytes) -> tuple[Image.Image, str]:
+    """Open the image and make sure decoding it costs at most CITYDESK_IMAGE_MAX_PIXELS pixels.
+
+    Only the header has been read when the size is checked: a 160 KB PNG that says 7000×7000 is
+    refused before a single row is inflated. Large phone JPEGs are decoded at a reduced scale instead.
+    """
+    limit = settings.CITYDESK_IMAGE_MAX_PIXELS
+    with Image.open(io.BytesIO(data)) as probe:
+        kind, (width, height) = probe.format, probe.size
+        if kind not in ACCEPTED:
+            raise ValidationError(_("Send a photo (JPEG, PNG, WebP, GIF or HEIC)."))
+        scale = _jpeg_scale(width * height, limit) if kind in JPEG_KINDS else int(width * height <= limit)
+        if not scale:
+            raise _too_many_pixels()
+        probe.verify()
+    image = Image.open(io.BytesIO(data))
+    if scale > 1:
+        image.draft("RGB", (width // scale, height // scale))
+    if image.width * image.height > limit:
+        raise _too_many_pixels()
+    return image, kind
 
 
 def clean_image(data: bytes) -> ContentFile:
@@ -28,14 +71,7 @@ def clean_image(data: bytes) -> ContentFile:
             % {"mb": settings.CITYDESK_TIP_MAX_IMAGE_BYTES // (1024 * 1024)}
         )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            probe.verify()
-        if kind not in ACCEPTED:
-            raise ValidationError(_("Send a photo (JPEG, PNG, WebP, GIF or HEIC)."))
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
-            raise ValidationError(_("The image has too many pixels."))
+        image, kind = _open_within_limit(data)
         image = ImageOps.exif_transpose(image)  # keep what the camera meant by "up", then drop the tags
         if kind in ("GIF", "PNG") or image.mode not in ("RGB", "L"):
             image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
@@ -54,6 +90,8 @@ def clean_image(data: bytes) -> ContentFile:
             clean.save(out, format="PNG", optimize=True)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None  # Pillow's own ceiling, far above ours: only the absurd reach it
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(_("The file is not an image we can read.")) from None
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")

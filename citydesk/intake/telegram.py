@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import requests
 from django.conf import settings
 
+from citydesk.core.safelinks import http_url_or_empty
+
 from .delivery import DeliveryError, TooLarge, download
 
 MAX_TEXT = 4096  # Telegram's limit for one message
@@ -47,28 +49,70 @@ def _utf16_slice(text: str, offset: int, length: int) -> str:
     return encoded[offset * 2 : (offset + length) * 2].decode("utf-16-le", errors="ignore")
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def link_or_empty(found: str) -> str:
+    """A link worth storing: http(s) as it is, a bare "www.example.vn/…" with https:// in front, anything
+    else (javascript:, data:, tg:, …) dropped: it would be a live link in the desk's admin."""
+    found = storable(found).strip()[:1000]
+    if found and not _SCHEME.match(found) and not found.startswith(("/", "\\")):
+        found = "https://" + found
+    return http_url_or_empty(found)
+
+
 def _first_url(text: str, entities) -> str:
     for entity in entities if isinstance(entities, list) else []:
         if not isinstance(entity, dict):
             continue
+        found = ""
         if entity.get("type") == "text_link" and isinstance(entity.get("url"), str):
-            return entity["url"][:1000]
-        if entity.get("type") == "url":
+            found = link_or_empty(entity["url"])
+        elif entity.get("type") == "url":
             offset, length = entity.get("offset"), entity.get("length")
-            if isinstance(offset, int) and isinstance(length, int) and offset >= 0 and length > 0:
-                found = _utf16_slice(text, offset, length)
-                if found:
-                    return found[:1000]
+            if _int(offset) and _int(length) and offset >= 0 and length > 0:
+                found = link_or_empty(_utf16_slice(text, offset, length))
+        if found:
+            return found
     match = _URL.search(text)
-    return match.group(0)[:1000] if match else ""
+    return link_or_empty(match.group(0)) if match else ""
 
 
 def _int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def storable(value: str) -> str:
+    """Text a database takes: JSON may carry NUL and lone UTF-16 surrogates ("\\ud800"), which
+    PostgreSQL refuses and no driver can encode."""
+    return value.replace("\x00", "").encode("utf-8", errors="replace").decode("utf-8")
+
+
 def _str(value) -> str:
-    return value if isinstance(value, str) else ""
+    return storable(value) if isinstance(value, str) else ""
+
+
+def _fields_are(item: dict, kind: type, *names: str) -> bool:
+    """Each of these fields, when present, has the Bot API's type (an int is never a bool)."""
+    for name in names:
+        if name in item and not (_int(item[name]) if kind is int else isinstance(item[name], kind)):
+            return False
+    return True
+
+
+def _largest_photo(photos) -> tuple[str, int | None]:
+    """The file_id and size of the largest PhotoSize; ParseError when the sizes are not PhotoSizes."""
+    if photos is None or photos == []:
+        return "", None
+    if not isinstance(photos, list) or not all(
+        isinstance(p, dict)
+        and isinstance(p.get("file_id"), str)
+        and _fields_are(p, int, "file_size", "width", "height")
+        for p in photos
+    ):
+        raise ParseError("photo sizes of the wrong type")
+    largest = max(photos, key=lambda p: (p.get("file_size", 0), p.get("width", 0)))
+    return largest["file_id"], largest.get("file_size")
 
 
 def parse_update(data) -> Incoming | None:
@@ -82,7 +126,7 @@ def parse_update(data) -> Incoming | None:
     if not isinstance(message, dict):
         raise ParseError("message is not an object")
     chat = message.get("chat")
-    if not isinstance(chat, dict) or not isinstance(chat.get("id"), int):
+    if not isinstance(chat, dict) or not _int(chat.get("id")):
         raise ParseError("message without chat")
     if chat.get("type") != "private":
         return None  # the tipline answers people who write to it; it does not read groups
@@ -100,18 +144,12 @@ def parse_update(data) -> Incoming | None:
     if text.startswith("/"):
         command, _sep, argument = text.partition(" ")
         return Incoming(**base, command=command[1:].split("@")[0].lower()[:32], argument=argument.strip()[:500])
-    image_ref, image_size = "", None
-    photos = message.get("photo")
-    if isinstance(photos, list) and photos:
-        sizes = [p for p in photos if isinstance(p, dict) and isinstance(p.get("file_id"), str)]
-        if sizes:
-            largest = max(sizes, key=lambda p: (p.get("file_size") or 0, p.get("width") or 0))
-            image_ref, image_size = largest["file_id"], largest.get("file_size")
+    image_ref, image_size = _largest_photo(message.get("photo"))
     document = message.get("document")
     if not image_ref and isinstance(document, dict) and _str(document.get("mime_type")).startswith("image/"):
-        image_ref, image_size = _str(document.get("file_id")), document.get("file_size")
-    if not isinstance(image_size, int):
-        image_size = None
+        if not _fields_are(document, str, "file_id") or not _fields_are(document, int, "file_size"):
+            raise ParseError("document fields of the wrong type")
+        image_ref, image_size = document.get("file_id", ""), document.get("file_size")
     if not (text.strip() or image_ref):
         return Incoming(**base, unsupported=True)
     # A forwarded message keeps its text; who first posted it (forward_origin) is never read.

@@ -93,7 +93,7 @@ def _parse_body(body: bytes):
         return None, _json_error(413, "body too large")
     try:
         return json.loads(body), None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested hundreds deep
         return None, _json_error(400, "malformed JSON")
 
 
@@ -171,11 +171,15 @@ def telegram_webhook(request):
 @csrf_exempt
 @require_POST
 def zalo_webhook(request):
-    """Zalo OA webhook. 403 when X-ZEvent-Signature does not match; nothing stored."""
+    """Zalo OA webhook. 403 when X-ZEvent-Signature does not match the raw body or the signed timestamp
+    is outside CITYDESK_ZALO_EVENT_MAX_AGE_SECONDS; nothing stored, nothing parsed before that."""
     if not settings.CITYDESK_ZALO_OA_SECRET_KEY:
         return _json_error(404, "Zalo tipline is not configured")
     if len(request.body) > MAX_WEBHOOK_BYTES:
         return _json_error(413, "body too large")
-    if not zalo.signature_ok(request.body, request.headers.get("X-ZEvent-Signature", "")):
+    timestamp = zalo.signed_timestamp(request.body, request.headers.get("X-ZEvent-Signature", ""))
+    if timestamp is None:
         return _json_error(403, "wrong signature")
+    if not zalo.is_fresh(timestamp):
+        return _json_error(403, "event outside the accepted time window (replay)")
     return _run_or_spool("zalo", request.body)

@@ -7,7 +7,8 @@ means the access token expired.
 
 import hashlib
 import hmac
-import json
+import re
+import time
 from datetime import timedelta
 
 import requests
@@ -19,7 +20,7 @@ from citydesk.core.secrets import SecretUnreadable
 from citydesk.core.weburl import host_of
 
 from .delivery import DeliveryError
-from .telegram import Incoming, ParseError, _first_url
+from .telegram import Incoming, ParseError, _first_url, link_or_empty, storable
 
 MAX_TEXT = 2000
 TOKEN_EXPIRED = -216
@@ -33,28 +34,49 @@ class ZaloError(DeliveryError):
         self.error = error
 
 
+# The signed app_id and timestamp are fields of the body. They are found in the raw bytes, not by
+# parsing it: nothing reads an unauthenticated body as JSON (a body nested 1,000 deep crashed the
+# parser before the signature was checked). A user's text cannot fake them: its quotes are escaped.
+_SIGNED_FIELD = {
+    name: re.compile(rb'"' + name.encode() + rb'"\s*:\s*"?([0-9A-Za-z_-]{1,64})"?') for name in ("app_id", "timestamp")
+}
+_MAX_CANDIDATES = 4
+
+
+def _candidates(raw_body: bytes, name: str) -> list[bytes]:
+    found = [match.group(1) for match in _SIGNED_FIELD[name].finditer(raw_body)]
+    return list(dict.fromkeys(found))[:_MAX_CANDIDATES]
+
+
+def signed_timestamp(raw_body: bytes, header: str) -> int | None:
+    """The event's timestamp (ms) when X-ZEvent-Signature matches the raw body, else None."""
+    secret = settings.CITYDESK_ZALO_OA_SECRET_KEY
+    if not secret or not header or not isinstance(raw_body, bytes):
+        return None
+    given = header.strip().encode("utf-8", errors="replace")
+    for app_id in _candidates(raw_body, "app_id"):
+        for timestamp in _candidates(raw_body, "timestamp"):
+            digest = hashlib.sha256(app_id + raw_body + timestamp + secret.encode()).hexdigest()
+            if hmac.compare_digest(("mac=" + digest).encode(), given) and timestamp.isdigit():
+                return int(timestamp)
+    return None
+
+
 def signature_ok(raw_body: bytes, header: str) -> bool:
     """Check X-ZEvent-Signature against the body, in constant time."""
-    secret = settings.CITYDESK_ZALO_OA_SECRET_KEY
-    if not secret or not header:
-        return False
-    try:
-        data = json.loads(raw_body)
-    except ValueError:
-        return False
-    if not isinstance(data, dict):
-        return False
-    app_id, timestamp = str(data.get("app_id", "")), str(data.get("timestamp", ""))
-    body = raw_body.decode("utf-8", errors="replace")
-    expected = "mac=" + hashlib.sha256((app_id + body + timestamp + secret).encode()).hexdigest()
-    return hmac.compare_digest(expected.encode(), header.strip().encode())
+    return signed_timestamp(raw_body, header) is not None
+
+
+def is_fresh(timestamp_ms: int, *, now: float | None = None) -> bool:
+    """Whether a signed event is recent enough to take (a replay of an old one is refused)."""
+    now = time.time() if now is None else now
+    return abs(now - timestamp_ms / 1000) <= settings.CITYDESK_ZALO_EVENT_MAX_AGE_SECONDS
 
 
 def sign(raw_body: bytes, secret: str) -> str:
     """The signature Zalo would send for raw_body (used by tests and the benchmark's fake platform)."""
-    data = json.loads(raw_body)
-    payload = str(data.get("app_id", "")) + raw_body.decode() + str(data.get("timestamp", "")) + secret
-    return "mac=" + hashlib.sha256(payload.encode()).hexdigest()
+    app_id, timestamp = _candidates(raw_body, "app_id")[0], _candidates(raw_body, "timestamp")[0]
+    return "mac=" + hashlib.sha256(app_id + raw_body + timestamp + secret.encode()).hexdigest()
 
 
 def _dict(value) -> dict:
@@ -72,10 +94,10 @@ def parse_event(data) -> Incoming | None:
     user_id, msg_id = sender.get("id"), message.get("msg_id")
     if not isinstance(user_id, (str, int)) or not isinstance(msg_id, (str, int)) or str(user_id) == "":
         raise ParseError("message without sender or msg_id")
-    base = {"platform": "zalo", "external_id": str(msg_id)[:100], "chat_id": str(user_id)[:100]}
+    base = {"platform": "zalo", "external_id": storable(str(msg_id))[:100], "chat_id": storable(str(user_id))[:100]}
     if event in UNSUPPORTED_EVENTS:
         return Incoming(**base, unsupported=True)
-    text = message.get("text") if isinstance(message.get("text"), str) else ""
+    text = storable(message.get("text")) if isinstance(message.get("text"), str) else ""
     if text.startswith("#") and len(text) > 1:  # Zalo users type commands with "#", Telegram ones with "/"
         command, _sep, argument = text[1:].partition(" ")
         return Incoming(**base, command=command.lower()[:32], argument=argument.strip()[:500])
@@ -88,8 +110,8 @@ def parse_event(data) -> Incoming | None:
         if attachment.get("type") == "image" and link and not image_ref:
             image_ref = link[:1000]
         elif attachment.get("type") == "link" and link and not url:
-            url = link[:1000]
-            text = text or (payload.get("title") if isinstance(payload.get("title"), str) else "")
+            url = link_or_empty(link)
+            text = text or (storable(payload.get("title")) if isinstance(payload.get("title"), str) else "")
     url = url or _first_url(text, None)
     if not (text.strip() or url or image_ref):
         return Incoming(**base, unsupported=True)

@@ -187,6 +187,11 @@ CITYDESK_SECRETS_KEY = os.environ.get("CITYDESK_SECRETS_KEY", "")
 
 # Intake: the tip form and the chat tiplines.
 CITYDESK_TIP_MAX_IMAGE_BYTES = 10 * 1024 * 1024
+# Pixels decoded for one uploaded image (every public upload path, core/images.py): a few KB of PNG can
+# claim 7000×7000; larger JPEGs are decoded at 1/2, 1/4 or 1/8 scale instead of refused.
+CITYDESK_IMAGE_MAX_PIXELS = int(os.environ.get("CITYDESK_IMAGE_MAX_PIXELS", "24000000"))
+CITYDESK_UPLOAD_RATE_LIMIT = int(os.environ.get("CITYDESK_UPLOAD_RATE_LIMIT", "10"))  # avatars per IP per window
+CITYDESK_UPLOAD_RATE_WINDOW = int(os.environ.get("CITYDESK_UPLOAD_RATE_WINDOW", "600"))
 CITYDESK_TIP_RATE_LIMIT = int(os.environ.get("CITYDESK_TIP_RATE_LIMIT", "5"))  # tips per IP per window
 CITYDESK_TIP_RATE_WINDOW = int(os.environ.get("CITYDESK_TIP_RATE_WINDOW", "600"))
 CITYDESK_CHAT_RATE_LIMIT = int(os.environ.get("CITYDESK_CHAT_RATE_LIMIT", "20"))  # messages per chat per window
@@ -198,6 +203,9 @@ CITYDESK_TELEGRAM_API_URL = os.environ.get("CITYDESK_TELEGRAM_API_URL", "https:/
 CITYDESK_ZALO_APP_ID = os.environ.get("CITYDESK_ZALO_APP_ID", "")
 CITYDESK_ZALO_APP_SECRET = os.environ.get("CITYDESK_ZALO_APP_SECRET", "")
 CITYDESK_ZALO_OA_SECRET_KEY = os.environ.get("CITYDESK_ZALO_OA_SECRET_KEY", "")
+# A signed Zalo event older (or further in the future) than this is a replay and refused; the message
+# ids that stop re-deliveries are kept far longer (send_pending_answers), so nothing slips between.
+CITYDESK_ZALO_EVENT_MAX_AGE_SECONDS = int(os.environ.get("CITYDESK_ZALO_EVENT_MAX_AGE_SECONDS", "600"))
 CITYDESK_ZALO_ACCESS_TOKEN = os.environ.get("CITYDESK_ZALO_ACCESS_TOKEN", "")
 CITYDESK_ZALO_REFRESH_TOKEN = os.environ.get("CITYDESK_ZALO_REFRESH_TOKEN", "")
 CITYDESK_ZALO_API_URL = os.environ.get("CITYDESK_ZALO_API_URL", "https://openapi.zalo.me")

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -83,7 +85,7 @@ def zalo_event(
         "app_id": ZALO["app_id"],
         "user_id_by_app": "55" + user_id,
         "event_name": event_name,
-        "timestamp": "1790000000123",
+        "timestamp": str(int(time.time() * 1000)),  # events outside CITYDESK_ZALO_EVENT_MAX_AGE_SECONDS are refused
         "sender": {"id": user_id},
         "recipient": {"id": "1122334455"},
         "message": body,

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -14,5 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent, failed = deliver_pending_answers()
-        InboundUpdate.objects.filter(received_at__lt=timezone.now() - INBOUND_IDS_KEPT).delete()
+        # Never forget an id while a signed re-delivery of it could still be accepted (the Zalo window).
+        kept = max(INBOUND_IDS_KEPT, 2 * timedelta(seconds=settings.CITYDESK_ZALO_EVENT_MAX_AGE_SECONDS))
+        InboundUpdate.objects.filter(received_at__lt=timezone.now() - kept).delete()
         self.stdout.write(f"{sent} answer(s) sent, {failed} failed")
