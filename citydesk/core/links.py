@@ -19,3 +19,11 @@ def is_http_url(value) -> bool:
         return bool(urlsplit(value).hostname)
     except ValueError:  # an unparsable address, e.g. an unclosed "[" IPv6 host
         return False
+
+
+def http_url_or_empty(value) -> str:
+    """The address itself (without surrounding spaces) when it is http(s), else "": what intake stores."""
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    return value if is_http_url(value) else ""

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from citydesk.core.links import is_http_url
 from citydesk.core.search import ranked_search
 
 from .models import Claim, ClaimStatus, ClarificationPage, Evidence, HarmCategory
@@ -76,7 +77,8 @@ def appearance_urls(claim: Claim) -> list[str]:
     """Public links where the claim was seen (reports, then monitored feeds), oldest first, without repeats."""
     reported = claim.reports.exclude(url="").order_by("received_at").values_list("url", flat=True)
     monitored = claim.appearances.order_by("found_at", "pk").values_list("url", flat=True)
-    return list(dict.fromkeys([*reported, *monitored]))
+    # Rows stored before intake filtered schemes may hold a javascript: address: never publish one.
+    return [url for url in dict.fromkeys([*reported, *monitored]) if is_http_url(url)]
 
 
 def search_clarifications(*, query: str, limit: int = 10) -> list[ClarificationPage]:

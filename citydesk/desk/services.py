@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from citydesk.core.links import http_url_or_empty
 from citydesk.core.people import display_name
 from citydesk.core.text import fold_diacritics
 from citydesk.matching.normalize import canonical_url
@@ -109,7 +110,7 @@ def report_receive(
     """Store an incoming report: it joins claim (or the one that was merged into), or the claim it
     matches (automatically only when sure), or opens a new claim with the likely matches suggested.
     matches: the matcher's candidates for text when the caller already asked for them."""
-    text, url = (text or "").strip(), (url or "").strip()
+    text, url = (text or "").strip(), http_url_or_empty(url)  # only http(s) links are stored
     if not (text or url or image):
         raise ValidationError(_("A report needs a text, a link or an image."))
     if channel not in Channel.values:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import requests
 from django.conf import settings
 
-from citydesk.core.safelinks import http_url_or_empty
+from citydesk.core.links import http_url_or_empty
 
 from .delivery import DeliveryError, TooLarge, download
 
