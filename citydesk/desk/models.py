@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from citydesk.core.text import fold_diacritics
+from citydesk.newsroom.review import ReviewedPageForm
 
 
 def private_storage():
@@ -338,6 +339,7 @@ class ClaimEvent(models.Model):
 class FactCheckIndexPage(RoutablePageMixin, Page):
     """The public "Kiểm chứng" section: every published clarification, newest first."""
 
+    base_form_class = ReviewedPageForm  # notes who changed the content (newsroom/review.py)
     intro = models.TextField(_("introduction"), blank=True, max_length=1000)
     methodology = RichTextField(_("methodology"), blank=True, help_text=_("How the desk checks claims and rates them"))
 
@@ -370,6 +372,7 @@ class FactCheckIndexPage(RoutablePageMixin, Page):
 class ClarificationPage(Page):
     """The public clarification of one claim; its content comes from the claim's approved verdict."""
 
+    base_form_class = ReviewedPageForm
     claim = models.OneToOneField(
         Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="clarification_page"
     )
