@@ -11,6 +11,15 @@ def review_steps_exclude_authors(apps, schema_editor):
     ensure_review_workflow(apps)
 
 
+def back_to_group_approval_tasks(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Task = apps.get_model("wagtailcore", "Task")
+    group_approval, _created = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
+    Task.objects.filter(content_type__app_label="newsroom", content_type__model="reviewtask").update(
+        content_type=group_approval
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("newsroom", "0004_article_reads"),
@@ -39,5 +48,5 @@ class Migration(migrations.Migration):
             },
             bases=("wagtailcore.groupapprovaltask",),
         ),
-        migrations.RunPython(review_steps_exclude_authors, migrations.RunPython.noop),
+        migrations.RunPython(review_steps_exclude_authors, back_to_group_approval_tasks),
     ]
