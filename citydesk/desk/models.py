@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from citydesk.core.text import fold_diacritics
+from citydesk.newsroom.review import ReviewedPageForm
 
 
 def private_storage():
@@ -245,6 +246,13 @@ class Verdict(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("sent back"), null=True, blank=True)
+    reviewed_fingerprint = models.CharField(
+        _("fingerprint of what was proposed"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("The claim, its evidence and this verdict as the verifier proposed them (SHA-256)"),
+    )
 
     class Meta:
         ordering = ["-proposed_at"]
@@ -254,6 +262,12 @@ class Verdict(models.Model):
             models.CheckConstraint(
                 condition=models.Q(approver__isnull=True) | ~models.Q(approver=models.F("verifier")),
                 name="verdict_approver_is_not_the_verifier",
+            ),
+            # Two-person rule: a claim has at most one proposal waiting for a desk lead.
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=models.Q(approved_at__isnull=True, withdrawn_at__isnull=True),
+                name="one_open_verdict_per_claim",
             ),
         ]
 
@@ -291,6 +305,8 @@ class ClaimEvent(models.Model):
         EVIDENCE = "evidence", _("Evidence added")
         PROPOSED = "proposed", _("Verdict proposed")
         SENT_BACK = "sent_back", _("Verdict sent back")
+        WITHDRAWN = "withdrawn", _("Verdict proposal withdrawn")
+        EDITED = "edited", _("Claim details edited")
         APPROVED = "approved", _("Verdict approved and published")
         MERGED = "merged", _("Merged into another claim")
         REOPENED = "reopened", _("Reopened with a correction")
@@ -323,6 +339,7 @@ class ClaimEvent(models.Model):
 class FactCheckIndexPage(RoutablePageMixin, Page):
     """The public "Kiểm chứng" section: every published clarification, newest first."""
 
+    base_form_class = ReviewedPageForm  # notes who changed the content (newsroom/review.py)
     intro = models.TextField(_("introduction"), blank=True, max_length=1000)
     methodology = RichTextField(_("methodology"), blank=True, help_text=_("How the desk checks claims and rates them"))
 
@@ -355,6 +372,7 @@ class FactCheckIndexPage(RoutablePageMixin, Page):
 class ClarificationPage(Page):
     """The public clarification of one claim; its content comes from the claim's approved verdict."""
 
+    base_form_class = ReviewedPageForm
     claim = models.OneToOneField(
         Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="clarification_page"
     )

@@ -18,6 +18,7 @@ from citydesk.core.text import fold_diacritics
 from citydesk.matching.normalize import canonical_url
 from citydesk.newsroom.models import HomePage
 
+from .fingerprint import review_fingerprint
 from .matcher import matcher
 from .methodology import METHODOLOGY_HTML, SECTION_INTRO, SECTION_SLUG, SECTION_TITLE
 from .models import (
@@ -90,6 +91,32 @@ def _transition(claim: Claim, to_status: str, *, actor, action: str = ClaimEvent
 def _locked(claim: Claim) -> Claim:
     """The claim re-read inside the transaction (and row-locked where the database can)."""
     return Claim.objects.select_for_update().get(pk=claim.pk)
+
+
+def _fingerprint(claim: Claim, verdict: Verdict) -> str:
+    """What the desk lead approves: the claim's public wording, its evidence and the verdict (see fingerprint.py)."""
+    return review_fingerprint(
+        statement=claim.statement,
+        category=claim.category,
+        unit_id=claim.unit_id,
+        evidence=claim.evidence.values_list("pk", "url", "title", "quote", "snapshot"),
+        rating=verdict.rating,
+        summary=verdict.summary,
+        explanation=verdict.explanation,
+    )
+
+
+def _withdraw_proposal(claim: Claim, *, actor, reason: str) -> None:
+    """Two-person rule: while a verdict awaits approval the claim and its evidence are frozen, so a change
+    withdraws the proposal (the claim goes back to verification, the audit log says why) and a new proposal,
+    by someone other than the approver, is needed."""
+    withdrawn = Verdict.objects.filter(claim=claim, approved_at__isnull=True, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    if claim.status == S.AWAITING_APPROVAL:
+        _transition(claim, S.IN_VERIFICATION, actor=actor, action=ClaimEvent.Action.WITHDRAWN, note=reason)
+    elif withdrawn:
+        _log(claim, ClaimEvent.Action.WITHDRAWN, actor, note=reason)
 
 
 @transaction.atomic
@@ -171,11 +198,18 @@ def claim_update(*, claim: Claim, actor: AbstractBaseUser, statement: str, categ
         raise ValidationError(_("A published or merged claim cannot be edited; reopen it first."))
     if category not in HarmCategory.values:
         raise ValidationError(_("Unknown harm category."))
-    claim.statement = _require_text(statement, _("The claim cannot be empty."))
-    claim.category, claim.unit = category, unit
+    statement = _require_text(statement, _("The claim cannot be empty."))
+    if (statement, category, unit.pk if unit else None) == (claim.statement, claim.category, claim.unit_id):
+        return claim  # saved unchanged: nothing to record, and a waiting proposal stays as it is
+    if claim.status == S.AWAITING_APPROVAL:
+        _withdraw_proposal(
+            claim, actor=actor, reason=_("The claim was edited while its verdict awaited approval; propose it again.")
+        )
+    before = claim.statement
+    claim.statement, claim.category, claim.unit = statement, category, unit
     claim.save(update_fields=["statement", "category", "unit"])
     transaction.on_commit(lambda: matcher.update(claim))
-    _log(claim, ClaimEvent.Action.STATUS, actor, note=_("Claim details edited"))
+    _log(claim, ClaimEvent.Action.EDITED, actor, note=_("Before: %(statement)s") % {"statement": before[:500]})
     return claim
 
 
@@ -212,10 +246,11 @@ def claim_start_verification(*, claim: Claim, actor: AbstractBaseUser) -> Claim:
 def evidence_add(
     *, claim: Claim, actor: AbstractBaseUser, url: str, title: str, quote: str = "", snapshot: str = ""
 ) -> Evidence:
-    """Attach a source to a claim under verification."""
+    """Attach a source to a claim under verification; added while a verdict awaits approval, it withdraws
+    the proposal (the approver must see the evidence the verifier proposed on)."""
     _require(actor, VERIFY)
     claim = _locked(claim)
-    if claim.status not in (S.NEW, S.IN_VERIFICATION):
+    if claim.status not in (S.NEW, S.IN_VERIFICATION, S.AWAITING_APPROVAL):
         raise ValidationError(_("Evidence can only be added while the claim is being verified."))
     evidence = Evidence(
         claim=claim,
@@ -226,6 +261,10 @@ def evidence_add(
         added_by=actor,
     )
     evidence.full_clean()
+    if claim.status == S.AWAITING_APPROVAL:
+        _withdraw_proposal(
+            claim, actor=actor, reason=_("Evidence was added while the verdict awaited approval; propose it again.")
+        )
     evidence.save()
     if claim.status == S.NEW:
         _transition(claim, S.IN_VERIFICATION, actor=actor)
@@ -242,22 +281,30 @@ def _require_evidence(claim: Claim) -> None:
 def verdict_propose(
     *, claim: Claim, verifier: AbstractBaseUser, rating: str, summary: str, explanation: str
 ) -> Verdict:
-    """Propose a verdict for a desk lead to approve."""
+    """Propose a verdict for a desk lead to approve. A new proposal replaces one still waiting (at most one
+    is open: also a database constraint)."""
     _require(verifier, VERIFY)
     claim = _locked(claim)
     if rating not in Rating.values:
         raise ValidationError(_("Choose a rating on the scale."))
+    summary = _require_text(summary, _("A verdict needs a summary."))
+    explanation = _require_text(explanation, _("A verdict needs an explanation."))
     _require_evidence(claim)
+    if claim.status not in (S.NEW, S.IN_VERIFICATION, S.AWAITING_APPROVAL):
+        raise ValidationError(_("A verdict can only be proposed while the claim is being verified."))
     if claim.status == S.NEW:
         _transition(claim, S.IN_VERIFICATION, actor=verifier)
-    verdict = Verdict.objects.create(
+    _withdraw_proposal(claim, actor=verifier, reason=_("Replaced by a new proposal."))
+    verdict = Verdict(
         claim=claim,
         rating=rating,
-        summary=_require_text(summary, _("A verdict needs a summary.")),
-        explanation=_require_text(explanation, _("A verdict needs an explanation.")),
+        summary=summary,
+        explanation=explanation,
         verifier=verifier,
         proposed_at=timezone.now(),
     )
+    verdict.reviewed_fingerprint = _fingerprint(claim, verdict)
+    verdict.save()
     _transition(claim, S.AWAITING_APPROVAL, actor=verifier, action=ClaimEvent.Action.PROPOSED, note=verdict.summary)
     return verdict
 
@@ -268,11 +315,10 @@ def verdict_send_back(*, claim: Claim, approver: AbstractBaseUser, note: str) ->
     _require(approver, APPROVE)
     note = _require_text(note, _("Say what needs to change."))
     claim = _locked(claim)
-    verdict = claim.proposed_verdict
     _transition(claim, S.IN_VERIFICATION, actor=approver, action=ClaimEvent.Action.SENT_BACK, note=note)
-    if verdict is not None:
-        verdict.withdrawn_at = timezone.now()
-        verdict.save(update_fields=["withdrawn_at"])
+    Verdict.objects.filter(claim=claim, approved_at__isnull=True, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
     return claim
 
 
@@ -286,7 +332,25 @@ def verdict_approve(*, claim: Claim, approver: AbstractBaseUser) -> Clarificatio
         raise ValidationError(_("There is no proposed verdict to approve."))
     if verdict.verifier_id == approver.pk:
         raise ValidationError(_("The approver must be a different person from the verifier."))
+    if claim.events.filter(
+        actor=approver,
+        action__in=[ClaimEvent.Action.EDITED, ClaimEvent.Action.EVIDENCE],
+        at__gte=verdict.proposed_at,
+    ).exists():
+        raise ValidationError(
+            _(
+                "You changed this claim or its evidence after the verdict was proposed; "
+                "another desk lead must approve it."
+            )
+        )
     _require_evidence(claim)
+    if verdict.reviewed_fingerprint != _fingerprint(claim, verdict):
+        raise ValidationError(
+            _(
+                "The claim, its evidence or the verdict changed after the verdict was proposed. "
+                "Send it back so that it is proposed again as it now stands."
+            )
+        )
     verdict.approver, verdict.approved_at = approver, timezone.now()
     verdict.save(update_fields=["approver", "approved_at"])
     _transition(
@@ -339,9 +403,14 @@ def claim_set_not_checkable(*, claim: Claim, actor: AbstractBaseUser, reason: st
 
 @transaction.atomic
 def claim_reopen(*, claim: Claim, actor: AbstractBaseUser, note: str) -> Claim:
-    """Reopen a closed claim. A published one keeps its page and gets a public correction note."""
+    """Reopen a closed claim. A published one keeps its page and gets a public correction note. A claim whose
+    verdict awaits approval goes back to verification with its proposal withdrawn (the proposer's "withdraw")."""
     note = _require_text(note, _("Say why the claim is reopened."))
     claim = _locked(claim)
+    if claim.status == S.AWAITING_APPROVAL:
+        _require(actor, VERIFY)
+        _withdraw_proposal(claim, actor=actor, reason=note)
+        return claim
     if claim.status == S.PUBLISHED:
         _require(actor, APPROVE)
         Correction.objects.create(claim=claim, note=note, created_by=actor)
@@ -366,6 +435,11 @@ def claims_merge(*, claims: Iterable[Claim], into: Claim, actor: AbstractBaseUse
     for claim in sources:
         if claim.status == S.PUBLISHED:
             raise ValidationError(_("A published claim cannot be merged; reopen it first."))
+        if claim.status == S.AWAITING_APPROVAL:
+            raise ValidationError(
+                _("Claim #%(pk)d has a verdict awaiting approval and cannot be merged; withdraw or send it back first.")
+                % {"pk": claim.pk}
+            )
         moved = Report.objects.filter(claim=claim).update(claim=into)
         claim.duplicate_of = into
         claim.save(update_fields=["duplicate_of"])

@@ -6,6 +6,7 @@ from collections import Counter
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
@@ -15,18 +16,21 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import GroupApprovalTask, Orderable, Page
 from wagtail.search import index
 
 from citydesk.core.text import fold_diacritics
 
 from .blocks import ArticleBodyBlock
+from .review import ReviewedPageForm, is_author
 
 ARTICLES_PER_PAGE = 12
 
 
 class HomePage(Page):
     """The site's front page: latest articles and the list of topics."""
+
+    base_form_class = ReviewedPageForm  # notes who changed the content (review.py)
 
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
 
@@ -48,6 +52,8 @@ class HomePage(Page):
 
 class TopicPage(Page):
     """A topic of the newsroom (city services, weather safety, tourism, health, ...)."""
+
+    base_form_class = ReviewedPageForm  # notes who changed the content (review.py)
 
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
 
@@ -71,6 +77,8 @@ class TopicPage(Page):
 
 class ArticlePage(Page):
     """A news article or explainer, credited to its contributors and their unit."""
+
+    base_form_class = ReviewedPageForm  # notes who changed the content (review.py)
 
     lead = models.TextField(_("lead"), max_length=600, help_text=_("One or two sentences shown in lists and feeds"))
     main_image = models.ForeignKey(
@@ -216,3 +224,32 @@ class ArticleByline(Orderable):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
         constraints = [models.UniqueConstraint(fields=["article", "contributor"], name="unique_byline_per_article")]
+
+
+class ReviewTask(GroupApprovalTask):
+    """A review step of the newsroom's workflow: members of the chosen groups approve it, except the page's
+    own authors (its owner, credited contributors, submitter and whoever changed it since it was last
+    published; see review.py). Checked again when the action runs, so an edit saved with the approval
+    makes the reviewer an author and the approval is refused."""
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if actions and isinstance(obj, Page) and is_author(user, obj):
+            return []
+        return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve" and is_author(user, task_state.workflow_state.content_object):
+            raise PermissionDenied(_("You wrote, submitted or changed this page; another reviewer must approve it."))
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        return super().get_task_states_user_can_moderate(user, **kwargs).exclude(workflow_state__requested_by=user)
+
+    @classmethod
+    def get_description(cls):
+        return _("Members of the chosen groups approve this step, except the page's own authors")

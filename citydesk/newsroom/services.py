@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 from wagtail.models import WorkflowState
 from wagtail.rich_text import RichText
 
@@ -16,6 +17,7 @@ from citydesk.core.models import ContributorProfile, Unit
 from citydesk.core.text import fold_diacritics
 
 from .models import ArticleByline, ArticlePage, TopicPage
+from .review import LOG_UNREVIEWED, is_author, publish_refusal
 
 
 @transaction.atomic
@@ -61,12 +63,22 @@ def _rich_text(paragraph: str) -> RichText:
 
 
 def article_publish(*, article: ArticlePage, user: AbstractBaseUser | None, go_live_at: datetime | None = None) -> None:
-    """Publish the latest revision now, or schedule it for go_live_at; only for users who may publish."""
-    if user is not None and not article.permissions_for_user(user).can_publish():
-        raise PermissionDenied(_("You do not have permission to publish this article."))
+    """Publish the latest revision now, or schedule it for go_live_at; only for users who may publish it
+    without the review workflow (review.py: never its own authors; superusers are recorded). user=None is
+    the system itself (the demo, scheduled jobs)."""
+    unreviewed = False
+    if user is not None:
+        if not article.permissions_for_user(user).can_publish():
+            raise PermissionDenied(_("You do not have permission to publish this article."))
+        refusal = publish_refusal(user, article)
+        if refusal:
+            raise PermissionDenied(refusal)
+        unreviewed = is_author(user, article)  # a superuser's own changes
     article.go_live_at = go_live_at
     revision = article.save_revision(user=user, log_action=True)
     revision.publish(user=user)
+    if unreviewed:
+        log(instance=article, action=LOG_UNREVIEWED, user=user)
 
 
 def article_submit_for_review(*, article: ArticlePage, user: AbstractBaseUser) -> WorkflowState:

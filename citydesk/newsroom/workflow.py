@@ -28,19 +28,38 @@ def ensure_review_workflow(apps) -> None:
     WorkflowPage = apps.get_model("wagtailcore", "WorkflowPage")
     Task = apps.get_model("wagtailcore", "Task")
     GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
+    try:
+        # Review steps that the page's own authors cannot approve (newsroom.models.ReviewTask).
+        ReviewTask = apps.get_model("newsroom", "ReviewTask")
+        task_type, _created = ContentType.objects.get_or_create(app_label="newsroom", model="reviewtask")
+    except LookupError:  # the migrations before ReviewTask existed
+        ReviewTask = GroupApprovalTask
+        task_type, _created = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
 
     Workflow.objects.filter(name=WAGTAIL_STARTER_WORKFLOW).delete()
     Task.objects.filter(name=WAGTAIL_STARTER_WORKFLOW).delete()
 
-    task_type, _created = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     for sort_order, (task_name, group_names) in enumerate(STEPS):
-        task = GroupApprovalTask.objects.filter(name=task_name).first()
+        task = ReviewTask.objects.filter(name=task_name).first()
+        if task is None and ReviewTask is not GroupApprovalTask:
+            task = _convert_in_place(Task, GroupApprovalTask, ReviewTask, task_name, task_type)
         if task is None:
-            task = GroupApprovalTask.objects.create(name=task_name, content_type=task_type, active=True)
+            task = ReviewTask.objects.create(name=task_name, content_type=task_type, active=True)
         task.groups.set(Group.objects.filter(name__in=group_names))
         WorkflowTask.objects.update_or_create(workflow=workflow, task=task, defaults={"sort_order": sort_order})
 
     root = Page.objects.filter(depth=1).order_by("path").first()
     if root is not None:
         WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+
+
+def _convert_in_place(Task, GroupApprovalTask, ReviewTask, task_name: str, task_type):
+    """Turn an existing group approval step into a ReviewTask, keeping its id, so pages in review stay
+    on it. None when there is no such step."""
+    old = GroupApprovalTask.objects.filter(name=task_name).first()
+    if old is None:
+        return None
+    ReviewTask(groupapprovaltask_ptr_id=old.pk).save_base(raw=True)  # only the child table's row
+    Task.objects.filter(pk=old.pk).update(content_type=task_type)
+    return ReviewTask.objects.get(pk=old.pk)

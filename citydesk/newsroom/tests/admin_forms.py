@@ -18,11 +18,13 @@ def article_form(
     paragraphs=(),
     contributor_ids=(),
     byline_ids=(),
+    block_ids=(),
     action: str | None = None,
 ) -> dict:
     """Form data for the add/edit views; action is e.g. "action-submit" or "action-publish".
 
-    byline_ids are the ids of bylines already saved, in the order of the first contributor_ids.
+    byline_ids are the ids of bylines already saved, in the order of the first contributor_ids; block_ids
+    the ids of the body's blocks already saved (the browser sends them back), in order.
     """
     data = {"title": title, "slug": slug, "lead": lead, "unit": unit_id, "main_image": "", "main_image_alt": ""}
     data["body-count"] = str(len(paragraphs))
@@ -33,6 +35,7 @@ def article_form(
                 f"body-{index}-deleted": "",
                 f"body-{index}-order": str(index),
                 f"body-{index}-value": _paragraph(text),
+                f"body-{index}-id": block_ids[index] if index < len(block_ids) else "",
             }
         )
     data.update({"bylines-TOTAL_FORMS": str(len(contributor_ids)), "bylines-INITIAL_FORMS": str(len(byline_ids))})
@@ -63,5 +66,6 @@ def edit_form(article, *, action: str | None = None) -> dict:
         paragraphs=[article.body_text()],
         contributor_ids=[byline.contributor_id for byline in article.bylines.all()],
         byline_ids=[byline.pk for byline in article.bylines.all()],
+        block_ids=[block.id for block in article.body][:1],
         action=action,
     )
