@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from citydesk.core import roles
+from citydesk.core import accounts, roles, scoping
 from citydesk.core.models import ContributorProfile, Unit
 from citydesk.core.secrets import one_time_token, token_hash
 from citydesk.core.text import fold_diacritics
@@ -487,6 +487,8 @@ def invitation_create(
     now = now or timezone.now()
     if not invited_by.has_perm(INVITE):
         raise PermissionDenied(_("You may not invite contributors."))
+    if scoping.is_scoped(invited_by) and not scoping.managed_units(invited_by).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("You may not add people to this unit."))
     email = get_user_model().objects.normalize_email(email.strip())
     if get_user_model().objects.filter(email__iexact=email, is_active=True).exists():
         raise ValidationError(_("Someone with this e-mail already has an account."))
@@ -551,12 +553,14 @@ def invitation_accept(*, token: str, username: str, password: str, now: datetime
 
 @transaction.atomic
 def contributor_set_active(*, profile: ContributorProfile, user, active: bool, now=None) -> ContributorProfile:
-    """Deactivate (no log-in, no new work; bylines stay) or reactivate a contributor."""
-    if not user.has_perm("core.change_contributorprofile"):
+    """Deactivate (no new work; bylines stay) or reactivate a contributor. The log-in follows only for a
+    contributor-only account: a profile linked to staff with other roles or to a superuser never
+    switches that account off (only the user admin does, under its own rules)."""
+    if not user.has_perm("core.change_contributorprofile") or not scoping.in_scope(user, profile):
         raise PermissionDenied(_("You may not change contributors."))
     profile.is_active = active
     profile.save(update_fields=["is_active"])
-    if profile.user_id:
+    if profile.user_id and accounts.is_contributor_only(profile.user):
         type(profile.user).objects.filter(pk=profile.user_id).update(is_active=active)
     if not active:
         reason = _("The contributor was deactivated.")
