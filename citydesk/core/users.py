@@ -14,6 +14,7 @@ from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import AssignRoleBulkAction, DeleteBulkAction, SetActiveStateBulkAction
 
 from citydesk.core import accounts, scoping
+from citydesk.core.models import Unit
 from citydesk.core.viewsets import scope_object_urls
 
 User = wagtail_users.User
@@ -50,7 +51,7 @@ class StaffUserFormMixin:
 class StaffUserCreationForm(StaffUserFormMixin, UserCreationForm):
     unit = forms.ModelChoiceField(
         label=gettext_lazy("Unit"),
-        queryset=scoping.Unit.objects.none(),
+        queryset=Unit.objects.none(),
         required=False,
         help_text=gettext_lazy("The new person gets a contributor profile in this unit."),
     )
@@ -117,6 +118,7 @@ class UserViewSet(wagtail_users.UserViewSet):
     index_view_class = IndexView
     add_view_class = CreateView
     edit_view_class = EditView
+    copy_view_enabled = False  # a copy would carry roles and data of someone else's account
     create_template_name = "core/admin/user_create.html"
     edit_template_name = "core/admin/user_edit.html"
 

@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import URLPattern
 from wagtail.admin.views import generic
@@ -11,14 +12,16 @@ from citydesk.core import scoping
 from citydesk.core.models import Unit
 
 
-def scope_object_urls(urlpatterns, model, may_open=None):
+def scope_object_urls(urlpatterns, model, may_open=None, may_enter=None):
     """Wrap every URL of `urlpatterns` that names a row (`pk`) so that a row outside the user's units is a
     404, whatever the screen (edit, delete, copy, history, usage, ...); `may_open(user, row)` can refuse
-    more (raise PermissionDenied)."""
+    more, and `may_enter(user)` refuses whole screens (both raise PermissionDenied)."""
 
     def guard(view):
         @wraps(view)
         def scoped(request, *args, **kwargs):
+            if may_enter is not None:
+                may_enter(request.user)
             if "pk" in kwargs:
                 rows = scoping.visible(request.user, model._default_manager.filter(pk=unquote(str(kwargs["pk"]))))
                 row = rows.first()
@@ -53,8 +56,34 @@ class UnitFieldMixin:
         return form
 
 
+ACTIONS = ("add", "change", "delete", "view")
+
+
+def _may_use(model):
+    def may_enter(user):
+        if not any(user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}") for action in ACTIONS):
+            raise PermissionDenied
+
+    return may_enter
+
+
 class UnitScopedViewSetMixin:
-    """For a SnippetViewSet of a model listed in `scoping.UNIT_LOOKUPS`."""
+    """For a SnippetViewSet of a model listed in `scoping.UNIT_LOOKUPS`.
+
+    Its chooser (the pop-up that picks a row for a form) is for users with a permission on the model,
+    unless `chooser_open_to_all` (units and contributors, which every writer picks in an article)."""
+
+    chooser_open_to_all = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model, may_enter = self.model, None if self.chooser_open_to_all else _may_use(self.model)
+
+        class ScopedChooserViewSet(self.chooser_viewset_class):
+            def get_urlpatterns(self):
+                return scope_object_urls(super().get_urlpatterns(), model, may_enter=may_enter)
+
+        self.chooser_viewset_class = ScopedChooserViewSet
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -15,6 +15,7 @@ from .viewsets import UnitScopedViewSetMixin
 
 class UnitViewSet(UnitScopedViewSetMixin, SnippetViewSet):
     model = Unit
+    chooser_open_to_all = True
     icon = "group"
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
@@ -23,6 +24,7 @@ class UnitViewSet(UnitScopedViewSetMixin, SnippetViewSet):
 
 class ContributorViewSet(UnitScopedViewSetMixin, SnippetViewSet):
     model = ContributorProfile
+    chooser_open_to_all = True
     icon = "user"
     list_display = ["name", "unit", "title", BooleanColumn("is_active", label=_("Active"))]
     list_filter = ["unit", "is_active"]
