@@ -249,3 +249,20 @@ def test_every_url_answers_every_role_as_the_matrix_says(settings):
     if record and problems:
         write_matrix(rows)
     assert not problems, f"{len(problems)} answers differ from authz_matrix.md:\n" + "\n".join(problems)
+
+
+def test_the_matrix_covers_citydesk_screens_and_only_those():
+    found = covered_patterns()
+    assert {
+        "desk_inbox",
+        "contributor",
+        "intake_zalo_webhook",
+        "wagtailusers_users:password_link",
+        "wagtailusers_groups:edit",
+        "wagtailsnippets_channels_channelaccount:edit",
+        "wagtailsnippetchoosers_core_unit:choose",
+    } <= set(found)
+    assert not any(name.startswith(("wagtailadmin_pages", "wagtailimages", "wagtailsnippets:")) for name in found)
+    assert "wagtailusers_users:copy" not in found  # switched off: a copy would carry someone else's roles
+    rows = read_matrix()
+    assert {row["url name"] for row in rows} <= set(found), "rows for URLs that no longer exist"
