@@ -180,6 +180,10 @@ def assignment_decline(*, assignment: Assignment, user, reason: str, now: dateti
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not is_writer(user, assignment) and not user.has_perm(MANAGE):
         raise PermissionDenied(_("You may not decline this assignment."))
+    return _decline(assignment, user=user, reason=reason, now=now)
+
+
+def _decline(assignment: Assignment, *, user, reason: str, now: datetime) -> Assignment:
     if not reason.strip():
         raise ValidationError(_("Say why, so the editor can find someone else."))
     _move(assignment, S.DECLINED, actor=user, note=reason.strip(), now=now)
@@ -564,9 +568,12 @@ def contributor_set_active(*, profile: ContributorProfile, user, active: bool, n
         type(profile.user).objects.filter(pk=profile.user_id).update(is_active=active)
     if not active:
         reason = _("The contributor was deactivated.")
-        open_work = Assignment.objects.filter(contributor=profile, status__in=[S.REQUESTED, S.ACCEPTED, S.OVERDUE])
+        # Whoever may switch the contributor off (a unit admin too) closes their open work with it.
+        open_work = Assignment.objects.select_for_update().filter(
+            contributor=profile, status__in=[S.REQUESTED, S.ACCEPTED, S.OVERDUE]
+        )
         for assignment in open_work:
-            assignment_decline(assignment=assignment, user=user, reason=reason, now=now)
+            _decline(assignment, user=user, reason=reason, now=now or timezone.now())
     return profile
 
 
