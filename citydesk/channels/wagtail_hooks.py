@@ -9,13 +9,14 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from citydesk.core.menus import PermissionMenuItem
+from citydesk.core.viewsets import UnitScopedViewSetMixin
 
 from . import services, views
 from .forms import ChannelAccountForm
 from .models import ChannelAccount
 
 
-class ChannelAccountViewSet(SnippetViewSet):
+class ChannelAccountViewSet(UnitScopedViewSetMixin, SnippetViewSet):  # unit admins: their units' accounts
     model = ChannelAccount
     # Secrets are write-only form fields (ChannelAccountForm), never model fields shown back.
     edit_handler = ObjectList(

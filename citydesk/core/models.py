@@ -24,8 +24,21 @@ class Unit(index.Indexed, models.Model):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     description = models.TextField(_("description"), blank=True)
+    administrators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("unit admins"),
+        blank=True,
+        related_name="administered_units",
+        help_text=_("Unit admins who manage this unit's people and accounts besides those of its own staff"),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("kind"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        FieldPanel("administrators", permission="superuser"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -101,7 +114,9 @@ class ContributorProfile(index.Indexed, ClusterableModel):
         FieldPanel("name"),
         FieldPanel("title"),
         FieldPanel("unit"),
-        FieldPanel("user"),
+        # The log-in a profile speaks for is set by the invitation or by a superuser, never by an editor:
+        # deactivating a contributor disables that log-in.
+        FieldPanel("user", permission="superuser"),
         FieldPanel("expertise"),
         FieldPanel("languages"),
         FieldPanel("availability"),

@@ -112,10 +112,7 @@ ROLES = [
             "auth.add_user",
             "auth.change_user",
             "auth.view_user",
-            "auth.view_group",
-            "core.add_unit",
             "core.change_unit",
-            "core.delete_unit",
             "core.view_unit",
             "core.add_contributorprofile",
             "core.change_contributorprofile",
@@ -127,6 +124,13 @@ ROLES = [
         ],
     ),
 ]
+
+# Roles a member of the key role may grant in the user admin; superusers grant every role. A unit admin
+# brings in writers and experts; publishing in the city's name (Editor), the desk, moderation and the
+# admin roles are granted by a superuser only. Unit admins work within their units (core/scoping.py).
+GRANTABLE_BY = {UNIT_ADMIN: (CONTRIBUTOR, EXPERT_REVIEWER)}
+# Accounts with only these roles are contributor accounts: deactivating a contributor disables their log-in.
+CONTRIBUTOR_ONLY = (CONTRIBUTOR, EXPERT_REVIEWER)
 
 # Wagtail's starter groups would sit beside ours with overlapping names ("Editors" vs "Biên tập viên").
 WAGTAIL_STARTER_GROUPS = ["Moderators", "Editors"]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from citydesk.core import roles
+from citydesk.core import accounts, roles, scoping
 from citydesk.core.models import ContributorProfile, Unit
 from citydesk.core.secrets import one_time_token, token_hash
 from citydesk.core.text import fold_diacritics
@@ -181,6 +181,10 @@ def assignment_decline(*, assignment: Assignment, user, reason: str, now: dateti
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not is_writer(user, assignment) and not user.has_perm(MANAGE):
         raise PermissionDenied(_("You may not decline this assignment."))
+    return _decline(assignment, user=user, reason=reason, now=now)
+
+
+def _decline(assignment: Assignment, *, user, reason: str, now: datetime) -> Assignment:
     if not reason.strip():
         raise ValidationError(_("Say why, so the editor can find someone else."))
     _move(assignment, S.DECLINED, actor=user, note=reason.strip(), now=now)
@@ -488,6 +492,8 @@ def invitation_create(
     now = now or timezone.now()
     if not invited_by.has_perm(INVITE):
         raise PermissionDenied(_("You may not invite contributors."))
+    if scoping.is_scoped(invited_by) and not scoping.managed_units(invited_by).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("You may not add people to this unit."))
     email = get_user_model().objects.normalize_email(email.strip())
     if get_user_model().objects.filter(email__iexact=email, is_active=True).exists():
         raise ValidationError(_("Someone with this e-mail already has an account."))
@@ -560,18 +566,23 @@ def invitation_accept(*, token: str, username: str, password: str, now: datetime
 
 @transaction.atomic
 def contributor_set_active(*, profile: ContributorProfile, user, active: bool, now=None) -> ContributorProfile:
-    """Deactivate (no log-in, no new work; bylines stay) or reactivate a contributor."""
-    if not user.has_perm("core.change_contributorprofile"):
+    """Deactivate (no new work; bylines stay) or reactivate a contributor. The log-in follows only for a
+    contributor-only account: a profile linked to staff with other roles or to a superuser never
+    switches that account off (only the user admin does, under its own rules)."""
+    if not user.has_perm("core.change_contributorprofile") or not scoping.in_scope(user, profile):
         raise PermissionDenied(_("You may not change contributors."))
     profile.is_active = active
     profile.save(update_fields=["is_active"])
-    if profile.user_id:
+    if profile.user_id and accounts.is_contributor_only(profile.user):
         type(profile.user).objects.filter(pk=profile.user_id).update(is_active=active)
     if not active:
         reason = _("The contributor was deactivated.")
-        open_work = Assignment.objects.filter(contributor=profile, status__in=[S.REQUESTED, S.ACCEPTED, S.OVERDUE])
+        # Whoever may switch the contributor off (a unit admin too) closes their open work with it.
+        open_work = Assignment.objects.select_for_update().filter(
+            contributor=profile, status__in=[S.REQUESTED, S.ACCEPTED, S.OVERDUE]
+        )
         for assignment in open_work:
-            assignment_decline(assignment=assignment, user=user, reason=reason, now=now)
+            _decline(assignment, user=user, reason=reason, now=now or timezone.now())
     return profile
 
 

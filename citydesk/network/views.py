@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import TaskState
 
+from citydesk.core import scoping
 from citydesk.core.models import ContributorProfile
 
 from . import selectors, services
@@ -277,6 +278,8 @@ def invitations(request):
     if not request.user.has_perm("network.view_invitation"):
         raise PermissionDenied
     form = InvitationForm(request.POST or None)
+    if scoping.is_scoped(request.user):
+        form.fields["unit"].queryset = scoping.managed_units(request.user)
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invitation_create(invited_by=request.user, **form.cleaned_data)

@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from citydesk.core.menus import PermissionMenuItem
+from citydesk.core.viewsets import UnitScopedViewSetMixin
 
 from . import views
 from .models import ReachEntry, Target
@@ -28,14 +29,14 @@ def register_scorecard_menu_item():
     )
 
 
-class TargetViewSet(SnippetViewSet):
+class TargetViewSet(UnitScopedViewSetMixin, SnippetViewSet):
     model = Target
     icon = "success"
     list_display = ["unit", "year", "metric", "value"]
     list_filter = ["year", "unit"]
 
 
-class ReachViewSet(SnippetViewSet):
+class ReachViewSet(UnitScopedViewSetMixin, SnippetViewSet):
     model = ReachEntry
     icon = "view"
     list_display = ["account", "date", "reach", "source"]

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "citydesk.core.apps.CitydeskUsersConfig",  # wagtail.users with citydesk's user admin
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

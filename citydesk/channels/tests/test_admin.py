@@ -15,8 +15,10 @@ TOKEN = "EAAG-secret-page-token-98765"
 
 
 @pytest.fixture
-def unit_admin(db):
-    return make_user("quantridonvi", roles.UNIT_ADMIN)
+def unit_admin(unit):
+    admin = make_user("quantridonvi", roles.UNIT_ADMIN)
+    unit.administrators.add(admin)  # unit admins manage their units' accounts
+    return admin
 
 
 @pytest.fixture
@@ -24,7 +26,7 @@ def editor(db):
     return make_user("bientap", roles.EDITOR)
 
 
-def test_secrets_are_write_only_in_the_admin(client, unit_admin):
+def test_secrets_are_write_only_in_the_admin(client, unit_admin, unit):
     client.force_login(unit_admin)
     add_url = reverse("wagtailsnippets_channels_channelaccount:add")
     response = client.post(
@@ -34,6 +36,7 @@ def test_secrets_are_write_only_in_the_admin(client, unit_admin):
             "kind": "facebook",
             "target": "1029384756",
             "token": TOKEN,
+            "unit": unit.pk,
             "is_active": "on",
         },
     )
@@ -48,7 +51,15 @@ def test_secrets_are_write_only_in_the_admin(client, unit_admin):
     assert TOKEN not in listing
 
     client.post(
-        edit_url, {"name": "Trang Facebook", "kind": "facebook", "target": "1029384756", "token": "", "is_active": "on"}
+        edit_url,
+        {
+            "name": "Trang Facebook",
+            "kind": "facebook",
+            "target": "1029384756",
+            "token": "",
+            "unit": unit.pk,
+            "is_active": "on",
+        },
     )
     account.refresh_from_db()
     assert account.name == "Trang Facebook" and account.token == TOKEN  # empty keeps the stored token

@@ -61,7 +61,8 @@ def test_desk_roles_reach_the_admin_but_cannot_edit_pages(make_article, unit):
 
 def test_unit_admin_manages_units_and_people_not_pages(make_article):
     unit_admin = make_user("quantridonvi", roles.UNIT_ADMIN)
-    assert unit_admin.has_perm("core.add_unit")
+    assert unit_admin.has_perm("core.change_unit")
+    assert not unit_admin.has_perm("core.add_unit")  # units and their admins are set by superusers
     assert unit_admin.has_perm("core.change_contributorprofile")
     assert unit_admin.has_perm("auth.add_user")
     assert not make_article().permissions_for_user(unit_admin).can_edit()

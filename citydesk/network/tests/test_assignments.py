@@ -4,8 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from wagtail.models import Comment
 
+from citydesk.conftest import make_user
+from citydesk.core import roles
 from citydesk.core.models import ContributorProfile
 from citydesk.network import services
 from citydesk.network.models import Assignment, Notification
@@ -283,3 +286,16 @@ def test_deactivating_a_contributor_closes_their_open_work_and_keeps_bylines(
         services.contributor_set_active(
             profile=contributor_user.contributor_profile, user=other_contributor, active=True
         )
+
+
+def test_unit_admin_deactivates_its_units_contributor_with_open_work(client, unit, make_assignment, contributor_user):
+    admin = make_user("quantridonvi", roles.UNIT_ADMIN)
+    unit.administrators.add(admin)
+    assignment = make_assignment()
+    client.force_login(admin)
+    response = client.post(reverse("network_contributor_active", args=[contributor_user.contributor_profile.pk]))
+    assert response.status_code == 302
+    contributor_user.refresh_from_db()
+    assignment.refresh_from_db()
+    assert not contributor_user.is_active
+    assert assignment.status == S.DECLINED

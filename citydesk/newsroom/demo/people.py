@@ -76,3 +76,6 @@ USERS = [
     ("dieuphoi", "Tâm", "Điều phối", [roles.MODERATOR], False),
     ("quantridonvi", "Hải", "Quản trị đơn vị", [roles.UNIT_ADMIN], False),
 ]
+
+# A unit admin manages the people and accounts of these units (set by a superuser on each unit).
+UNIT_ADMINS = {"quantridonvi": ["TTTT", "ĐHBK"]}

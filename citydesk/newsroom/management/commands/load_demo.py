@@ -23,7 +23,7 @@ from citydesk.network.demo import load_network
 from citydesk.newsroom import services
 from citydesk.newsroom.demo.articles import ARTICLES, TOPICS
 from citydesk.newsroom.demo.images import draw_banner
-from citydesk.newsroom.demo.people import CONTRIBUTORS, DEMO_PASSWORD, UNITS, USERS
+from citydesk.newsroom.demo.people import CONTRIBUTORS, DEMO_PASSWORD, UNIT_ADMINS, UNITS, USERS
 from citydesk.newsroom.models import ArticlePage, HomePage, TopicPage
 
 INLINE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -74,6 +74,8 @@ class Command(BaseCommand):
             units[short_name], _created = Unit.objects.get_or_create(
                 name=name, defaults={"short_name": short_name, "kind": kind, "description": description}
             )
+        for username, short_names in UNIT_ADMINS.items():
+            users[username].administered_units.add(*(units[short_name] for short_name in short_names))
         contributors = {}
         for username, name, title, unit, tags, bio in CONTRIBUTORS:
             profile = ContributorProfile(
