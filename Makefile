@@ -29,7 +29,8 @@ run: $(STAMP) messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity=0
 	$(PY) manage.py load_demo
-	$(PY) manage.py serve
+	# The demo's users sign in with a password only (serve prints a notice); see docs/security-proxyauth.md.
+	CITYDESK_2FA_REQUIRED=$${CITYDESK_2FA_REQUIRED:-0} $(PY) manage.py serve
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -52,7 +53,7 @@ run-postgres: $(STAMP) messages
 	DATABASE_URL=$(PG_URL) $(PY) manage.py migrate --noinput
 	DATABASE_URL=$(PG_URL) $(PY) manage.py collectstatic --noinput --verbosity=0
 	DATABASE_URL=$(PG_URL) $(PY) manage.py load_demo
-	DATABASE_URL=$(PG_URL) $(PY) manage.py serve
+	DATABASE_URL=$(PG_URL) CITYDESK_2FA_REQUIRED=$${CITYDESK_2FA_REQUIRED:-0} $(PY) manage.py serve
 
 # Benchmarks print `name: value` lines; they are not part of `make test`.
 bench: $(STAMP)

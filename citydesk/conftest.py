@@ -42,6 +42,37 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _logged_in_clients_are_verified(request, monkeypatch):
+    """`client.force_login(user)` / `client.login(...)` make a session that has passed the second step
+    too (a confirmed authenticator app for the user, as after staffauth's set-up), so tests of other
+    features need no codes. Tests of the second step itself log in over HTTP, or opt out with
+    `@pytest.mark.real_second_factor`."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test import Client
+
+    original = Client._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(Client, "_login", _login)
+
+
+def verify_session(client, user) -> None:
+    """Mark the client's session as having passed the second step with the user's app."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_claim_matcher():
     # The in-process matcher follows claim ids; a rolled-back test database hands the same ids out again.
     from citydesk.desk.matcher import matcher
@@ -205,12 +236,40 @@ def browser():
         browser.close()
 
 
+def totp_now(key: bytes | str, *, ahead: int = 0) -> str:
+    """The code an authenticator app shows for this secret (base32 text, or the raw key), `ahead`
+    30-second steps from now (RFC 6238, 6 digits; django-otp accepts one step either side)."""
+    import base64
+    import time
+
+    from django_otp.oath import TOTP
+
+    if isinstance(key, str):
+        key = base64.b32decode(key + "=" * (-len(key) % 8))
+    generator = TOTP(key, step=30, t0=0, digits=6, drift=0)
+    generator.time = time.time() + 30 * ahead
+    return f"{generator.token():06d}"
+
+
 def log_in(browser, base_url: str, username: str, password: str):
-    """A fresh browser session logged into the admin as username."""
+    """A fresh browser session logged into the admin as username, through the second step when the
+    user's role needs it: the set-up page's secret goes into "the app" (totp_now), its code back."""
     page = browser.new_context(locale="vi-VN").new_page()
     page.goto(f"{base_url}/admin/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/admin/2fa/setup/" in page.url:
+        page.fill("input[name=code]", totp_now(page.inner_text("#totp-secret").strip()))
+        page.click("main form button[type=submit]")
+        page.click("#recovery-codes ~ p a.button")
+    elif "/admin/2fa/verify/" in page.url:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # The app set up earlier in this test: the next step's code (this step's may be used already).
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.fill("input[name=code]", totp_now(device.bin_key, ahead=1))
+        page.click("main form button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")
     return page

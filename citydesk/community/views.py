@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from citydesk.channels.models import ChannelAccount
 from citydesk.core import ratelimit
-from citydesk.intake.views import client_ip
+from citydesk.core.clientip import client_ip
 
 from . import digest, services
 from .forms import AppealForm, AvatarForm, CommentForm, DecisionForm, FlagForm, SignInForm, StoryForm

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from citydesk.core import ratelimit
+from citydesk.core.clientip import client_ip
 from citydesk.desk import services as desk
 from citydesk.desk.models import Channel
 
@@ -22,13 +23,6 @@ from .models import OfficialAccount
 from .official import OfficialKind
 
 MAX_WEBHOOK_BYTES = 1024 * 1024
-
-
-def client_ip(request) -> str:
-    header = settings.CITYDESK_CLIENT_IP_HEADER  # e.g. HTTP_X_FORWARDED_FOR behind the office's proxy
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @never_cache

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError
 
 from .selectors import site_sections
@@ -18,11 +18,12 @@ class Section:
 
 def site_navigation(request):
     """Site name and sections for the site's header and navigation. While the database does not
-    answer, the last sections seen are used, so pages that need no data (the tip form) still render."""
+    answer, the last sections this process saw are used (its own memory: the shared cache is in the
+    database), so pages that need no data (the tip form) still render."""
     try:
         sections = [Section(page.pk, page.title, page.get_url(request)) for page in site_sections()]
     except DatabaseError:
-        sections = cache.get(NAV_KEY, [])
+        sections = caches["local"].get(NAV_KEY, [])
     else:
-        cache.set(NAV_KEY, sections, None)
+        caches["local"].set(NAV_KEY, sections, None)
     return {"site_name": settings.WAGTAIL_SITE_NAME, "nav_sections": sections}

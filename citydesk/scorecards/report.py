@@ -1,5 +1,6 @@
 """One scorecard report — the rows the dashboard, the xlsx and the PDF all print, so they agree."""
 
+import re
 from dataclasses import dataclass
 
 import pygal
@@ -51,6 +52,9 @@ def build(period: metrics.Period, *, unit_ids=None) -> list[Row]:
     return rows
 
 
+PYGAL_CONFIG_SCRIPT = re.compile(r"<script[^>]*>.*?</script>", re.S)
+
+
 def chart_svg(rows: list[Row], keys=(MetricKey.ARTICLES, MetricKey.CLARIFICATIONS, MetricKey.REPORTS)) -> str:
     """A horizontal bar chart of the main counts per unit, as inline SVG (pygal, no JavaScript, no CDN)."""
     units = [row for row in rows if row.unit_id != "total"]
@@ -61,4 +65,6 @@ def chart_svg(rows: list[Row], keys=(MetricKey.ARTICLES, MetricKey.CLARIFICATION
     chart.x_labels = [row.name for row in units]
     for key in keys:
         chart.add(str(metrics.BY_KEY[key].label), [row.values.get(key, 0) for row in units])
-    return chart.render(is_unicode=True)
+    # pygal writes its config as an inline <script> even with js=[]; nothing reads it, and the admin's
+    # Content-Security-Policy for citydesk's screens allows no inline script (docs/security-proxyauth.md).
+    return PYGAL_CONFIG_SCRIPT.sub("", chart.render(is_unicode=True))

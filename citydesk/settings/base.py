@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "citydesk.scorecards",
     "citydesk.network",
     "citydesk.community",
+    "citydesk.staffauth",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,14 +69,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # One Content-Security-Policy for the public site, a wider one for the admin (staffauth/csp.py).
+    "citydesk.staffauth.csp.PolicyByAreaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who must use a second factor reach no admin page before they set it up and use it.
+    "citydesk.staffauth.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out log-in into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "citydesk.urls"
@@ -171,6 +183,54 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Staff log-in (citydesk/staffauth, docs/security-proxyauth.md). django-axes locks a username from one
+# client address out after CITYDESK_LOGIN_FAILURE_LIMIT wrong passwords, for CITYDESK_LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "citydesk.staffauth.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CITYDESK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("CITYDESK_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "citydesk.core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "citydesk.staffauth.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # django.contrib.admin is not installed; lockouts are cleared with `axes_reset`
+AXES_DISABLE_ACCESS_LOG = True  # failed attempts are kept, not a log of every staff log-in
+AXES_VERBOSE = False
+# A second factor (TOTP, recovery codes) for the roles that can speak for the office or grant rights.
+CITYDESK_2FA_REQUIRED = env_bool("CITYDESK_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("CITYDESK_SITE_NAME", "citydesk")
+
+# The reverse proxy in front of citydesk (docs/security-proxyauth.md): its address as the web process
+# sees it (or "*" when nothing but the proxy can reach the port), and how many proxies are chained.
+# Unset: no proxy, the socket's peer is the client. `manage.py serve` passes the same to waitress.
+CITYDESK_TRUSTED_PROXY = os.environ.get("CITYDESK_TRUSTED_PROXY", "").strip()
+CITYDESK_TRUSTED_PROXY_COUNT = int(os.environ.get("CITYDESK_TRUSTED_PROXY_COUNT", "1"))
+
+# Rate limits and lockouts are shared by every process and host: the cache is the database's by
+# default, Redis when CITYDESK_CACHE_URL is redis://…; "local" stays in each process (fallbacks
+# while the database does not answer).
+CITYDESK_CACHE_URL = os.environ.get("CITYDESK_CACHE_URL", "").strip()
+
+
+def cache_from_url(url: str) -> dict:
+    """CACHES["default"] from CITYDESK_CACHE_URL: "" or db://table, redis://…, locmem://."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[len("locmem://") :]}
+    table = url[len("db://") :] if url.startswith("db://") else "citydesk_cache"
+    if url and not url.startswith("db://"):
+        raise ValueError(f"CITYDESK_CACHE_URL must start with db://, redis://, rediss:// or locmem://, not {url!r}")
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table or "citydesk_cache"}
+
+
+CACHES = {
+    "default": cache_from_url(CITYDESK_CACHE_URL),
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-local"},
+}
+
 # Claim matching on arrival (citydesk.desk.matcher): join automatically at or above JOIN, suggest to
 # the desk at or above SUGGEST; never join texts under MIN_WORDS words or claims idle for WINDOW_DAYS.
 CITYDESK_MATCHING = env_bool("CITYDESK_MATCHING", True)
@@ -196,7 +256,6 @@ CITYDESK_TIP_RATE_LIMIT = int(os.environ.get("CITYDESK_TIP_RATE_LIMIT", "5"))  #
 CITYDESK_TIP_RATE_WINDOW = int(os.environ.get("CITYDESK_TIP_RATE_WINDOW", "600"))
 CITYDESK_CHAT_RATE_LIMIT = int(os.environ.get("CITYDESK_CHAT_RATE_LIMIT", "20"))  # messages per chat per window
 CITYDESK_CHAT_RATE_WINDOW = int(os.environ.get("CITYDESK_CHAT_RATE_WINDOW", "600"))
-CITYDESK_CLIENT_IP_HEADER = os.environ.get("CITYDESK_CLIENT_IP_HEADER", "")  # e.g. HTTP_X_FORWARDED_FOR behind a proxy
 CITYDESK_TELEGRAM_BOT_TOKEN = os.environ.get("CITYDESK_TELEGRAM_BOT_TOKEN", "")
 CITYDESK_TELEGRAM_WEBHOOK_SECRET = os.environ.get("CITYDESK_TELEGRAM_WEBHOOK_SECRET", "")
 CITYDESK_TELEGRAM_API_URL = os.environ.get("CITYDESK_TELEGRAM_API_URL", "https://api.telegram.org")
@@ -261,3 +320,43 @@ CITYDESK_MODERATION_MODEL = os.environ.get(
 # Article read counts (the community digest's "most read") are added up in each web process and
 # written at most this often; 0 writes every read at once.
 CITYDESK_READ_FLUSH_SECONDS = int(os.environ.get("CITYDESK_READ_FLUSH_SECONDS", "60"))
+
+# Content-Security-Policy (django-csp; citydesk/staffauth/csp.py picks one per area). The public site
+# runs no script of its own and loads nothing from elsewhere. The one inline style is the 500 page's.
+PAGE_500_STYLE = "'sha256-GRtXzPIc9Bc1gvRz3Zs1MOazo68KHI3DRuy9EnEFhZc='"  # citydesk/templates/500.html
+CITYDESK_CSP_PUBLIC = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", PAGE_500_STYLE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The admin (measured in Chromium, staffauth/tests/test_browser.py): Wagtail's own screens (the page
+# editor, snippets, images, users) write inline <script> for their choosers and date widgets, with
+# per-field ids and no nonce, and set inline styles; citydesk's own admin screens (desk, community,
+# network, channels, scorecards, 2fa), where citizens' text is shown, run no inline script at all.
+CITYDESK_CSP_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+CITYDESK_CSP_ADMIN_OWN = {
+    "DIRECTIVES": {**CITYDESK_CSP_ADMIN["DIRECTIVES"], "script-src": ["'self'"]},
+}
+CONTENT_SECURITY_POLICY = CITYDESK_CSP_PUBLIC

@@ -21,3 +21,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CITYDESK_SPOOL_DIR = str(BASE_DIR / "var" / "test-spool")
 CITYDESK_READ_FLUSH_SECONDS = 0  # tests read the counts right after the request
+# Rate-limit counters in memory, cleared by the apps' fixtures between tests (cache.clear() needs no
+# database); the database cache is tested on its own (core/tests/test_ratelimit.py) and across
+# processes behind nginx (core/tests/test_reverse_proxy.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-tests"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-local"},
+}

@@ -12,6 +12,21 @@ from django.core.management.base import BaseCommand
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 
 
+def web_command(listen: str, threads: int) -> list[str]:
+    """waitress for citydesk; behind a proxy (CITYDESK_TRUSTED_PROXY) it takes the scheme and the
+    client's address from the proxy's X-Forwarded-Proto/-For, counting CITYDESK_TRUSTED_PROXY_COUNT
+    proxies from the right, and drops those headers from anyone else (docs/security-proxyauth.md)."""
+    command = [sys.executable, "-m", "waitress", f"--listen={listen}", f"--threads={threads}"]
+    if settings.CITYDESK_TRUSTED_PROXY:
+        command += [
+            f"--trusted-proxy={settings.CITYDESK_TRUSTED_PROXY}",
+            f"--trusted-proxy-count={settings.CITYDESK_TRUSTED_PROXY_COUNT}",
+            "--trusted-proxy-headers=x-forwarded-for x-forwarded-proto",
+            "--clear-untrusted-proxy-headers",
+        ]
+    return [*command, "citydesk.wsgi:application"]
+
+
 class Command(BaseCommand):
     help = "Serve citydesk with waitress on --listen, plus one db_worker and the scheduler."
 
@@ -22,20 +37,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, listen: str, threads: int, scheduler_interval: int, **options):
         commands = {
-            "web": [
-                sys.executable,
-                "-m",
-                "waitress",
-                f"--listen={listen}",
-                f"--threads={threads}",
-                "citydesk.wsgi:application",
-            ],
+            "web": web_command(listen, threads),
             "worker": [sys.executable, MANAGE, "db_worker", "--queue-name", "*", "--no-reload"],
             "scheduler": [sys.executable, MANAGE, "run_scheduler", f"--interval={scheduler_interval}"],
         }
         # The commands are fixed above; nothing from the user reaches them.
         processes = {name: subprocess.Popen(command) for name, command in commands.items()}  # noqa: S603
         self.stdout.write(f"citydesk is running at http://{listen}/ (Ctrl+C stops the server, worker and scheduler)")
+        if not settings.CITYDESK_2FA_REQUIRED:
+            self.stderr.write(
+                "\n*** Two-step verification is NOT required (CITYDESK_2FA_REQUIRED=0, the demo's setting). ***\n"
+                "*** Staff may turn it on for themselves; production must leave CITYDESK_2FA_REQUIRED unset. ***\n"
+            )
         stopping = False
 
         def stop(*_args):
