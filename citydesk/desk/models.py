@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from citydesk.core.text import fold_diacritics
+from citydesk.newsroom.pagecache import PublicPageCacheMixin
 
 
 def private_storage():
@@ -320,7 +321,7 @@ class ClaimEvent(models.Model):
         return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
 
 
-class FactCheckIndexPage(RoutablePageMixin, Page):
+class FactCheckIndexPage(PublicPageCacheMixin, RoutablePageMixin, Page):
     """The public "Kiểm chứng" section: every published clarification, newest first."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=1000)
@@ -352,7 +353,7 @@ class FactCheckIndexPage(RoutablePageMixin, Page):
         return self.render(request, template="desk/methodology_page.html")
 
 
-class ClarificationPage(Page):
+class ClarificationPage(PublicPageCacheMixin, Page):
     """The public clarification of one claim; its content comes from the claim's approved verdict."""
 
     claim = models.OneToOneField(

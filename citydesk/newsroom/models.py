@@ -21,11 +21,12 @@ from wagtail.search import index
 from citydesk.core.text import fold_diacritics
 
 from .blocks import ArticleBodyBlock
+from .pagecache import PublicPageCacheMixin
 
 ARTICLES_PER_PAGE = 12
 
 
-class HomePage(Page):
+class HomePage(PublicPageCacheMixin, Page):
     """The site's front page: latest articles and the list of topics."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
@@ -46,7 +47,7 @@ class HomePage(Page):
         return context
 
 
-class TopicPage(Page):
+class TopicPage(PublicPageCacheMixin, Page):
     """A topic of the newsroom (city services, weather safety, tourism, health, ...)."""
 
     intro = models.TextField(_("introduction"), blank=True, max_length=500)
@@ -69,7 +70,7 @@ class TopicPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(PublicPageCacheMixin, Page):
     """A news article or explainer, credited to its contributors and their unit."""
 
     lead = models.TextField(_("lead"), max_length=600, help_text=_("One or two sentences shown in lists and feeds"))
@@ -110,6 +111,7 @@ class ArticlePage(Page):
     ]
     settings_panels = Page.settings_panels + [FieldPanel("channels", widget=forms.CheckboxSelectMultiple)]
     search_fields = Page.search_fields + [index.SearchField("search_text")]
+    counts_reads = True  # the page cache counts a read for every copy it serves
     parent_page_types = ["newsroom.TopicPage"]
     subpage_types = []
 
@@ -167,6 +169,11 @@ class ArticleRead(models.Model):
         """Count one read. Reads are added up in this process and written at most every
         CITYDESK_READ_FLUSH_SECONDS, so a busy article page is not one database write per view."""
         _read_buffer.add(article.pk)
+
+    @classmethod
+    def record_id(cls, article_id: int) -> None:
+        """Count one read of the article with this id (a copy served by the page cache)."""
+        _read_buffer.add(article_id)
 
 
 class _ReadBuffer:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "citydesk.newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,3 +236,21 @@ CITYDESK_MODERATION_MODEL = os.environ.get(
 # Article read counts (the community digest's "most read") are added up in each web process and
 # written at most this often; 0 writes every read at once.
 CITYDESK_READ_FLUSH_SECONDS = int(os.environ.get("CITYDESK_READ_FLUSH_SECONDS", "60"))
+
+# Public pages from a shared cache (newsroom/pagecache.py): the alias in CACHES that holds them ("" turns
+# the page cache off). It must be shared by every process (database or Redis): a per-process LocMem cache
+# is refused unless CITYDESK_PAGE_CACHE_LOCAL is on (one process only, or the benchmarks).
+CITYDESK_PAGE_CACHE = os.environ.get("CITYDESK_PAGE_CACHE", "default")
+CITYDESK_PAGE_CACHE_LOCAL = env_bool("CITYDESK_PAGE_CACHE_LOCAL", False)
+CITYDESK_PAGE_CACHE_SECONDS = int(os.environ.get("CITYDESK_PAGE_CACHE_SECONDS", "300"))  # an entry's longest life
+# How long a CDN or proxy may keep a public page (browsers always revalidate, with ETag: 304).
+CITYDESK_PAGE_SHARED_MAX_AGE = int(os.environ.get("CITYDESK_PAGE_SHARED_MAX_AGE", "60"))
+# A CDN or Varnish in front: publishing purges the affected URLs there (HTTP PURGE to this address).
+CITYDESK_FRONTEND_CACHE_URL = os.environ.get("CITYDESK_FRONTEND_CACHE_URL", "")
+if CITYDESK_FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": CITYDESK_FRONTEND_CACHE_URL,
+        }
+    }

@@ -21,3 +21,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 CITYDESK_SPOOL_DIR = str(BASE_DIR / "var" / "test-spool")
 CITYDESK_READ_FLUSH_SECONDS = 0  # tests read the counts right after the request
+CITYDESK_PAGE_CACHE = ""  # off for the suite; newsroom/tests/test_page_cache.py turns it on
