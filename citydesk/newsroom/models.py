@@ -40,10 +40,13 @@ class HomePage(PublicPageCacheMixin, Page):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
+        from citydesk.desk.trending import pinned  # the desk's models import this app's
+
         from .selectors import latest_articles  # selectors import these models
 
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = latest_articles(limit=ARTICLES_PER_PAGE)
+        context["trending"] = pinned()
         return context
 
 

@@ -254,3 +254,17 @@ if CITYDESK_FRONTEND_CACHE_URL:
             "LOCATION": CITYDESK_FRONTEND_CACHE_URL,
         }
     }
+
+# The desk's surge rule (desk/surge.py, checked by the scheduler every minute): a claim surges when its
+# reports in the last hour reach MIN_REPORTS and FACTOR times its usual hourly rate (reports in the
+# BASELINE_HOURS before that hour, at least MIN_RATE per hour). Desk leads are alerted in the admin, by
+# e-mail and, with a chat id, in the office's own Telegram group (through CITYDESK_TELEGRAM_BOT_TOKEN).
+CITYDESK_SURGE_MIN_REPORTS = int(os.environ.get("CITYDESK_SURGE_MIN_REPORTS", "10"))
+CITYDESK_SURGE_FACTOR = float(os.environ.get("CITYDESK_SURGE_FACTOR", "3"))
+CITYDESK_SURGE_BASELINE_HOURS = int(os.environ.get("CITYDESK_SURGE_BASELINE_HOURS", "24"))
+CITYDESK_SURGE_MIN_RATE = float(os.environ.get("CITYDESK_SURGE_MIN_RATE", "1"))
+CITYDESK_OFFICE_TELEGRAM_CHAT_ID = os.environ.get("CITYDESK_OFFICE_TELEGRAM_CHAT_ID", "")
+# A published clarification that surges is pinned under "Đang được quan tâm" without waiting for an editor.
+CITYDESK_TRENDING_AUTO_PIN = env_bool("CITYDESK_TRENDING_AUTO_PIN", False)
+# First-response targets (hours) per harm category where unit admins set none (desk.SlaTarget overrides).
+CITYDESK_SLA_DEFAULT_HOURS = {"health": 2, "disaster": 2}
