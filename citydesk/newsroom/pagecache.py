@@ -48,13 +48,20 @@ def page_cache():
     return cache
 
 
+def _new_generation(cache) -> None:
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # any backend's failure; entries expire after CITYDESK_PAGE_CACHE_SECONDS
+        logger.exception("page cache: the generation could not be replaced")
+
+
 def bump_generation() -> None:
     """Make every cached page stale: now (for this process) and again after the commit (for the others)."""
     cache = page_cache()
     if cache is None:
         return
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+    _new_generation(cache)
+    transaction.on_commit(lambda: _new_generation(cache))
 
 
 def _generation(cache) -> str:
@@ -121,8 +128,12 @@ class PageCacheMiddleware:
         cache = page_cache()
         key = None
         if cache is not None:
-            key = _key(_generation(cache), request, number)  # read before rendering: see the docstring
-            entry = cache.get(key)
+            try:
+                key = _key(_generation(cache), request, number)  # read before rendering: see the docstring
+                entry = cache.get(key)
+            except Exception:  # a cache that does not answer (its database is down) is a miss
+                logger.warning("page cache unavailable", exc_info=True)
+                cache, entry = None, None
             if entry is not None:
                 return self._from_cache(request, entry)
         response = self.get_response(request)
@@ -142,7 +153,10 @@ class PageCacheMiddleware:
                 "modified": modified,
                 "article_id": marker["article_id"],
             }
-            cache.set(key, entry, settings.CITYDESK_PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, entry, settings.CITYDESK_PAGE_CACHE_SECONDS)
+            except Exception:  # the reader still gets the page
+                logger.warning("page cache: the page could not be stored", exc_info=True)
             response[HIT_HEADER] = "miss"
         _caching_headers(response, etag, modified)
         return _not_modified(request, etag, modified) or response

@@ -7,6 +7,7 @@ canonical link and the `hreflang` alternates (Vietnamese at the root, English un
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.templatetags.static import static
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -35,7 +36,10 @@ class ShareMeta:
 def base_url(request) -> str:
     """The site's public address without a trailing slash: the Wagtail Site serving the request,
     else CITYDESK_BASE_URL. Never the request's Host header."""
-    site = Site.find_for_request(request) if request is not None else None
+    try:
+        site = Site.find_for_request(request) if request is not None else None
+    except DatabaseError:  # pages that need no data (the tip form) render while the database is down
+        site = None
     root = site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL
     return root.rstrip("/")
 
