@@ -70,14 +70,13 @@ def trending_view(request):
     """Surging published clarifications and what is pinned under “Đang được quan tâm”, with pin/unpin."""
     if not trending.can_pin(request.user):
         raise PermissionDenied
-    pinned_ids = set(TrendingPin.objects.values_list("page_id", flat=True))
     surging = [
         alert
         for alert in surge.open_alerts()
         if getattr(alert.claim, "clarification_page", None) is not None and alert.claim.clarification_page.live
     ]
     pins = TrendingPin.objects.select_related("page", "pinned_by")
-    context = {"surges": surging, "pins": pins, "pinned_ids": pinned_ids}
+    context = {"surges": surging, "pins": pins}
     return TemplateResponse(request, "desk/admin/trending.html", context)
 
 

@@ -293,10 +293,19 @@ def _on_page_change(sender, instance, **kwargs):
 
 def _on_page_move(sender, instance, url_path_before="", **kwargs):
     bump_generation()
-    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        root = page_urls(instance)
-        old = [url.replace(instance.url_path, url_path_before) for url in root] if url_path_before else []
-        purge_frontend(root + old)
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from .share import EN_PREFIX
+
+    urls = page_urls(instance)  # the page where it is now, and its new listings
+    parts = instance.get_url_parts()
+    if parts is not None and url_path_before:
+        _site_id, root, path = parts
+        site_prefix = instance.url_path[: len(instance.url_path) - len(path)]  # e.g. "/trang-chu"
+        if url_path_before.startswith(site_prefix):
+            old = url_path_before[len(site_prefix) :]
+            urls += [root.rstrip("/") + old, root.rstrip("/") + EN_PREFIX + old]  # where readers had it
+    purge_frontend(urls)
 
 
 def connect_signals() -> None:

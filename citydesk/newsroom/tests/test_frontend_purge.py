@@ -113,3 +113,25 @@ def test_unpublishing_purges_the_page_from_varnish(varnish, settings, transactio
     with pytest.raises(urllib.error.HTTPError) as gone:
         fetch(varnish, path)
     assert gone.value.code == 404
+
+
+def test_moving_purges_the_old_address_from_varnish(varnish, settings, transactional_db, make_article, home):
+    from citydesk.newsroom.models import TopicPage
+
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": varnish}
+    }
+    other = TopicPage(title="Thời tiết", slug="thoi-tiet", show_in_menus=True)
+    home.add_child(instance=other)
+    other.save_revision().publish()
+    article = make_article(title="Triều cường chiều nay", publish=True)
+    old_path = article.url
+    fetch(varnish, old_path)
+    assert fetch(varnish, old_path)[1]
+    ArticlePage.objects.get(pk=article.pk).move(TopicPage.objects.get(pk=other.pk), pos="last-child")
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        fetch(varnish, old_path)
+    assert gone.value.code == 404
+    new_path = ArticlePage.objects.get(pk=article.pk).url
+    assert new_path.startswith("/thoi-tiet/")
+    assert "Triều cường chiều nay" in fetch(varnish, new_path)[0]
