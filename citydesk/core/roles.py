@@ -63,6 +63,9 @@ NETWORK_EDIT = [
     *NETWORK_INVITE,
 ]
 
+# Response targets per harm category (desk.SlaTarget), set by unit admins.
+DESK_SLA_TARGETS = [f"desk.{action}_slatarget" for action in ("add", "change", "delete", "view")]
+
 # Community moderators decide on readers' stories and comments (and escalate to the desk).
 COMMUNITY_MODERATE = ["community.change_story", "community.change_comment", "community.view_story"]
 
@@ -121,6 +124,7 @@ ROLES = [
             *CHANNELS_ACCOUNTS,
             *SCORECARDS_MANAGE,
             *NETWORK_INVITE,
+            *DESK_SLA_TARGETS,
         ],
     ),
 ]

@@ -41,7 +41,9 @@ class InboxFilterForm(forms.Form):
     seen_from = forms.DateField(label=_("Seen from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     seen_to = forms.DateField(label=_("Seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     order = forms.ChoiceField(
-        label=_("Sort by"), required=False, choices=[("priority", _("Priority")), ("latest", _("Latest report"))]
+        label=_("Sort by"),
+        required=False,
+        choices=[("priority", _("Priority")), ("latest", _("Latest report")), ("sla", _("Response due first"))],
     )
 
     def __init__(self, *args, **kwargs):

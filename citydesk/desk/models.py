@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from citydesk.core.text import fold_diacritics
+from citydesk.newsroom.pagecache import PublicPageCacheMixin
 from citydesk.newsroom.review import ReviewedPageForm
 
 
@@ -336,7 +337,7 @@ class ClaimEvent(models.Model):
         return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
 
 
-class FactCheckIndexPage(RoutablePageMixin, Page):
+class FactCheckIndexPage(PublicPageCacheMixin, RoutablePageMixin, Page):
     """The public "Kiểm chứng" section: every published clarification, newest first."""
 
     base_form_class = ReviewedPageForm  # notes who changed the content (newsroom/review.py)
@@ -361,6 +362,9 @@ class FactCheckIndexPage(RoutablePageMixin, Page):
             ClarificationPage.objects.child_of(self).live().select_related("claim").order_by("-first_published_at")
         )
         context["clarifications"] = Paginator(clarifications, 20).get_page(request.GET.get("trang"))
+        from .trending import pinned  # trending imports these models
+
+        context["trending"] = pinned()
         return context
 
     @path("phuong-phap/", name="methodology")
@@ -369,7 +373,7 @@ class FactCheckIndexPage(RoutablePageMixin, Page):
         return self.render(request, template="desk/methodology_page.html")
 
 
-class ClarificationPage(Page):
+class ClarificationPage(PublicPageCacheMixin, Page):
     """The public clarification of one claim; its content comes from the claim's approved verdict."""
 
     base_form_class = ReviewedPageForm
@@ -413,3 +417,67 @@ class ClaimEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"embedding of claim {self.claim_id}"
+
+
+class SlaTarget(models.Model):
+    """How soon the desk must first respond to a claim of a harm category (set by unit admins)."""
+
+    category = models.CharField(_("harm category"), max_length=20, choices=HarmCategory.choices, unique=True)
+    first_response_hours = models.PositiveSmallIntegerField(
+        _("first response within (hours)"), help_text=_("From the claim's first report to the desk's first action")
+    )
+
+    panels = [FieldPanel("category"), FieldPanel("first_response_hours")]
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name = _("response target")
+        verbose_name_plural = _("response targets")
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.first_response_hours} h"
+
+
+class SurgeAlert(models.Model):
+    """A claim whose reports surged: one row per claim per surge (open until the surge has passed)."""
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="surges")
+    started_at = models.DateTimeField(_("started"), db_index=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    reports_last_hour = models.PositiveIntegerField(_("reports in the last hour"))
+    usual_per_hour = models.FloatField(_("usual reports per hour"))
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    telegram_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("surge alert")
+        verbose_name_plural = _("surge alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"], condition=models.Q(ended_at__isnull=True), name="one_open_surge_per_claim"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.claim_id} {self.reports_last_hour}/h"
+
+
+class TrendingPin(models.Model):
+    """A clarification pinned under "Đang được quan tâm" on the home page and the Kiểm chứng index."""
+
+    page = models.OneToOneField(
+        ClarificationPage, verbose_name=_("clarification"), on_delete=models.CASCADE, related_name="trending_pin"
+    )
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pinned_at = models.DateTimeField(_("pinned"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pinned_at"]
+        verbose_name = _("pinned clarification")
+        verbose_name_plural = _("pinned clarifications")
+
+    def __str__(self) -> str:
+        return str(self.page)

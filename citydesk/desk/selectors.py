@@ -9,6 +9,7 @@ from citydesk.core.links import is_http_url
 from citydesk.core.search import ranked_search
 
 from .models import Claim, ClaimStatus, ClarificationPage, Evidence, HarmCategory
+from .sla import with_sla
 
 # Harm weighs more where a rumour can hurt people's health or safety fastest.
 HARM_WEIGHT = {
@@ -60,8 +61,13 @@ def inbox(
         claims = claims.filter(last_seen_at__date__gte=seen_from)
     if seen_to:
         claims = claims.filter(first_seen_at__date__lte=seen_to)
+    claims = with_sla(claims)
     if order == "latest":
         return claims.order_by("-last_seen_at", "-pk")
+    if order == "sla":
+        # Claims still waiting for a first response, soonest (or most overdue) deadline first.
+        waiting = Case(When(first_response_at__isnull=True, sla_due_at__isnull=False, then=Value(0)), default=Value(1))
+        return claims.order_by(waiting, F("sla_due_at").asc(nulls_last=True), "-priority", "-pk")
     return claims.order_by("-priority", "-last_seen_at", "-pk")
 
 

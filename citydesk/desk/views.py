@@ -5,13 +5,16 @@ import mimetypes
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import services, sla, surge, trending
 from .forms import (
     AssignForm,
     ClaimEditForm,
@@ -23,7 +26,7 @@ from .forms import (
     ReportForm,
     VerdictForm,
 )
-from .models import Channel, Claim, ClarificationPage, Report
+from .models import Channel, Claim, ClarificationPage, Report, TrendingPin
 from .selectors import claims_with_priority, inbox
 
 CLAIMS_PER_PAGE = 50
@@ -51,7 +54,51 @@ def inbox_view(request):
             "order": data["order"] or "priority",
         }
     claims = Paginator(inbox(**filters), CLAIMS_PER_PAGE).get_page(request.GET.get("p"))
-    return TemplateResponse(request, "desk/admin/inbox.html", {"form": form, "claims": claims})
+    now = timezone.now()
+    for claim in claims:
+        claim.sla = sla.state(claim, now)
+    context = {
+        "form": form,
+        "claims": claims,
+        "surges": surge.open_alerts(),
+        "can_pin": trending.can_pin(request.user),
+    }
+    return TemplateResponse(request, "desk/admin/inbox.html", context)
+
+
+def trending_view(request):
+    """Surging published clarifications and what is pinned under “Đang được quan tâm”, with pin/unpin."""
+    if not trending.can_pin(request.user):
+        raise PermissionDenied
+    surging = [
+        alert
+        for alert in surge.open_alerts()
+        if getattr(alert.claim, "clarification_page", None) is not None and alert.claim.clarification_page.live
+    ]
+    pins = TrendingPin.objects.select_related("page", "pinned_by")
+    context = {"surges": surging, "pins": pins}
+    return TemplateResponse(request, "desk/admin/trending.html", context)
+
+
+@require_POST
+def trending_action(request, page_id: int, action: str):
+    """Pin or unpin one clarification; back to where the button was."""
+    page = get_object_or_404(ClarificationPage, pk=page_id)
+    call = {"pin": trending.pin, "unpin": trending.unpin}.get(action)
+    if call is None:
+        raise Http404
+    try:
+        call(page=page, user=request.user)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, _("Pinned.") if action == "pin" else _("Unpinned."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("desk_trending")
+    return redirect(target)
 
 
 def claim_view(request, pk: int, forms: dict | None = None):

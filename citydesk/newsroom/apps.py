@@ -6,3 +6,8 @@ class NewsroomConfig(AppConfig):
     name = "citydesk.newsroom"
     label = "newsroom"
     verbose_name = _("Newsroom")
+
+    def ready(self):
+        from .pagecache import connect_signals
+
+        connect_signals()

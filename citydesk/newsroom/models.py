@@ -22,12 +22,13 @@ from wagtail.search import index
 from citydesk.core.text import fold_diacritics
 
 from .blocks import ArticleBodyBlock
+from .pagecache import PublicPageCacheMixin
 from .review import ReviewedPageForm, is_author
 
 ARTICLES_PER_PAGE = 12
 
 
-class HomePage(Page):
+class HomePage(PublicPageCacheMixin, Page):
     """The site's front page: latest articles and the list of topics."""
 
     base_form_class = ReviewedPageForm  # notes who changed the content (review.py)
@@ -43,14 +44,17 @@ class HomePage(Page):
         verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
+        from citydesk.desk.trending import pinned  # the desk's models import this app's
+
         from .selectors import latest_articles  # selectors import these models
 
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = latest_articles(limit=ARTICLES_PER_PAGE)
+        context["trending"] = pinned()
         return context
 
 
-class TopicPage(Page):
+class TopicPage(PublicPageCacheMixin, Page):
     """A topic of the newsroom (city services, weather safety, tourism, health, ...)."""
 
     base_form_class = ReviewedPageForm  # notes who changed the content (review.py)
@@ -75,7 +79,7 @@ class TopicPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(PublicPageCacheMixin, Page):
     """A news article or explainer, credited to its contributors and their unit."""
 
     base_form_class = ReviewedPageForm  # notes who changed the content (review.py)
@@ -118,6 +122,7 @@ class ArticlePage(Page):
     ]
     settings_panels = Page.settings_panels + [FieldPanel("channels", widget=forms.CheckboxSelectMultiple)]
     search_fields = Page.search_fields + [index.SearchField("search_text")]
+    counts_reads = True  # the page cache counts a read for every copy it serves
     parent_page_types = ["newsroom.TopicPage"]
     subpage_types = []
 
@@ -175,6 +180,11 @@ class ArticleRead(models.Model):
         """Count one read. Reads are added up in this process and written at most every
         CITYDESK_READ_FLUSH_SECONDS, so a busy article page is not one database write per view."""
         _read_buffer.add(article.pk)
+
+    @classmethod
+    def record_id(cls, article_id: int) -> None:
+        """Count one read of the article with this id (a copy served by the page cache)."""
+        _read_buffer.add(article_id)
 
 
 class _ReadBuffer:

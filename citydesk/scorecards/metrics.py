@@ -20,7 +20,7 @@ Periods are calendar days in the office's time zone (Asia/Ho_Chi_Minh): a report
 import calendar
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -62,6 +62,8 @@ METRICS = [
     Metric(MetricKey.DELIVERIES, MetricKey.DELIVERIES.label),
     Metric(MetricKey.FAILURES, MetricKey.FAILURES.label),
     Metric(MetricKey.REACH, MetricKey.REACH.label, "sum"),
+    Metric(MetricKey.SLA_MET, MetricKey.SLA_MET.label),
+    Metric(MetricKey.SLA_MISSED, MetricKey.SLA_MISSED.label),
 ]
 BY_KEY = {metric.key: metric for metric in METRICS}
 
@@ -167,6 +169,18 @@ def _hours(p: Period) -> dict:
     return out
 
 
+def _sla(p: Period, *, met: bool):
+    """Claims with a response target first reported in the period whose first response came in time
+    (met), or came late or not at all once the target passed (missed)."""
+    from citydesk.desk.sla import with_sla
+
+    claims = with_sla(Claim.objects.filter(_in("first_seen_at", p))).exclude(sla_due_at=None)
+    if met:
+        return claims.filter(first_response_at__lte=F("sla_due_at"))
+    late = Q(first_response_at__gt=F("sla_due_at")) | Q(first_response_at=None, sla_due_at__lt=timezone.now())
+    return claims.filter(late)
+
+
 def compute(p: Period) -> dict:
     """{unit id or None: {metric key: value}} for every unit with something to count, and "total"."""
     table: dict = defaultdict(lambda: defaultdict(float))
@@ -197,6 +211,9 @@ def compute(p: Period) -> dict:
     add(_sent(p).values_list("account__unit").annotate(n=Count("pk")), MetricKey.DELIVERIES)
     add(_gave_up(p).values_list("account__unit").annotate(n=Count("pk")), MetricKey.FAILURES)
     add(_reach(p).values_list("account__unit").annotate(n=Sum("reach")), MetricKey.REACH)
+    for key, met in ((MetricKey.SLA_MET, True), (MetricKey.SLA_MISSED, False)):
+        counts = Counter(_sla(p, met=met).values_list("unit_id", flat=True))
+        add(counts.items(), key)
     return {unit: dict(values) for unit, values in table.items()}
 
 
@@ -325,6 +342,17 @@ def items(key: str, p: Period, unit_id) -> list[dict]:
                 "detail": f"{d.account.name}: {d.last_error}".rstrip(": "),
             }
             for d in deliveries.order_by("pk")
+        ]
+    if key in (MetricKey.SLA_MET, MetricKey.SLA_MISSED):
+        claims = of_unit(_sla(p, met=key == MetricKey.SLA_MET), "unit_id")
+        return [
+            {
+                "label": c.statement,
+                "url": f"/admin/desk/claims/{c.pk}/",
+                "when": c.first_seen_at,
+                "detail": c.get_category_display(),
+            }
+            for c in claims.order_by("first_seen_at", "pk")
         ]
     if key == MetricKey.REACH:
         entries = of_unit(_reach(p), "account__unit_id").select_related("account")

@@ -19,6 +19,8 @@ class MetricKey(models.TextChoices):
     DELIVERIES = "deliveries", _("Channel posts sent")
     FAILURES = "failures", _("Channel posts that gave up")
     REACH = "reach", _("Reach reported by the platforms")
+    SLA_MET = "sla_met", _("Claims first answered within the response target")
+    SLA_MISSED = "sla_missed", _("Claims that missed the response target")
 
 
 class Target(models.Model):

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     # One Content-Security-Policy for the public site, a wider one for the admin (staffauth/csp.py).
     "citydesk.staffauth.csp.PolicyByAreaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "citydesk.newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -360,3 +361,34 @@ CITYDESK_CSP_ADMIN_OWN = {
     "DIRECTIVES": {**CITYDESK_CSP_ADMIN["DIRECTIVES"], "script-src": ["'self'"]},
 }
 CONTENT_SECURITY_POLICY = CITYDESK_CSP_PUBLIC
+# Public pages from a shared cache (newsroom/pagecache.py): the alias in CACHES that holds them ("" turns
+# the page cache off). It must be shared by every process (database or Redis): a per-process LocMem cache
+# is refused unless CITYDESK_PAGE_CACHE_LOCAL is on (one process only, or the benchmarks).
+CITYDESK_PAGE_CACHE = os.environ.get("CITYDESK_PAGE_CACHE", "default")
+CITYDESK_PAGE_CACHE_LOCAL = env_bool("CITYDESK_PAGE_CACHE_LOCAL", False)
+CITYDESK_PAGE_CACHE_SECONDS = int(os.environ.get("CITYDESK_PAGE_CACHE_SECONDS", "300"))  # an entry's longest life
+# How long a CDN or proxy may keep a public page (browsers always revalidate, with ETag: 304).
+CITYDESK_PAGE_SHARED_MAX_AGE = int(os.environ.get("CITYDESK_PAGE_SHARED_MAX_AGE", "60"))
+# A CDN or Varnish in front: publishing purges the affected URLs there (HTTP PURGE to this address).
+CITYDESK_FRONTEND_CACHE_URL = os.environ.get("CITYDESK_FRONTEND_CACHE_URL", "")
+if CITYDESK_FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": CITYDESK_FRONTEND_CACHE_URL,
+        }
+    }
+
+# The desk's surge rule (desk/surge.py, checked by the scheduler every minute): a claim surges when its
+# reports in the last hour reach MIN_REPORTS and FACTOR times its usual hourly rate (reports in the
+# BASELINE_HOURS before that hour, at least MIN_RATE per hour). Desk leads are alerted in the admin, by
+# e-mail and, with a chat id, in the office's own Telegram group (through CITYDESK_TELEGRAM_BOT_TOKEN).
+CITYDESK_SURGE_MIN_REPORTS = int(os.environ.get("CITYDESK_SURGE_MIN_REPORTS", "10"))
+CITYDESK_SURGE_FACTOR = float(os.environ.get("CITYDESK_SURGE_FACTOR", "3"))
+CITYDESK_SURGE_BASELINE_HOURS = int(os.environ.get("CITYDESK_SURGE_BASELINE_HOURS", "24"))
+CITYDESK_SURGE_MIN_RATE = float(os.environ.get("CITYDESK_SURGE_MIN_RATE", "1"))
+CITYDESK_OFFICE_TELEGRAM_CHAT_ID = os.environ.get("CITYDESK_OFFICE_TELEGRAM_CHAT_ID", "")
+# A published clarification that surges is pinned under "Đang được quan tâm" without waiting for an editor.
+CITYDESK_TRENDING_AUTO_PIN = env_bool("CITYDESK_TRENDING_AUTO_PIN", False)
+# First-response targets (hours) per harm category where unit admins set none (desk.SlaTarget overrides).
+CITYDESK_SLA_DEFAULT_HOURS = {"health": 2, "disaster": 2}

@@ -28,3 +28,4 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-tests"},
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-local"},
 }
+CITYDESK_PAGE_CACHE = ""  # off for the suite; newsroom/tests/test_page_cache.py turns it on

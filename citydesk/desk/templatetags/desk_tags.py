@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from citydesk.core.people import display_name
 from citydesk.desk.structured_data import claim_review
@@ -21,3 +23,19 @@ def staff_byline(user) -> str:
     name = display_name(user)
     profile = getattr(user, "contributor_profile", None)
     return f"{name} ({profile.unit.name})" if profile else name
+
+
+@register.simple_tag
+def sla_label(sla: dict | None) -> str:
+    """The first-response target of an inbox row: time left, overdue, met or missed."""
+    if not sla:
+        return "—"
+    hours, minutes = divmod(sla["minutes"], 60)
+    duration = f"{hours} h {minutes:02d}" if hours else f"{minutes} min"
+    text = {
+        "due": _("%(time)s left") % {"time": duration},
+        "overdue": _("overdue by %(time)s") % {"time": duration},
+        "met": _("met"),
+        "missed": _("missed by %(time)s") % {"time": duration},
+    }[sla["state"]]
+    return format_html('<span class="sla-{}">{}</span>', sla["state"], text)

@@ -9,3 +9,46 @@ register = template.Library()
 def news_article_json_ld(context, article):
     """The article's NewsArticle JSON-LD as a <script> element."""
     return as_script(news_article(article=article, request=context["request"]))
+
+
+class ShareHeadNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        from django.utils.html import escape
+
+        from citydesk.newsroom.share import share_meta
+
+        title = self.nodelist.render(context).strip()  # already escaped by the template
+        site_suffix = f" · {escape(context.get('site_name', ''))}"
+        card_title = title[: -len(site_suffix)] if title.endswith(site_suffix) and title != site_suffix else title
+        meta = share_meta(context=context, title=card_title)
+        context["share"] = meta
+        lines = [
+            f"<title>{title}</title>",
+            f'<link rel="canonical" href="{escape(meta.url)}">',
+            *(
+                f'<link rel="alternate" hreflang="{language}" href="{escape(url)}">'
+                for language, url in meta.alternates.items()
+            ),
+            f'<meta property="og:site_name" content="{escape(context.get("site_name", ""))}">',
+            f'<meta property="og:title" content="{card_title}">',
+            f'<meta property="og:description" content="{escape(meta.description)}">',
+            f'<meta property="og:image" content="{escape(meta.image)}">',
+            f'<meta property="og:type" content="{meta.type}">',
+            f'<meta property="og:url" content="{escape(meta.url)}">',
+            f'<meta property="og:locale" content="{meta.locale}">',
+            '<meta name="twitter:card" content="summary_large_image">',
+        ]
+        if meta.published_time:
+            lines.append(f'<meta property="article:published_time" content="{meta.published_time}">')
+        return "\n  ".join(lines)
+
+
+@register.tag
+def share_head(parser, token):
+    """<title> from the enclosed block, then the Open Graph card, canonical link and hreflang alternates."""
+    nodelist = parser.parse(("endshare_head",))
+    parser.delete_first_token()
+    return ShareHeadNode(nodelist)

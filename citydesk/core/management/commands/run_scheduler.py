@@ -88,6 +88,8 @@ class Command(BaseCommand):
         # Tipsters waiting for a published answer (retries after a failed send), then feed monitoring.
         call_command("send_pending_answers", verbosity=0, stdout=StringIO())
         call_command("poll_feeds", verbosity=0, stdout=StringIO())
+        # Claims whose reports surge: desk leads are alerted once per surge (admin, e-mail, office chat).
+        call_command("detect_surges", verbosity=0, stdout=StringIO())
         # The channels outbox: due deliveries and retries (a job is also queued at each publish).
         call_command("deliver_channels", verbosity=0, stdout=StringIO())
         # The contributor network: deadline reminders and overdue marks, then e-mail (one each, or digests).

@@ -1,0 +1,320 @@
+"""Public pages from a shared cache, for the day a rumour spreads and thousands open the same links.
+
+What is cached: the rendered home, topic, article, Kiểm chứng index (and methodology) and clarification
+pages, for anonymous GETs only (no session or messages cookie, no Authorization header, no query
+parameter but the page number and tracking tags), and only responses that set no cookie (a page that
+used a CSRF token or the session is never stored). Entries live in Django's cache framework, in the
+cache named by CITYDESK_PAGE_CACHE (database or Redis: it must be shared by every process).
+
+Invalidation is a generation: every key holds the current generation token, and any change to what a
+public page shows (a page published, unpublished, moved or deleted, a verdict approved, a correction,
+a comment approved, a contributor renamed...) replaces the token, at once and again after the commit,
+so the next request renders afresh. A request stores its page under the generation it read *before*
+rendering, so a render that raced with a change is stored under a token nobody asks for any more.
+
+With a CDN or Varnish configured (WAGTAILFRONTENDCACHE, from CITYDESK_FRONTEND_CACHE_URL), the same
+changes purge the affected URLs in both languages after the commit.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "citydesk:pages:generation"
+PAGE_PARAM = "trang"
+TRACKING_PARAMS = {"fbclid", "gclid", "zarsrc", "zaloapp", "_ga", "ref", "igshid"}
+STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
+HIT_HEADER = "X-Page-Cache"
+
+
+def page_cache():
+    """The cache that holds public pages, or None when the page cache is off."""
+    alias = settings.CITYDESK_PAGE_CACHE
+    if not alias:
+        return None
+    cache = caches[alias]
+    if isinstance(cache, LocMemCache) and not settings.CITYDESK_PAGE_CACHE_LOCAL:
+        return None  # one copy per process: a publish by the scheduler would not reach the web processes
+    return cache
+
+
+def _new_generation(cache) -> None:
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # any backend's failure; entries expire after CITYDESK_PAGE_CACHE_SECONDS
+        logger.exception("page cache: the generation could not be replaced")
+
+
+def bump_generation() -> None:
+    """Make every cached page stale: now (for this process) and again after the commit (for the others)."""
+    cache = page_cache()
+    if cache is None:
+        return
+    _new_generation(cache)
+    transaction.on_commit(lambda: _new_generation(cache))
+
+
+def _generation(cache) -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, generation, None):
+            generation = cache.get(GENERATION_KEY) or generation
+    return generation
+
+
+def _eligible_page_number(request) -> str | None:
+    """The page number the cache key needs, or None when the request must not use the cache."""
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return None
+    number = ""
+    for name, value in request.GET.items():
+        if name == PAGE_PARAM:
+            number = value
+        elif not (name in TRACKING_PARAMS or name.startswith("utm_")):
+            return None  # e.g. ?q= is echoed in the header's search box
+    if len(request.GET.getlist(PAGE_PARAM)) > 1 or not (number.isdigit() or number == ""):
+        return None
+    return "" if number == "1" else number
+
+
+def _key(generation: str, request, number: str) -> str:
+    path = hashlib.sha256(f"{request.get_host()}{request.path}?{number}".encode()).hexdigest()
+    return f"citydesk:page:{generation}:{path}"
+
+
+def mark_cacheable(response, *, article_id: int | None = None):
+    """Called by the page types that may be cached (see PublicPageCacheMixin)."""
+    response.citydesk_page_cache = {"article_id": article_id}
+    return response
+
+
+def _caching_headers(response, etag: str, modified: float) -> None:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.CITYDESK_PAGE_SHARED_MAX_AGE}"
+
+
+def _not_modified(request, etag: str, modified: float):
+    if etag in [tag.strip() for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+        response = HttpResponseNotModified()
+        _caching_headers(response, etag, modified)
+        return response
+    return None
+
+
+class PageCacheMiddleware:
+    """Serves and stores cacheable public pages; put it before SessionMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        number = _eligible_page_number(request)
+        if number is None:
+            return self.get_response(request)
+        cache = page_cache()
+        key = None
+        if cache is not None:
+            try:
+                key = _key(_generation(cache), request, number)  # read before rendering: see the docstring
+                entry = cache.get(key)
+            except Exception:  # a cache that does not answer (its database is down) is a miss
+                logger.warning("page cache unavailable", exc_info=True)
+                cache, entry = None, None
+            if entry is not None:
+                return self._from_cache(request, entry)
+        response = self.get_response(request)
+        marker = getattr(response, "citydesk_page_cache", None)
+        if marker is None or response.status_code != 200 or response.streaming:
+            return response
+        if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return response  # the page used the session or a CSRF token: it is not the same for everyone
+        etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
+        modified = time.time()
+        if cache is not None:
+            headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+            entry = {
+                "content": response.content,
+                "headers": headers,
+                "etag": etag,
+                "modified": modified,
+                "article_id": marker["article_id"],
+            }
+            try:
+                cache.set(key, entry, settings.CITYDESK_PAGE_CACHE_SECONDS)
+            except Exception:  # the reader still gets the page
+                logger.warning("page cache: the page could not be stored", exc_info=True)
+            response[HIT_HEADER] = "miss"
+        _caching_headers(response, etag, modified)
+        return _not_modified(request, etag, modified) or response
+
+    @staticmethod
+    def _from_cache(request, entry):
+        if entry["article_id"] and request.method == "GET":
+            from .models import ArticleRead
+
+            ArticleRead.record_id(entry["article_id"])
+        not_modified = _not_modified(request, entry["etag"], entry["modified"])
+        if not_modified is not None:
+            not_modified[HIT_HEADER] = "hit"
+            return not_modified
+        response = HttpResponse(b"" if request.method == "HEAD" else entry["content"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+        _caching_headers(response, entry["etag"], entry["modified"])
+        response[HIT_HEADER] = "hit"
+        return response
+
+
+class PublicPageCacheMixin:
+    """For page types whose public rendering is the same for every anonymous reader."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if getattr(request, "is_preview", False) or self.get_view_restrictions().exists():
+            return response
+        article_id = self.pk if getattr(self, "counts_reads", False) else None
+        return mark_cacheable(response, article_id=article_id)
+
+
+def purge_frontend(urls) -> None:
+    """Ask the CDN or Varnish to drop these absolute URLs (after the commit; errors are logged)."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    urls = sorted(set(urls))
+    if urls:
+        transaction.on_commit(lambda: purge_urls_from_cache(urls))
+
+
+# --- What changes a public page ------------------------------------------------------------------
+
+# Models whose rows public pages show, beyond the pages themselves: any save or delete bumps the
+# generation. Reports and feed appearances are left out on purpose (a surge adds hundreds a minute;
+# the clarification's ClaimReview lists their links and catches up within CITYDESK_PAGE_CACHE_SECONDS).
+SHOWN_MODELS = {
+    "core.unit",
+    "core.contributorprofile",
+    "desk.verdict",
+    "desk.correction",
+    "desk.evidence",
+    "desk.trendingpin",
+    "community.comment",
+    "community.story",
+    "community.flag",
+    "community.member",
+    "wagtailimages.image",
+    "wagtailcore.site",
+}
+CLAIM_FIELDS_SHOWN = {"status", "statement", "category"}
+
+
+def page_urls(page, *, with_ancestors: bool = True) -> list[str]:
+    """Absolute URLs of a page (and the listings above it) in both languages."""
+    from wagtail.models import Page
+
+    from .share import EN_PREFIX
+
+    pages = [page]
+    if with_ancestors:
+        pages += list(Page.objects.ancestor_of(page).filter(depth__gte=2))
+    urls = []
+    for item in pages:
+        parts = item.get_url_parts()
+        if parts is None:
+            continue
+        _site_id, root, path = parts
+        paths = [path, EN_PREFIX + path]
+        if item.specific_class.__name__ == "FactCheckIndexPage":
+            paths += [path + "phuong-phap/", EN_PREFIX + path + "phuong-phap/"]
+        urls += [root.rstrip("/") + each for each in paths]
+    return urls
+
+
+def _all_live_urls() -> list[str]:
+    from wagtail.models import Page
+
+    urls = []
+    for page in Page.objects.live().public().filter(depth__gte=2).specific(defer=True):
+        urls += page_urls(page, with_ancestors=False)
+    return urls
+
+
+def _claim_page_urls(claim_id) -> list[str]:
+    from citydesk.desk.models import ClarificationPage
+
+    page = ClarificationPage.objects.filter(claim_id=claim_id).first()
+    return page_urls(page) if page is not None else []
+
+
+def _on_save_or_delete(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    label = sender._meta.label_lower
+    if isinstance(instance, Page):
+        bump_generation()
+        return
+    if label == "desk.claim":
+        fields = kwargs.get("update_fields")
+        if fields is not None and not (set(fields) & CLAIM_FIELDS_SHOWN):
+            return  # report counts and dates change on every report; no public page shows them
+        bump_generation()
+        if getattr(instance, "status", "") != "new":
+            purge_frontend(_claim_page_urls(instance.pk))
+        return
+    if label not in SHOWN_MODELS:
+        return
+    bump_generation()
+    if getattr(instance, "claim_id", None):
+        purge_frontend(_claim_page_urls(instance.claim_id))
+    elif label == "community.comment" and instance.page_id:
+        purge_frontend(page_urls(instance.page.specific, with_ancestors=False))
+
+
+def _on_page_change(sender, instance, **kwargs):
+    bump_generation()
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        purge_frontend(_all_live_urls() if instance.depth <= 3 else page_urls(instance))
+
+
+def _on_page_move(sender, instance, url_path_before="", **kwargs):
+    bump_generation()
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from .share import EN_PREFIX
+
+    urls = page_urls(instance)  # the page where it is now, and its new listings
+    parts = instance.get_url_parts()
+    if parts is not None and url_path_before:
+        _site_id, root, path = parts
+        site_prefix = instance.url_path[: len(instance.url_path) - len(path)]  # e.g. "/trang-chu"
+        if url_path_before.startswith(site_prefix):
+            old = url_path_before[len(site_prefix) :]
+            urls += [root.rstrip("/") + old, root.rstrip("/") + EN_PREFIX + old]  # where readers had it
+    purge_frontend(urls)
+
+
+def connect_signals() -> None:
+    """Called once from NewsroomConfig.ready."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    post_save.connect(_on_save_or_delete, dispatch_uid="citydesk-pagecache-save")
+    post_delete.connect(_on_save_or_delete, dispatch_uid="citydesk-pagecache-delete")
+    page_published.connect(_on_page_change, dispatch_uid="citydesk-pagecache-published")
+    page_unpublished.connect(_on_page_change, dispatch_uid="citydesk-pagecache-unpublished")
+    post_page_move.connect(_on_page_move, dispatch_uid="citydesk-pagecache-moved")

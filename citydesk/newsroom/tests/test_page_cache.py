@@ -1,0 +1,253 @@
+"""Public pages from the cache: hits, HTTP caching headers, and no stale read after any change."""
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from django.utils import timezone
+
+from citydesk.community import services as community
+from citydesk.community.models import Member
+from citydesk.conftest import make_user
+from citydesk.core import roles
+from citydesk.desk import services as desk
+from citydesk.desk.models import Channel, HarmCategory
+from citydesk.newsroom import pagecache
+from citydesk.newsroom.models import ArticleRead, TopicPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.CITYDESK_PAGE_CACHE = "default"
+    settings.CITYDESK_PAGE_CACHE_LOCAL = True  # LocMem in tests: one process
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run a change and its after-commit callbacks, as a committed request would."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
+
+
+def get(client, path, **extra):
+    response = client.get(path, **extra)
+    return response, response.content.decode()
+
+
+def hit(response) -> bool:
+    return response.get(pagecache.HIT_HEADER) == "hit"
+
+
+@pytest.fixture
+def people(unit):
+    return {
+        "verifier": make_user("kiemchung", roles.DESK_VERIFIER, unit=unit),
+        "lead": make_user("truongnhom", roles.DESK_LEAD),
+        "moderator": make_user("dieuphoi", roles.MODERATOR),
+    }
+
+
+def published_clarification(people, text="Uống nước chanh nóng chữa khỏi sốt xuất huyết"):
+    claim = desk.report_receive(channel=Channel.WEB, text=text, category=HarmCategory.HEALTH).claim
+    desk.evidence_add(claim=claim, actor=people["verifier"], url="https://moh.gov.vn/sxh", title="Bộ Y tế")
+    desk.verdict_propose(
+        claim=claim, verifier=people["verifier"], rating="false", summary="Không chữa được.", explanation="Bộ Y tế."
+    )
+    return desk.verdict_approve(claim=claim, approver=people["lead"])
+
+
+def test_second_anonymous_read_comes_from_the_cache_with_caching_headers(client, make_article):
+    article = make_article(title="Bài đầu", publish=True)
+    first, html = get(client, article.url)
+    assert first.status_code == 200 and not hit(first)
+    second, cached_html = get(client, article.url)
+    assert hit(second)
+    assert cached_html == html
+    assert second["ETag"] == first["ETag"]
+    assert "public" in second["Cache-Control"] and "max-age=0" in second["Cache-Control"]
+    assert second["Content-Type"].startswith("text/html")
+    assert second["Last-Modified"]
+
+
+def test_if_none_match_gets_304_without_a_body(client, make_article):
+    article = make_article(publish=True)
+    etag = client.get(article.url)["ETag"]
+    response = client.get(article.url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert client.get(article.url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_reads_served_from_the_cache_are_counted(client, make_article):
+    article = make_article(publish=True)
+    responses = [client.get(article.url) for _ in range(3)]
+    assert [hit(response) for response in responses] == [False, True, True]
+    assert ArticleRead.objects.get(article=article, date=timezone.localdate()).count == 3
+
+
+def test_tracking_parameters_share_the_entry_and_a_search_query_bypasses_it(client, home):
+    client.get("/")
+    assert hit(client.get("/?fbclid=IwAR123&utm_source=facebook"))
+    assert hit(client.get("/?zarsrc=30"))
+    searched = client.get("/?q=b%C3%A3o")
+    assert not hit(searched)
+    assert 'value="bão"' in searched.content.decode()
+
+
+def test_readers_with_a_session_are_never_served_the_shared_copy(client, make_article, editor_user):
+    article = make_article(publish=True)
+    client.get(article.url)
+    client.force_login(editor_user)
+    assert not hit(client.get(article.url))
+
+
+def test_a_signed_in_member_gets_the_comment_form_not_the_cached_page(client, make_article):
+    article = make_article(publish=True)
+    assert 'href="/cong-dong/dang-nhap/"' in get(client, article.url)[1]
+    assert hit(client.get(article.url))
+    member = Member.objects.create(email="an@x.vn", display_name="An")
+    session = client.session
+    session["community_member"] = member.pk
+    session.save()
+    response, html = get(client, article.url)
+    assert not hit(response)
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_a_page_rendered_while_it_changed_is_not_served_afterwards(client, home, monkeypatch):
+    # The render reads the old data, then a change commits before it is stored: the next reader must
+    # not get that render.
+    from citydesk.newsroom.models import HomePage
+
+    original = HomePage.get_context
+    calls = []
+
+    def racing_context(self, request, *args, **kwargs):
+        context = original(self, request, *args, **kwargs)
+        if not calls:
+            calls.append(1)
+            pagecache.bump_generation()
+        return context
+
+    monkeypatch.setattr(HomePage, "get_context", racing_context)
+    client.get("/")
+    assert not hit(client.get("/"))
+    assert hit(client.get("/"))
+
+
+def test_publishing_unpublishing_and_moving_show_on_the_very_next_request(client, commit, make_article, home, topic):
+    article = make_article(title="Cảnh báo triều cường", publish=False)
+    client.get("/")
+    client.get(topic.url)
+    commit(lambda: article.save_revision().publish())
+    article.refresh_from_db()
+    assert "Cảnh báo triều cường" in get(client, "/")[1]
+    assert "Cảnh báo triều cường" in get(client, topic.url)[1]
+    assert hit(client.get(article.url)) is False and hit(client.get(article.url))
+
+    other = TopicPage(title="Thời tiết", slug="thoi-tiet", show_in_menus=True)
+    commit(home.add_child, instance=other)
+    commit(lambda: other.save_revision().publish())
+    assert 'href="/thoi-tiet/"' in get(client, article.url)[1]  # the menu of every page
+
+    commit(article.move, other, pos="last-child")
+    article.refresh_from_db()
+    assert "Cảnh báo triều cường" not in get(client, topic.url)[1]
+    assert "Cảnh báo triều cường" in get(client, other.url)[1]
+    assert client.get(article.url).status_code == 200
+
+    url = article.url
+    commit(article.unpublish)
+    assert client.get(url).status_code == 404
+    assert "Cảnh báo triều cường" not in get(client, "/")[1]
+
+
+def test_verdict_correction_and_comment_show_on_the_very_next_request(client, commit, people, make_article):
+    page = published_clarification(people)
+    index_url = page.get_parent().url
+    claim = page.claim
+    client.get(index_url)
+    client.get(page.url)
+    second = commit(published_clarification, people, text="Sắp có bão cấp 17 đổ bộ vào thành phố tối nay")
+    assert "Sắp có bão cấp 17" in get(client, index_url)[1]
+
+    commit(desk.claim_reopen, claim=claim, actor=people["lead"], note="Bộ Y tế cập nhật hướng dẫn mới.")
+    html = get(client, page.url)[1]
+    assert "Bộ Y tế cập nhật hướng dẫn mới." in html
+
+    member = Member.objects.create(email="an@x.vn", display_name="An", approved_posts=0)
+    comment = community.post_comment(member=member, page=second, text="Cảm ơn văn phòng đã kiểm chứng nhanh.")
+    assert "Cảm ơn văn phòng" not in get(client, second.url)[1]
+    assert hit(client.get(second.url))
+    commit(community.decide, item=comment, moderator=people["moderator"], action="approve")
+    assert "Cảm ơn văn phòng" in get(client, second.url)[1]
+
+
+def test_every_change_replaces_the_generation_again_after_the_commit(django_capture_on_commit_callbacks, topic):
+    cache = caches["default"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        topic.title = "Sức khỏe cộng đồng"
+        topic.save_revision().publish()
+    during = cache.get(pagecache.GENERATION_KEY)
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert cache.get(pagecache.GENERATION_KEY) != during
+
+
+def test_new_reports_on_a_published_claim_do_not_empty_the_cache(client, people):
+    page = published_clarification(people)
+    client.get(page.url)
+    desk.report_receive(channel=Channel.TELEGRAM, text="nước chanh nóng chữa sốt xuất huyết", claim=page.claim)
+    assert hit(client.get(page.url))
+
+
+def test_the_page_cache_works_on_a_database_cache(client, settings, make_article, commit):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "citydesk_test_pages"},
+    }
+    settings.CITYDESK_PAGE_CACHE = "pages"
+    settings.CITYDESK_PAGE_CACHE_LOCAL = False
+    call_command("createcachetable", "citydesk_test_pages", verbosity=0)
+    article = make_article(title="Bài trên bộ nhớ đệm CSDL", publish=True)
+    client.get("/")
+    assert hit(client.get("/"))
+    fresh = make_article(title="Bài mới nhất", publish=False)
+    commit(lambda: fresh.save_revision().publish())
+    response, html = get(client, "/")
+    assert not hit(response) and "Bài mới nhất" in html and article.title in html
+
+
+def test_a_per_process_cache_is_refused_outside_tests_and_benchmarks(client, settings, home):
+    settings.CITYDESK_PAGE_CACHE_LOCAL = False
+    client.get("/")
+    assert pagecache.HIT_HEADER not in client.get("/")
+
+
+def test_pages_that_need_no_data_render_while_the_database_and_its_cache_are_down(client, settings, home):
+    from django.db import OperationalError, connection
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "citydesk_test_pages"},
+    }
+    settings.CITYDESK_PAGE_CACHE, settings.CITYDESK_PAGE_CACHE_LOCAL = "pages", False
+    call_command("createcachetable", "citydesk_test_pages", verbosity=0)
+    client.get("/tim-kiem/")  # the navigation is remembered while the database answers
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    with connection.execute_wrapper(refuse):
+        response = client.get("/hoi-dap-kiem-chung/")
+    assert response.status_code == 200
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/hoi-dap-kiem-chung/">' in response.content.decode()
