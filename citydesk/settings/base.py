@@ -210,6 +210,12 @@ CITYDESK_CHANNEL_STALE_SECONDS = int(os.environ.get("CITYDESK_CHANNEL_STALE_SECO
 # Tips that arrive while the database does not answer wait here (intake/spool.py).
 CITYDESK_SPOOL_DIR = os.environ.get("CITYDESK_SPOOL_DIR", str(BASE_DIR / "var" / "spool"))
 CITYDESK_ZALO_MEDIA_HOSTS = env_list("CITYDESK_ZALO_MEDIA_HOSTS", "zdn.vn,zadn.vn,zalo.me,zaloapp.com")
+# Downloads of addresses people typed or sent (core/fetch.py): one deadline for the whole download.
+CITYDESK_FEED_DEADLINE_SECONDS = float(os.environ.get("CITYDESK_FEED_DEADLINE_SECONDS", "30"))
+CITYDESK_TIP_IMAGE_DEADLINE_SECONDS = float(os.environ.get("CITYDESK_TIP_IMAGE_DEADLINE_SECONDS", "15"))
+# Ports of 127.0.0.1 that those downloads may reach. Only tests set it (their fake servers); it is not
+# read from the environment, so no deployment can open loopback by accident.
+CITYDESK_FETCH_ALLOW_LOOPBACK_PORTS: list[int] = []
 
 # Embedded mode writes outgoing mail (review notifications, ...) to files; production sets SMTP.
 EMAIL_BACKEND = os.environ.get("CITYDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
