@@ -63,6 +63,9 @@ NETWORK_EDIT = [
     *NETWORK_INVITE,
 ]
 
+# Partner API keys (citydesk/api): unit admins make and revoke them for their units.
+API_KEYS = ["api.add_partnerkey", "api.change_partnerkey", "api.view_partnerkey"]
+
 # Community moderators decide on readers' stories and comments (and escalate to the desk).
 COMMUNITY_MODERATE = ["community.change_story", "community.change_comment", "community.view_story"]
 
@@ -124,6 +127,7 @@ ROLES = [
             *CHANNELS_ACCOUNTS,
             *SCORECARDS_MANAGE,
             *NETWORK_INVITE,
+            *API_KEYS,
         ],
     ),
 ]
