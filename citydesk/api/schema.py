@@ -57,9 +57,19 @@ class BearerScheme(OpenApiAuthenticationExtension):
         }
 
 
+# Inputs that need one of several fields (serializers cannot say so).
+ONE_OF_REQUIRED = {"CheckInputRequest": ["text", "url"], "ReportInputRequest": ["text", "url", "image"]}
+
+
 def add_errors(result, generator, request, public):
     """Every operation may answer with the one error shape; list those answers in the schema."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    for name, fields in ONE_OF_REQUIRED.items():
+        if name in schemas:
+            schemas[name]["anyOf"] = [{"required": [field]} for field in fields]
+            for field in fields:
+                schemas[name]["properties"][field].setdefault("minLength", 1)
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
