@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('desk', '0006_claim_embeddings'),
+        ("desk", "0006_claim_embeddings"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='report',
-            name='channel',
-            field=models.CharField(choices=[('web', 'Web tip form'), ('telegram', 'Telegram'), ('zalo', 'Zalo'), ('feed', 'Monitored feed'), ('staff', 'Entered by staff'), ('partner', 'Partner (API key)'), ('api', 'Public API')], max_length=20, verbose_name='channel'),
+            model_name="report",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("web", "Web tip form"),
+                    ("telegram", "Telegram"),
+                    ("zalo", "Zalo"),
+                    ("feed", "Monitored feed"),
+                    ("staff", "Entered by staff"),
+                    ("partner", "Partner (API key)"),
+                    ("api", "Public API"),
+                ],
+                max_length=20,
+                verbose_name="channel",
+            ),
         ),
     ]
