@@ -102,6 +102,16 @@ def _datetime_param(request, name: str):
     return value
 
 
+MAX_ID = 2**53  # larger ids exist in no table, and overflow SQLite's integers
+
+
+def _object_id(pk: int) -> int:
+    """A path id that can name a row, else 404 (a 25-digit id must not reach the database)."""
+    if pk > MAX_ID:
+        raise ApiError("not_found", _("Not found."), status_code=404)
+    return pk
+
+
 def _choice_param(request, name: str, choices) -> str:
     value = request.query_params.get(name, "")
     if value and value not in choices:
@@ -180,7 +190,7 @@ class ClarificationDetail(PublicView):
         responses=s.ClarificationSerializer,
     )
     def get(self, request, pk: int):
-        page = rep.clarifications().filter(pk=pk).first()
+        page = rep.clarifications().filter(pk=_object_id(pk)).first()
         data = rep.clarification(page, request) if page else None
         if data is None:
             raise ApiError("not_found", _("Not found."), status_code=404)
@@ -281,7 +291,7 @@ class ArticleDetail(PublicView):
         operation_id="articles_get", tags=PUBLIC, summary="Một bài viết — One article", responses=s.ArticleSerializer
     )
     def get(self, request, pk: int):
-        article = newsroom_selectors.live_articles().filter(pk=pk).first()
+        article = newsroom_selectors.live_articles().filter(pk=_object_id(pk)).first()
         if article is None:
             raise ApiError("not_found", _("Not found."), status_code=404)
         return Response(rep.article(article, request))
@@ -581,7 +591,7 @@ class DeskClaimDetail(APIView):
         responses=s.StaffClaimDetailSerializer,
     )
     def get(self, request, pk: int):
-        claim = desk_selectors.claims_with_priority().filter(pk=pk).first()
+        claim = desk_selectors.claims_with_priority().filter(pk=_object_id(pk)).first()
         if claim is None:
             raise ApiError("not_found", _("Not found."), status_code=404)
         return Response(rep.staff_claim(claim, detail=True))

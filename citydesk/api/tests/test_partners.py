@@ -217,3 +217,8 @@ def test_check_with_a_partner_key_files_the_tip_as_that_key(client, make_key, pu
     ).json()
     assert body["verdict"] is not None
     assert PartnerReport.objects.get(public_id=body["filed"]["id"]).key == key
+
+
+def test_a_desk_claim_id_too_large_for_the_database_is_a_404(client, db):
+    _token, value = services.staff_token_create(user=make_user("truongnhom2", roles.DESK_LEAD), name="x")
+    assert client.get("/api/v1/desk/claims/99999999999999999999999/", **bearer(value)).status_code == 404

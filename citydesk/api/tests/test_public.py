@@ -175,3 +175,16 @@ def test_schema_and_docs_are_served_from_our_own_static_files(client, db):
     docs = client.get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
     assert "cdn" not in docs.lower()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/articles/4563749966045730085797888/",
+        "/api/v1/clarifications/99999999999999999999999/",
+    ],
+)
+def test_an_id_too_large_for_the_database_is_a_404_not_a_500(client, db, path):
+    # Found by Schemathesis: SQLite overflowed on a 25-digit id.
+    response = client.get(path)
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
