@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("citydesk.api.urls")),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
     *intake_webhooks,
 ]

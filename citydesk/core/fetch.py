@@ -251,3 +251,39 @@ def fetch(
             return Fetched(url=url.geturl(), status=status, headers=response_headers, body=body or b"")
         raise FetchError(FetchError.HTTP, status)
     raise FetchError(FetchError.REDIRECTS)
+
+
+@dataclass(frozen=True)
+class Posted:
+    status: int
+    body: bytes  # the start of the answer, for logs
+
+
+def post(text: str, *, body: bytes, headers: dict, deadline_seconds: float, max_bytes: int = 64 * 1024) -> Posted:
+    """POST body to an address someone typed (outgoing webhooks), within the same guards as fetch:
+    http(s), every resolved address public, the connection pinned to the checked address, one deadline.
+    Redirects are not followed (a 3xx is the answer). FetchError when no answer came."""
+    deadline = time.monotonic() + deadline_seconds
+    url = check_url(text, resolve=False)
+    sock = _connect(url, _checked_addresses(url, deadline), deadline)
+    watchdog = threading.Timer(max(deadline - time.monotonic(), 0), _shut, [sock])
+    watchdog.daemon = True
+    watchdog.start()
+    connection = http.client.HTTPConnection(url.host, url.effective_port)
+    connection.sock = sock
+    try:
+        connection.putrequest("POST", url.target, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", url.netloc)
+        connection.putheader("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return Posted(status=response.status, body=response.read(max_bytes))
+    except (OSError, http.client.HTTPException, ValueError):
+        if time.monotonic() >= deadline - 0.01:
+            raise FetchError(FetchError.TIMEOUT) from None
+        raise FetchError(FetchError.BAD_RESPONSE) from None
+    finally:
+        watchdog.cancel()
+        connection.close()

@@ -65,6 +65,8 @@ NETWORK_EDIT = [
 
 # Response targets per harm category (desk.SlaTarget), set by unit admins.
 DESK_SLA_TARGETS = [f"desk.{action}_slatarget" for action in ("add", "change", "delete", "view")]
+# Partner API keys (citydesk/api): unit admins make and revoke them for their units.
+API_KEYS = ["api.add_partnerkey", "api.change_partnerkey", "api.view_partnerkey"]
 
 # Community moderators decide on readers' stories and comments (and escalate to the desk).
 COMMUNITY_MODERATE = ["community.change_story", "community.change_comment", "community.view_story"]
@@ -125,6 +127,7 @@ ROLES = [
             *SCORECARDS_MANAGE,
             *NETWORK_INVITE,
             *DESK_SLA_TARGETS,
+            *API_KEYS,
         ],
     ),
 ]

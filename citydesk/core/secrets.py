@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 ENCRYPTED_FIELDS = {
     "channels.ChannelAccount": ("token_encrypted", "refresh_token_encrypted", "app_secret_encrypted"),
     "intake.PlatformToken": ("access_token_encrypted", "refresh_token_encrypted"),
+    "api.WebhookEndpoint": ("secret_encrypted",),
 }
 
 

@@ -60,6 +60,8 @@ class Channel(models.TextChoices):
     ZALO = "zalo", _("Zalo")
     FEED = "feed", _("Monitored feed")
     STAFF = "staff", _("Entered by staff")
+    PARTNER = "partner", _("Partner (API key)")
+    API = "api", _("Public API")
 
 
 class Claim(index.Indexed, models.Model):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "citydesk.network",
     "citydesk.community",
     "citydesk.staffauth",
+    "citydesk.api",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -392,3 +396,47 @@ CITYDESK_OFFICE_TELEGRAM_CHAT_ID = os.environ.get("CITYDESK_OFFICE_TELEGRAM_CHAT
 CITYDESK_TRENDING_AUTO_PIN = env_bool("CITYDESK_TRENDING_AUTO_PIN", False)
 # First-response targets (hours) per harm category where unit admins set none (desk.SlaTarget overrides).
 CITYDESK_SLA_DEFAULT_HOURS = {"health": 2, "disaster": 2}
+# Open API v1 (citydesk/api, docs/api.md). Rate limits are per minute: anonymous callers per address,
+# partner keys each their own (set on the key), staff tokens each this many.
+CITYDESK_API_RATE_LIMIT = int(os.environ.get("CITYDESK_API_RATE_LIMIT", "120"))
+CITYDESK_API_STAFF_RATE_LIMIT = int(os.environ.get("CITYDESK_API_STAFF_RATE_LIMIT", "600"))
+CITYDESK_WEBHOOK_TIMEOUT = float(os.environ.get("CITYDESK_WEBHOOK_TIMEOUT", "10"))  # seconds per attempt
+CITYDESK_WEBHOOK_MAX_FAILURES = int(os.environ.get("CITYDESK_WEBHOOK_MAX_FAILURES", "10"))  # in a row, then off
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["citydesk.api.authentication.BearerAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["citydesk.api.throttling.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "citydesk.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "citydesk Open API",
+    "DESCRIPTION": (
+        "API mở của cổng thông tin thành phố: bài làm rõ (ClaimReview), “đã kiểm chứng chưa?”, tài khoản chính "
+        "thức, báo cáo của đối tác, webhook có chữ ký. Xem docs/api.md.\n\n"
+        "The city portal's open API: clarifications (ClaimReview), “has this been checked?”, verified accounts, "
+        "partner reports, signed webhooks. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "citydesk.desk.models.Rating",
+        "ClaimStatusEnum": "citydesk.desk.models.ClaimStatus",
+        "ReportStatusEnum": ["received", "in_verification", "published", "not_checkable"],
+    },
+    "PREPROCESSING_HOOKS": ["citydesk.api.schema.only_v1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "citydesk.api.schema.add_errors",
+    ],
+}

@@ -92,6 +92,8 @@ class Command(BaseCommand):
         call_command("detect_surges", verbosity=0, stdout=StringIO())
         # The channels outbox: due deliveries and retries (a job is also queued at each publish).
         call_command("deliver_channels", verbosity=0, stdout=StringIO())
+        # Partners' webhooks: retries whose backoff has passed (the first attempt is a job at once).
+        call_command("deliver_webhooks", verbosity=0, stdout=StringIO())
         # The contributor network: deadline reminders and overdue marks, then e-mail (one each, or digests).
         call_command("remind_assignments", verbosity=0, stdout=StringIO())
         call_command("send_notifications", verbosity=0, stdout=StringIO())
