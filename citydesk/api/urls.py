@@ -27,5 +27,5 @@ urlpatterns = [
     path("v1/webhooks/<uuid:webhook_id>/", views.WebhookDetail.as_view(), name="webhook"),
     path("v1/desk/claims/", views.DeskClaims.as_view(), name="desk_claims"),
     path("v1/desk/claims/<int:pk>/", views.DeskClaimDetail.as_view(), name="desk_claim"),
-    re_path(r"^.*$", not_found),
+    re_path(r"^.*$", not_found, name="not_found"),
 ]

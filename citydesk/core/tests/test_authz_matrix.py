@@ -134,7 +134,8 @@ def demo_params() -> dict:
     from citydesk.community import services as community
     from citydesk.community.models import Appeal, Comment, Story, WeeklyDigest
     from citydesk.core.models import ContributorProfile, Unit
-    from citydesk.desk.models import Claim, Report
+    from citydesk.api import services as api_services
+    from citydesk.desk.models import Claim, ClarificationPage, Report, SlaTarget
     from citydesk.intake.models import FeedSource, OfficialAccount
     from citydesk.network import services as network
     from citydesk.network.models import Assignment, Notification, Pitch
@@ -188,6 +189,14 @@ def demo_params() -> dict:
         "metric": next(iter(metrics.BY_KEY)),
         "invitation_token": invitation_token,
         "sign_in_token": community.request_sign_in(email="ban-doc@demo.example.vn", display_name="Bạn đọc"),
+        "slatarget": SlaTarget.objects.get_or_create(category="scam", defaults={"first_response_hours": 8})[0].pk,
+        "clarification_page": ClarificationPage.objects.live().order_by("pk").first().pk,
+        "api_key": api_services.partner_key_create(
+            actor=superuser, name="Tổng đài", unit=office, scopes=["reports:file"], contact_email="a@demo.example.vn"
+        )[0].pk,
+        "api_key_other": api_services.partner_key_create(
+            actor=superuser, name="Báo bạn", unit=tourism, scopes=["reports:file"], contact_email="b@demo.example.vn"
+        )[0].pk,
     }
 
 
