@@ -130,11 +130,11 @@ def write_matrix(rows: list[dict]) -> None:
 
 def demo_params() -> dict:
     """The demo, plus the few rows it lacks, and the ids the table's {placeholders} stand for."""
+    from citydesk.api import services as api_services
     from citydesk.channels.models import ChannelAccount, Delivery
     from citydesk.community import services as community
     from citydesk.community.models import Appeal, Comment, Story, WeeklyDigest
     from citydesk.core.models import ContributorProfile, Unit
-    from citydesk.api import services as api_services
     from citydesk.desk.models import Claim, ClarificationPage, Report, SlaTarget
     from citydesk.intake.models import FeedSource, OfficialAccount
     from citydesk.network import services as network
