@@ -6,7 +6,7 @@ last published (a reviewer who edits an article during review becomes one of its
 approves a review step of that page (`models.ReviewTask`), and none of them publishes it without the
 workflow (`wagtail_hooks`): an editor publishes directly only pages that somebody else wrote. Superusers
 may publish their own changes directly; each such publication is recorded in the page's history as
-"published without another person's review". See docs/security-twoperson.md.
+"published without another person's review". See docs/security.md.
 """
 
 from django.contrib.auth.models import AbstractBaseUser

@@ -66,5 +66,5 @@ def chart_svg(rows: list[Row], keys=(MetricKey.ARTICLES, MetricKey.CLARIFICATION
     for key in keys:
         chart.add(str(metrics.BY_KEY[key].label), [row.values.get(key, 0) for row in units])
     # pygal writes its config as an inline <script> even with js=[]; nothing reads it, and the admin's
-    # Content-Security-Policy for citydesk's screens allows no inline script (docs/security-proxyauth.md).
+    # Content-Security-Policy for citydesk's screens allows no inline script (docs/security.md).
     return PYGAL_CONFIG_SCRIPT.sub("", chart.render(is_unicode=True))

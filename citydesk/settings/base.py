@@ -188,7 +188,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGIN_URL = "wagtailadmin_login"
 
-# Staff log-in (citydesk/staffauth, docs/security-proxyauth.md). django-axes locks a username from one
+# Staff log-in (citydesk/staffauth, docs/security.md). django-axes locks a username from one
 # client address out after CITYDESK_LOGIN_FAILURE_LIMIT wrong passwords, for CITYDESK_LOGIN_COOLOFF_MINUTES.
 AUTHENTICATION_BACKENDS = [
     "citydesk.staffauth.backends.LockoutBackend",
@@ -207,7 +207,7 @@ AXES_VERBOSE = False
 CITYDESK_2FA_REQUIRED = env_bool("CITYDESK_2FA_REQUIRED", True)
 OTP_TOTP_ISSUER = os.environ.get("CITYDESK_SITE_NAME", "citydesk")
 
-# The reverse proxy in front of citydesk (docs/security-proxyauth.md): its address as the web process
+# The reverse proxy in front of citydesk (docs/security.md): its address as the web process
 # sees it (or "*" when nothing but the proxy can reach the port), and how many proxies are chained.
 # Unset: no proxy, the socket's peer is the client. `manage.py serve` passes the same to waitress.
 CITYDESK_TRUSTED_PROXY = os.environ.get("CITYDESK_TRUSTED_PROXY", "").strip()
@@ -245,7 +245,7 @@ CITYDESK_MATCH_MIN_WORDS = int(os.environ.get("CITYDESK_MATCH_MIN_WORDS", "8"))
 CITYDESK_MATCH_WINDOW_DAYS = int(os.environ.get("CITYDESK_MATCH_WINDOW_DAYS", "30"))
 
 # Secrets at rest (platform tokens): Fernet keys, newest first; the first encrypts, all decrypt
-# (docs/security-channels.md: rotation). CITYDESK_SECRETS_KEY (one key) still works; with neither, a
+# (docs/security.md: rotation). CITYDESK_SECRETS_KEY (one key) still works; with neither, a
 # key is derived from SECRET_KEY.
 CITYDESK_SECRETS_KEYS = env_list("CITYDESK_SECRETS_KEYS", "")
 CITYDESK_SECRETS_KEY = os.environ.get("CITYDESK_SECRETS_KEY", "")
@@ -296,7 +296,7 @@ EMAIL_HOST = os.environ.get("CITYDESK_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("CITYDESK_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("CITYDESK_DEFAULT_FROM_EMAIL", "citydesk@localhost")
 
-# Retention (docs/security-channels.md), purged by the scheduler: mail files in EMAIL_FILE_PATH hold
+# Retention (docs/security.md), purged by the scheduler: mail files in EMAIL_FILE_PATH hold
 # tipsters' addresses and sign-in links; invitations never accepted hold an invitee's name and e-mail.
 # Used or expired sign-in links and expired sessions are deleted at once.
 CITYDESK_MAIL_FILE_DAYS = int(os.environ.get("CITYDESK_MAIL_FILE_DAYS", "7"))

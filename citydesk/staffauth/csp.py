@@ -1,7 +1,7 @@
 """Content-Security-Policy by area: the public site, citydesk's own admin screens, Wagtail's admin.
 
 django-csp builds the header; this middleware picks the policy (settings CITYDESK_CSP_PUBLIC,
-CITYDESK_CSP_ADMIN_OWN, CITYDESK_CSP_ADMIN; docs/security-proxyauth.md). Wagtail's own screens need
+CITYDESK_CSP_ADMIN_OWN, CITYDESK_CSP_ADMIN; docs/security.md). Wagtail's own screens need
 inline scripts (its widgets write them); citydesk's admin views are recognised by the module of the
 view that answered, so a new citydesk screen is strict without being listed anywhere.
 """

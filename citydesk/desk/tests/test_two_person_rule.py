@@ -2,7 +2,7 @@
 
 While a verdict awaits approval the claim and its evidence are frozen: every change withdraws the
 proposal; at most one proposal is open (a database constraint too); the approver is neither the
-proposer nor anyone who changed the claim after the proposal. See docs/security-twoperson.md.
+proposer nor anyone who changed the claim after the proposal. See docs/security.md.
 """
 
 import pytest

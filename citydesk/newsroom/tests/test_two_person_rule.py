@@ -2,7 +2,7 @@
 
 Nobody approves a review step of a page they wrote, submitted or changed since its last publication;
 "Publish" without the workflow is for editors on other people's work, and for superusers (recorded).
-See docs/security-twoperson.md.
+See docs/security.md.
 """
 
 import pytest

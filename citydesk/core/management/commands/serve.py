@@ -15,7 +15,7 @@ MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 def web_command(listen: str, threads: int) -> list[str]:
     """waitress for citydesk; behind a proxy (CITYDESK_TRUSTED_PROXY) it takes the scheme and the
     client's address from the proxy's X-Forwarded-Proto/-For, counting CITYDESK_TRUSTED_PROXY_COUNT
-    proxies from the right, and drops those headers from anyone else (docs/security-proxyauth.md)."""
+    proxies from the right, and drops those headers from anyone else (docs/security.md)."""
     command = [sys.executable, "-m", "waitress", f"--listen={listen}", f"--threads={threads}"]
     if settings.CITYDESK_TRUSTED_PROXY:
         command += [
