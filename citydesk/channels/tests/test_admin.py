@@ -148,13 +148,14 @@ def test_the_page_list_offers_send_to_channels_and_the_editor_the_channel_choice
     assert "Đăng lên các kênh khi xuất bản" in editor_page
 
 
-def test_unit_admin_cannot_send_a_stored_token_to_another_address(client, unit_admin, editor, settings):
+def test_unit_admin_cannot_send_a_stored_token_to_another_address(client, unit, unit_admin, editor, settings):
     """The API address is a setting: an address typed into the account form never receives the token."""
     from .fakes import FakeGraph
 
     with FakeGraph("1029384756", TOKEN) as platform, FakeGraph("1029384756", TOKEN) as attacker:
         settings.CITYDESK_FACEBOOK_API_URL = platform.url
-        account = ChannelAccount(name="Trang Facebook thành phố", kind="facebook", target="1029384756")
+        # An account of the unit admin's own unit: the one it may edit (core.scoping).
+        account = ChannelAccount(name="Trang Facebook thành phố", kind="facebook", target="1029384756", unit=unit)
         account.set_secrets(token=TOKEN)
         account.save()
         client.force_login(unit_admin)
@@ -168,6 +169,7 @@ def test_unit_admin_cannot_send_a_stored_token_to_another_address(client, unit_a
                 "token": "",
                 "api_url": attacker.url,
                 "is_active": "on",
+                "unit": unit.pk,
             },
         )
         assert response.status_code == 302
