@@ -1,7 +1,9 @@
 """From a tip to an answer: the office's published clarification when it already has one, and the
 follow-up to every tipster who can still be reached when a new one is published."""
 
+import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +17,7 @@ from django_tasks import task
 from citydesk.desk import services as desk
 from citydesk.desk.matcher import matcher
 from citydesk.desk.models import Claim, ClaimStatus, ClarificationPage, Report, Verdict
-from citydesk.matching.normalize import canonical_url
+from citydesk.matching.normalize import canonical_url, normalize
 
 from . import delivery
 
@@ -77,6 +79,42 @@ def find_answer(text: str = "", url: str = "", *, matches: list | None = None) -
     return None
 
 
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fingerprint(text: str, url: str = "") -> str:
+    """The same for two tips whose normalised texts are identical (case, spacing, punctuation, tone-mark
+    placement and teencode aside) and that carry the same links; diacritics count."""
+    normalized = normalize(text or "")
+    links = sorted({*normalized.urls, *([canonical_url(url)] if url else [])})
+    key = " ".join(_WORD.findall(normalized.text)) + "\n" + " ".join(links) + "\n" + " ".join(normalized.phones)
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def answered_before(text: str, url: str = "") -> Answer | None:
+    """The verdict an identical text was answered with, if its claim is still published (no model runs)."""
+    if not (text or "").strip():
+        return None
+    from .models import AnsweredText
+
+    known = AnsweredText.objects.filter(fingerprint=fingerprint(text, url)).select_related("report__claim").first()
+    if known is None:
+        return None
+    claim = known.report.claim  # where the desk keeps the report now (moved or merged claims followed)
+    while claim.status == ClaimStatus.DUPLICATE and claim.duplicate_of_id:
+        claim = claim.duplicate_of
+    published = _published(claim)
+    return Answer(claim, *published, score=1.0, sure=True) if published else None
+
+
+def remember_answered(*, text: str, url: str = "", report: Report) -> None:
+    """Keep the fingerprint of a text that was just answered with a verdict (the first answer stays)."""
+    if (text or "").strip():
+        from .models import AnsweredText
+
+        AnsweredText.objects.get_or_create(fingerprint=fingerprint(text, url), defaults={"report": report})
+
+
 def take_tip(
     *,
     channel: str,
@@ -85,10 +123,25 @@ def take_tip(
     image=None,
     reply_handle: str = "",
     received_at: datetime | None = None,
+    cheap: bool = False,
 ) -> Outcome:
     """Store a tip as a report: it joins the claim it surely repeats (published or not), or the desk's
-    matcher decides (join, suggest, or a new claim)."""
+    matcher decides (join, suggest, or a new claim). cheap: first look for an identical text already
+    answered with a verdict (a forwarded copy), which needs no model."""
     text = (text or "").strip()
+    if cheap and image is None:
+        answer = answered_before(text, url)
+        if answer is not None:
+            report = desk.report_receive(
+                channel=channel,
+                text=text,
+                url=url,
+                claim=answer.claim,
+                reply_handle=reply_handle,
+                received_at=received_at,
+                matches=[],
+            )
+            return Outcome(report, answer)
     # One search serves both questions: is it answered already, and else which claims it may join.
     matches = matcher.candidates(text) if text and settings.CITYDESK_MATCHING else []
     answer = find_answer(text, url, matches=matches)
