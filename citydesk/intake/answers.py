@@ -4,6 +4,7 @@ follow-up to every tipster who can still be reached when a new one is published.
 import hashlib
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -80,14 +81,18 @@ def find_answer(text: str = "", url: str = "", *, matches: list | None = None) -
 
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")  # as citydesk.matching.normalize finds links
 
 
 def fingerprint(text: str, url: str = "") -> str:
     """The same for two tips whose normalised texts are identical (case, spacing, punctuation, tone-mark
     placement and teencode aside) and that carry the same links; diacritics count."""
-    normalized = normalize(text or "")
-    links = sorted({*normalized.urls, *([canonical_url(url)] if url else [])})
-    key = " ".join(_WORD.findall(normalized.text)) + "\n" + " ".join(links) + "\n" + " ".join(normalized.phones)
+    links = normalize(text or "").urls
+    # Words only, before normalising: normalize() places tone marks per space-separated piece, and
+    # "ngày!!!" came out as "ngaỳ!!!".
+    words = normalize(" ".join(_WORD.findall(_LINK.sub(" ", unicodedata.normalize("NFC", text or "")))))
+    links = sorted({*links, *([canonical_url(url)] if url else [])})
+    key = words.text + "\n" + " ".join(links) + "\n" + " ".join(words.phones)
     return hashlib.sha256(key.encode()).hexdigest()
 
 
