@@ -120,6 +120,20 @@ def remember_answered(*, text: str, url: str = "", report: Report) -> None:
         AnsweredText.objects.get_or_create(fingerprint=fingerprint(text, url), defaults={"report": report})
 
 
+def judge_tip(*, text: str = "", url: str = "", image=None, cheap: bool = False) -> tuple[Answer | None, list]:
+    """What take_tip will decide, read-only (so it can run before a write transaction opens): the
+    published answer, if any, and the matcher's candidates. cheap: first look for an identical text
+    already answered with a verdict (a forwarded copy), which needs no model."""
+    text = (text or "").strip()
+    if cheap and image is None:
+        answer = answered_before(text, url)
+        if answer is not None:
+            return answer, []
+    # One search serves both questions: is it answered already, and else which claims it may join.
+    matches = matcher.candidates(text) if text and settings.CITYDESK_MATCHING else []
+    return find_answer(text, url, matches=matches), matches
+
+
 def take_tip(
     *,
     channel: str,
@@ -128,28 +142,12 @@ def take_tip(
     image=None,
     reply_handle: str = "",
     received_at: datetime | None = None,
-    cheap: bool = False,
+    judged: tuple[Answer | None, list] | None = None,
 ) -> Outcome:
     """Store a tip as a report: it joins the claim it surely repeats (published or not), or the desk's
-    matcher decides (join, suggest, or a new claim). cheap: first look for an identical text already
-    answered with a verdict (a forwarded copy), which needs no model."""
+    matcher decides (join, suggest, or a new claim). judged: judge_tip's result, when already known."""
     text = (text or "").strip()
-    if cheap and image is None:
-        answer = answered_before(text, url)
-        if answer is not None:
-            report = desk.report_receive(
-                channel=channel,
-                text=text,
-                url=url,
-                claim=answer.claim,
-                reply_handle=reply_handle,
-                received_at=received_at,
-                matches=[],
-            )
-            return Outcome(report, answer)
-    # One search serves both questions: is it answered already, and else which claims it may join.
-    matches = matcher.candidates(text) if text and settings.CITYDESK_MATCHING else []
-    answer = find_answer(text, url, matches=matches)
+    answer, matches = judged if judged is not None else judge_tip(text=text, url=url, image=image)
     report = desk.report_receive(
         channel=channel,
         text=text,

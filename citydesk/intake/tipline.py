@@ -200,6 +200,8 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
                 else:
                     reason = _("We could not read the photo.")
                 outcome, reply = "bad_image", reason + " " + _("Please send it again as a photo (at most 10 MB).")
+    if not outcome:  # matching reads only: outside the transaction (on SQLite it holds the one write lock)
+        judged = answers.judge_tip(text=incoming.text, url=incoming.url, image=image, cheap=True)
     with transaction.atomic():
         locked = InboundUpdate.objects.select_for_update().get(pk=inbound.pk)
         if locked.state != InboundUpdate.State.RECEIVED:  # another worker decided meanwhile (lease expired)
@@ -212,7 +214,7 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
                 url=incoming.url,
                 image=image,
                 reply_handle=delivery.handle(incoming.platform, incoming.chat_id),
-                cheap=True,
+                judged=judged,
             )
             report, answer = result.report, result.answer
             if answer is None:

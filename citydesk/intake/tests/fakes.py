@@ -65,6 +65,7 @@ class _FakeServer:
         self.server.server_close()
 
     def _record(self, call: dict) -> None:
+        call.setdefault("at", time.monotonic())  # when it arrived (benchmarks time replies by it)
         with self._lock:
             self.calls.append(call)
 
