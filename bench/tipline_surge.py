@@ -9,8 +9,9 @@ a wave is), a third copies of one new rumour, the rest unrelated tips. Then it w
 
 Prints `name: value` lines per database: offered and sustained tips/s (acknowledged per second of the
 wave), ack_p50_ms/ack_p99_ms (the webhook's response), answer_p50_ms/answer_p99_ms (post to the reply
-reaching the fake Bot API), stored (messages in the database), answered (chats with a reply), lost
-(acknowledged, no reply) and duplicated (chats with more than one reply), and the targets.
+reaching the fake Bot API), stored (messages in the database), answered (chats with a reply),
+queued_at_end (stored, reply not yet sent when --drain ran out), lost (acknowledged, neither answered
+nor queued) and duplicated (chats with more than one reply), and the targets.
 """
 
 import itertools
@@ -38,7 +39,10 @@ CLAIMS = (
     "import json; from citydesk.desk.models import Claim; "
     "print(json.dumps(list(Claim.objects.filter(status='published').values_list('statement', flat=True))))"
 )
-STORED = "from citydesk.intake.models import InboundUpdate; print(InboundUpdate.objects.count())"
+STORED = (
+    "from citydesk.intake.models import InboundUpdate as I; "
+    "print(I.objects.count(), I.objects.exclude(state='done').count())"
+)
 NEW_RUMOUR = (
     "Khẩn: tối nay nhà máy nước Cầu Đỏ ngừng cấp nước 3 ngày vì nguồn nước nhiễm độc, mọi người tích trữ nước ngay"
 )
@@ -205,7 +209,9 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
             if call["method"] == "sendMessage":
                 replies.setdefault(int(call["json"]["chat_id"]), []).append(call["at"])
         answer_ms = [(min(replies[chat]) - posted[chat][0]) * 1000 for chat in acknowledged if chat in replies]
-        stored = int(manage(env, "shell", "-c", STORED).splitlines()[-1]) - 3 * len(bases)  # minus the warm-up
+        stored, unfinished = (int(n) for n in manage(env, "shell", "-c", STORED).splitlines()[-1].split())
+        stored -= 3 * len(bases)  # minus the warm-up
+        answered = sum(1 for chat in acknowledged if chat in replies)
         return {
             f"{database}_offered_tips_per_s": rate,
             f"{database}_wave_seconds": wave_seconds,
@@ -217,8 +223,11 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
             f"{database}_sent": total,
             f"{database}_webhook_errors": errors[0],
             f"{database}_stored": stored,
-            f"{database}_answered": sum(1 for chat in acknowledged if chat in replies),
-            f"{database}_lost": sum(1 for chat in acknowledged if chat not in replies),
+            f"{database}_answered": answered,
+            # Still queued when the drain time ran out: stored, the reply is on its way (not lost).
+            f"{database}_queued_at_end": unfinished,
+            # Acknowledged, yet neither answered nor waiting in the queue.
+            f"{database}_lost": len(acknowledged) - answered - unfinished,
             f"{database}_duplicated": sum(1 for times in replies.values() if len(times) > 1),
             f"{database}_target": TARGETS[database],
             f"{database}_previous": PREVIOUS[database],
