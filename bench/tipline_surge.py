@@ -89,6 +89,17 @@ def start(env: dict, *command: str) -> subprocess.Popen:
     )
 
 
+def stop(running: list[subprocess.Popen]) -> None:
+    for process in running:
+        if process.poll() is None:
+            process.terminate()
+    for process in running:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def run_on(database: str, args, fake, workdir: Path) -> dict:
     env = {
         **os.environ,
@@ -204,13 +215,14 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         wave_seconds = time.monotonic() - wave_started
         acknowledged = {chat for chat, (_, ok) in posted.items() if ok}
         wait_replies(acknowledged, args.drain)
+        stop(running)  # then count: nothing moves between the database's figures and the fake's
+        stored, unfinished = (int(n) for n in manage(env, "shell", "-c", STORED).splitlines()[-1].split())
+        stored -= 3 * len(bases)  # minus the warm-up
         replies: dict[int, list[float]] = {}
         for call in fake.calls:
             if call["method"] == "sendMessage":
                 replies.setdefault(int(call["json"]["chat_id"]), []).append(call["at"])
         answer_ms = [(min(replies[chat]) - posted[chat][0]) * 1000 for chat in acknowledged if chat in replies]
-        stored, unfinished = (int(n) for n in manage(env, "shell", "-c", STORED).splitlines()[-1].split())
-        stored -= 3 * len(bases)  # minus the warm-up
         answered = sum(1 for chat in acknowledged if chat in replies)
         return {
             f"{database}_offered_tips_per_s": rate,
@@ -233,13 +245,7 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
             f"{database}_previous": PREVIOUS[database],
         }
     finally:
-        for process in running:
-            process.terminate()
-        for process in running:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(running)
         if database == "postgres":
             processes.stop_postgres(pg_data)
 
