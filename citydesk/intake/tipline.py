@@ -40,6 +40,7 @@ from .telegram import Incoming
 log = logging.getLogger(__name__)
 
 Sender = Callable[[str], None]
+MAX_ATTEMPTS = 5  # runs of one message (its job, then the sweep) before it is given up
 ImageFetcher = Callable[[Incoming], bytes]
 
 
@@ -155,6 +156,10 @@ def process(inbound_id: int, *, send: Sender | None = None, fetch_image: ImageFe
     if not _lease(inbound_id, timezone.now()):
         return "busy"
     inbound = InboundUpdate.objects.get(pk=inbound_id)
+    if inbound.attempts > MAX_ATTEMPTS:  # it failed every time (a bug, not the platform): stop, forget the chat
+        log.error("Tipline message %s given up after %d attempts", inbound.pk, MAX_ATTEMPTS)
+        _finish(inbound, InboundUpdate.Delivery.FAILED)
+        return "given_up"
     incoming = Incoming(**inbound.payload)
     if inbound.state == InboundUpdate.State.SENDING:
         # The last worker died while the reply was on its way: the platform may have it. Never twice.

@@ -127,3 +127,17 @@ def test_a_message_another_worker_holds_is_left_alone(fake_telegram):
     assert tipline.process(inbound.pk) == "busy"
     assert tipline.process_unfinished() == 0
     assert fake_telegram.messages() == [] and Report.objects.count() == 0
+
+
+def test_a_message_that_fails_every_time_is_given_up_and_its_chat_id_forgotten(fake_telegram):
+    inbound = stored_message(
+        17001,
+        "Tin đồn: xe buýt miễn phí cả tháng",
+        state="received",
+        attempts=tipline.MAX_ATTEMPTS,
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )
+    assert tipline.process_unfinished() == 1
+    inbound.refresh_from_db()
+    assert (inbound.state, inbound.delivery, inbound.payload) == ("done", "failed", {})
+    assert fake_telegram.messages() == [] and Report.objects.count() == 0
