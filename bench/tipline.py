@@ -1,6 +1,9 @@
 """The Telegram tipline's auto-answer path over real HTTP, end to end.
 
     python bench/tipline.py --n 200
+    python bench/tipline.py --surge [--db both|sqlite|postgres] [--duration 60] [--rate N]
+
+--surge: a rumour wave through the webhook with the jobs queued for real (see surge() below).
 
 Starts citydesk (waitress, a fresh SQLite file with the demo data) and a fake Telegram Bot API on
 127.0.0.1, then posts N webhook updates one after another. Each update forwards one of the demo's
@@ -46,7 +49,19 @@ def forwarded_forms(statement: str) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="webhook updates to send (default 200)")
+    parser.add_argument("--surge", action="store_true", help="a rumour wave against the queued tipline")
+    parser.add_argument("--db", choices=["both", "sqlite", "postgres"], default="both", help="with --surge")
+    parser.add_argument("--duration", type=float, default=60, help="seconds of the wave (with --surge)")
+    parser.add_argument("--rate", type=float, default=0, help="tips/s offered (default: 40 SQLite, 100 PostgreSQL)")
+    parser.add_argument("--drain", type=float, default=120, help="seconds to wait for the last replies")
     args = parser.parse_args()
+    if args.surge:
+        if args.duration <= 0 or args.rate < 0:
+            print("tipline: --duration must be positive and --rate not negative", file=sys.stderr)
+            return 2
+        from bench.tipline_surge import surge
+
+        return surge(args)
     if args.n < 1:
         print("tipline: --n must be at least 1", file=sys.stderr)
         return 2

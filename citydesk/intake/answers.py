@@ -1,7 +1,10 @@
 """From a tip to an answer: the office's published clarification when it already has one, and the
 follow-up to every tipster who can still be reached when a new one is published."""
 
+import hashlib
 import logging
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +18,7 @@ from django_tasks import task
 from citydesk.desk import services as desk
 from citydesk.desk.matcher import matcher
 from citydesk.desk.models import Claim, ClaimStatus, ClarificationPage, Report, Verdict
-from citydesk.matching.normalize import canonical_url
+from citydesk.matching.normalize import canonical_url, normalize
 
 from . import delivery
 
@@ -77,6 +80,60 @@ def find_answer(text: str = "", url: str = "", *, matches: list | None = None) -
     return None
 
 
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")  # as citydesk.matching.normalize finds links
+
+
+def fingerprint(text: str, url: str = "") -> str:
+    """The same for two tips whose normalised texts are identical (case, spacing, punctuation, tone-mark
+    placement and teencode aside) and that carry the same links; diacritics count."""
+    links = normalize(text or "").urls
+    # Words only, before normalising: normalize() places tone marks per space-separated piece, and
+    # "ngày!!!" came out as "ngaỳ!!!".
+    words = normalize(" ".join(_WORD.findall(_LINK.sub(" ", unicodedata.normalize("NFC", text or "")))))
+    links = sorted({*links, *([canonical_url(url)] if url else [])})
+    key = words.text + "\n" + " ".join(links) + "\n" + " ".join(words.phones)
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def answered_before(text: str, url: str = "") -> Answer | None:
+    """The verdict an identical text was answered with, if its claim is still published (no model runs)."""
+    if not (text or "").strip():
+        return None
+    from .models import AnsweredText
+
+    known = AnsweredText.objects.filter(fingerprint=fingerprint(text, url)).select_related("report__claim").first()
+    if known is None:
+        return None
+    claim = known.report.claim  # where the desk keeps the report now (moved or merged claims followed)
+    while claim.status == ClaimStatus.DUPLICATE and claim.duplicate_of_id:
+        claim = claim.duplicate_of
+    published = _published(claim)
+    return Answer(claim, *published, score=1.0, sure=True) if published else None
+
+
+def remember_answered(*, text: str, url: str = "", report: Report) -> None:
+    """Keep the fingerprint of a text that was just answered with a verdict (the first answer stays)."""
+    if (text or "").strip():
+        from .models import AnsweredText
+
+        AnsweredText.objects.get_or_create(fingerprint=fingerprint(text, url), defaults={"report": report})
+
+
+def judge_tip(*, text: str = "", url: str = "", image=None, cheap: bool = False) -> tuple[Answer | None, list]:
+    """What take_tip will decide, read-only (so it can run before a write transaction opens): the
+    published answer, if any, and the matcher's candidates. cheap: first look for an identical text
+    already answered with a verdict (a forwarded copy), which needs no model."""
+    text = (text or "").strip()
+    if cheap and image is None:
+        answer = answered_before(text, url)
+        if answer is not None:
+            return answer, []
+    # One search serves both questions: is it answered already, and else which claims it may join.
+    matches = matcher.candidates(text) if text and settings.CITYDESK_MATCHING else []
+    return find_answer(text, url, matches=matches), matches
+
+
 def take_tip(
     *,
     channel: str,
@@ -85,13 +142,12 @@ def take_tip(
     image=None,
     reply_handle: str = "",
     received_at: datetime | None = None,
+    judged: tuple[Answer | None, list] | None = None,
 ) -> Outcome:
     """Store a tip as a report: it joins the claim it surely repeats (published or not), or the desk's
-    matcher decides (join, suggest, or a new claim)."""
+    matcher decides (join, suggest, or a new claim). judged: judge_tip's result, when already known."""
     text = (text or "").strip()
-    # One search serves both questions: is it answered already, and else which claims it may join.
-    matches = matcher.candidates(text) if text and settings.CITYDESK_MATCHING else []
-    answer = find_answer(text, url, matches=matches)
+    answer, matches = judged if judged is not None else judge_tip(text=text, url=url, image=image)
     report = desk.report_receive(
         channel=channel,
         text=text,

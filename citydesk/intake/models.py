@@ -102,14 +102,37 @@ class FeedSource(models.Model):
 
 
 class InboundUpdate(models.Model):
-    """The platform's id of a message already taken in, so a re-delivered webhook is not stored twice."""
+    """A chat message taken in by a webhook, keyed by the platform's id (a re-delivery is stored once),
+    and how far the worker got with it: received → decided (report stored, reply fixed) → sending →
+    done. The parsed message (payload, which holds the chat id) is emptied once it is done."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received"
+        DECIDED = "decided"
+        SENDING = "sending"
+        DONE = "done"
+
+    class Delivery(models.TextChoices):
+        SENT = "sent"
+        FAILED = "failed"
+        UNKNOWN = "unknown"  # the worker died while the reply was on its way: never sent again
 
     platform = models.CharField(max_length=20)
     external_id = models.CharField(max_length=100)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    payload = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DONE)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(max_length=20, blank=True)
+    report = models.ForeignKey("desk.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reply = models.TextField(blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "external_id"], name="one_inbound_per_platform_id")]
+        indexes = [models.Index(fields=["received_at"], name="inbound_unfinished", condition=~models.Q(state="done"))]
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.external_id}"
@@ -143,3 +166,15 @@ class PlatformToken(models.Model):
     def set_tokens(self, access_token: str, refresh_token: str) -> None:
         self.access_token_encrypted = secrets.encrypt(access_token)
         self.refresh_token_encrypted = secrets.encrypt(refresh_token)
+
+
+class AnsweredText(models.Model):
+    """The fingerprint of a normalised tip text that was answered with a verdict, and the report it was
+    answered by: an identical forwarded copy gets the same claim's verdict without running a model."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    report = models.ForeignKey("desk.Report", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]

@@ -1,24 +1,37 @@
 """The chat tipline (Telegram and Zalo): one flow for a message, whatever platform it came on.
 
-A message is taken in once (the platform's id is remembered), an image is fetched and cleaned before
-anything is stored, and the reply goes out in the same request: the verdict when the office has
-already answered the claim, otherwise a thank-you and the promise of a follow-up.
+The webhook only stores the message (once: the platform's id is unique) and queues a job; it answers
+the platform at once, whether or not a worker runs. The job (`process`) fetches and cleans an image
+before anything else is stored, decides and stores the report and the reply in one transaction, then
+sends the reply: the verdict when the office has already answered the claim, otherwise a thank-you
+and the promise of a follow-up. A forwarded copy of a text already answered with a verdict is
+recognised by its fingerprint, before any model runs.
+
+Exactly once: each step is recorded before the next starts, and a row is worked on under a lease, so a
+worker that dies is replaced by the scheduler's sweep (`process_unfinished`) from the last recorded
+step. The one step that cannot be repeated safely is the call to the platform: a reply whose worker
+died while it was on its way is recorded as "unknown" and never sent again (the platforms have no
+idempotency key and no way to read a chat back).
 """
 
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from citydesk.core import ratelimit
 from citydesk.core.images import clean_image
 from citydesk.desk import services as desk
-from citydesk.desk.models import Channel
+from citydesk.desk.models import Channel, Report
 
 from . import answers, delivery, official
 from .models import InboundUpdate
@@ -27,6 +40,7 @@ from .telegram import Incoming
 log = logging.getLogger(__name__)
 
 Sender = Callable[[str], None]
+MAX_ATTEMPTS = 5  # runs of one message (its job, then the sweep) before it is given up
 ImageFetcher = Callable[[Incoming], bytes]
 
 
@@ -104,26 +118,82 @@ def _channel(platform: str) -> str:
     return Channel.TELEGRAM if platform == "telegram" else Channel.ZALO
 
 
-def handle(incoming: Incoming, *, send: Sender, fetch_image: ImageFetcher) -> str:
-    """Take one chat message in and reply to it; returns what happened (for logs and tests)."""
-    with translation.override(incoming.language):
-        if InboundUpdate.objects.filter(platform=incoming.platform, external_id=incoming.external_id).exists():
-            return "duplicate"
-        if not ratelimit.allow(
-            f"chat:{incoming.platform}",
-            incoming.chat_id,
-            limit=settings.CITYDESK_CHAT_RATE_LIMIT,
-            window_seconds=settings.CITYDESK_CHAT_RATE_WINDOW,
-        ):
-            _try_send(send, _("You have sent many messages in a short time. Please wait a few minutes."))
-            return "rate_limited"
-        if incoming.command:
-            _try_send(send, _reply_to_command(incoming))
-            return "command"
-        if incoming.unsupported:
-            _try_send(send, unsupported_message())
-            return "unsupported"
-        image = None
+def accept(incoming: Incoming) -> InboundUpdate | None:
+    """Store a webhook's message (None: the platform delivered it before) and queue its job."""
+    try:
+        with transaction.atomic():
+            inbound = InboundUpdate.objects.create(
+                platform=incoming.platform,
+                external_id=incoming.external_id,
+                payload=asdict(incoming),
+                state=InboundUpdate.State.RECEIVED,
+            )
+    except IntegrityError:
+        return None  # a re-delivery (or the same update at the same moment)
+    # After the commit: a crash in between leaves a received row, which the scheduler's sweep picks up.
+    process_task.enqueue(inbound.pk)
+    return inbound
+
+
+@task()
+def process_task(inbound_id: int) -> str:
+    return process(inbound_id)
+
+
+def _lease(inbound_id: int, now: datetime) -> bool:
+    """Take the row for this worker (compare-and-set): False while another worker holds it or it is done."""
+    until = now + timedelta(seconds=settings.CITYDESK_TIPLINE_LEASE_SECONDS)
+    return bool(
+        InboundUpdate.objects.filter(pk=inbound_id)
+        .exclude(state=InboundUpdate.State.DONE)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=until, attempts=F("attempts") + 1)
+    )
+
+
+def process(inbound_id: int, *, send: Sender | None = None, fetch_image: ImageFetcher | None = None) -> str:
+    """Run one stored message from its last recorded step; returns what happened (for logs and tests)."""
+    if not _lease(inbound_id, timezone.now()):
+        return "busy"
+    inbound = InboundUpdate.objects.get(pk=inbound_id)
+    if inbound.attempts > MAX_ATTEMPTS:  # it failed every time (a bug, not the platform): stop, forget the chat
+        log.error("Tipline message %s given up after %d attempts", inbound.pk, MAX_ATTEMPTS)
+        _finish(inbound, InboundUpdate.Delivery.FAILED)
+        return "given_up"
+    incoming = Incoming(**inbound.payload)
+    if inbound.state == InboundUpdate.State.SENDING:
+        # The last worker died while the reply was on its way: the platform may have it. Never twice.
+        _finish(inbound, InboundUpdate.Delivery.UNKNOWN)
+        log.warning("Tipline reply %s: worker died while sending; not sent again", inbound.pk)
+        return inbound.outcome
+    if send is None or fetch_image is None:
+        from .views import TIPLINES
+
+        _parse, make_send, default_fetch = TIPLINES[incoming.platform]()
+        send, fetch_image = send or make_send(incoming), fetch_image or default_fetch
+    if inbound.state == InboundUpdate.State.RECEIVED:
+        with translation.override(incoming.language):
+            _decide(inbound, incoming, fetch_image)
+    _send(inbound, send)
+    return inbound.outcome
+
+
+def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetcher) -> None:
+    """Store the report (if any) and fix the reply, in one transaction with the row's new state."""
+    report, answer, reply = None, None, ""
+    if not ratelimit.allow(
+        f"chat:{incoming.platform}",
+        incoming.chat_id,
+        limit=settings.CITYDESK_CHAT_RATE_LIMIT,
+        window_seconds=settings.CITYDESK_CHAT_RATE_WINDOW,
+    ):
+        outcome, reply = "rate_limited", _("You have sent many messages in a short time. Please wait a few minutes.")
+    elif incoming.command:
+        outcome, reply = "command", _reply_to_command(incoming)
+    elif incoming.unsupported:
+        outcome, reply = "unsupported", unsupported_message()
+    else:
+        outcome, image = "", None
         if incoming.image_ref:
             try:
                 image = clean_image(fetch_image(incoming))
@@ -134,33 +204,79 @@ def handle(incoming: Incoming, *, send: Sender, fetch_image: ImageFetcher) -> st
                     reason = _("The image is too large (at most %(mb)d MB).") % {"mb": 10}
                 else:
                     reason = _("We could not read the photo.")
-                _try_send(send, reason + " " + _("Please send it again as a photo (at most 10 MB)."))
-                return "bad_image"
-        try:
-            with transaction.atomic():
-                InboundUpdate.objects.create(platform=incoming.platform, external_id=incoming.external_id)
-                outcome = answers.take_tip(
-                    channel=_channel(incoming.platform),
-                    text=incoming.text,
-                    url=incoming.url,
-                    image=image,
-                    reply_handle=delivery.handle(incoming.platform, incoming.chat_id),
-                )
-        except IntegrityError:
-            return "duplicate"  # the same update delivered twice at the same moment
-        if outcome.answer is not None:
-            delivered = _try_send(send, answers.answer_message(outcome.answer, language=incoming.language))
-            if delivered and outcome.answer.sure:
-                desk.report_mark_answered(outcome.report, automatic=True)
-            return "answered" if outcome.answer.sure else "pointed"
-        _try_send(send, answers.received_message(language=incoming.language))
-        return "received"
+                outcome, reply = "bad_image", reason + " " + _("Please send it again as a photo (at most 10 MB).")
+    if not outcome:  # matching reads only: outside the transaction (on SQLite it holds the one write lock)
+        judged = answers.judge_tip(text=incoming.text, url=incoming.url, image=image, cheap=True)
+    with transaction.atomic():
+        locked = InboundUpdate.objects.select_for_update().get(pk=inbound.pk)
+        if locked.state != InboundUpdate.State.RECEIVED:  # another worker decided meanwhile (lease expired)
+            inbound.refresh_from_db()
+            return
+        if not outcome:
+            result = answers.take_tip(
+                channel=_channel(incoming.platform),
+                text=incoming.text,
+                url=incoming.url,
+                image=image,
+                reply_handle=delivery.handle(incoming.platform, incoming.chat_id),
+                judged=judged,
+            )
+            report, answer = result.report, result.answer
+            if answer is None:
+                outcome, reply = "received", answers.received_message(language=incoming.language)
+            else:
+                outcome = "answered" if answer.sure else "pointed"
+                reply = answers.answer_message(answer, language=incoming.language)
+            if answer is not None and answer.sure:
+                # Claimed for this reply now, so the follow-up sweep never sends the verdict a second time.
+                desk.report_mark_answered(report, automatic=True)
+                answers.remember_answered(text=incoming.text, url=incoming.url, report=report)
+        inbound.state, inbound.outcome, inbound.reply, inbound.report = (
+            InboundUpdate.State.DECIDED,
+            outcome,
+            reply,
+            report,
+        )
+        inbound.save(update_fields=["state", "outcome", "reply", "report"])
 
 
-def _try_send(send: Sender, text: str) -> bool:
+def _send(inbound: InboundUpdate, send: Sender) -> None:
+    moved = InboundUpdate.objects.filter(pk=inbound.pk, state=InboundUpdate.State.DECIDED).update(
+        state=InboundUpdate.State.SENDING
+    )
+    if not moved:
+        return
     try:
-        send(text)
+        send(inbound.reply)
     except delivery.DeliveryError as error:
         log.warning("Tipline reply not delivered: %s", error)
-        return False
-    return True
+        if inbound.report is not None and inbound.outcome == "answered":
+            # The verdict did not go out: the report waits for the follow-up sweep (retries, capped).
+            Report.objects.filter(pk=inbound.report_id).update(answered_at=None, answered_automatically=False)
+            desk.report_answer_failed(inbound.report, permanent=isinstance(error, delivery.Undeliverable))
+        _finish(inbound, InboundUpdate.Delivery.FAILED)
+        return
+    _finish(inbound, InboundUpdate.Delivery.SENT)
+
+
+def _finish(inbound: InboundUpdate, result: str) -> None:
+    inbound.state, inbound.delivery, inbound.payload = InboundUpdate.State.DONE, result, {}
+    inbound.replied_at = timezone.now() if result == InboundUpdate.Delivery.SENT else None
+    inbound.save(update_fields=["state", "delivery", "payload", "replied_at"])
+
+
+def process_unfinished(*, now: datetime | None = None) -> int:
+    """The scheduler's sweep: messages whose job never ran or whose worker died, from their last step."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.CITYDESK_TIPLINE_LEASE_SECONDS)
+    waiting = (
+        InboundUpdate.objects.exclude(state=InboundUpdate.State.DONE)
+        .filter(Q(lease_until__lt=now) | Q(lease_until__isnull=True, received_at__lt=now - grace))
+        .order_by("received_at")
+        .values_list("pk", flat=True)
+    )
+    done = 0
+    for inbound_id in list(waiting[:1000]):
+        if process(inbound_id) != "busy":
+            done += 1
+    return done

@@ -124,7 +124,13 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("CITYDESK_SQLITE_PATH", str(BASE_DIR / "citydesk.sqlite3")),
             # The web server and the job worker share one file: wait for the other writer.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # WAL: readers never wait for the writer, and a commit is one append (synchronous=NORMAL is
+            # durable against a process crash; a power cut may lose the last commits, not corrupt).
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 ON_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -261,6 +267,9 @@ CITYDESK_TIP_RATE_LIMIT = int(os.environ.get("CITYDESK_TIP_RATE_LIMIT", "5"))  #
 CITYDESK_TIP_RATE_WINDOW = int(os.environ.get("CITYDESK_TIP_RATE_WINDOW", "600"))
 CITYDESK_CHAT_RATE_LIMIT = int(os.environ.get("CITYDESK_CHAT_RATE_LIMIT", "20"))  # messages per chat per window
 CITYDESK_CHAT_RATE_WINDOW = int(os.environ.get("CITYDESK_CHAT_RATE_WINDOW", "600"))
+# A tipline message is worked on by one worker at a time for this long; past it, the scheduler's sweep
+# takes over from the last recorded step (longer than the platform timeouts and an image download).
+CITYDESK_TIPLINE_LEASE_SECONDS = int(os.environ.get("CITYDESK_TIPLINE_LEASE_SECONDS", "120"))
 CITYDESK_TELEGRAM_BOT_TOKEN = os.environ.get("CITYDESK_TELEGRAM_BOT_TOKEN", "")
 CITYDESK_TELEGRAM_WEBHOOK_SECRET = os.environ.get("CITYDESK_TELEGRAM_WEBHOOK_SECRET", "")
 CITYDESK_TELEGRAM_API_URL = os.environ.get("CITYDESK_TELEGRAM_API_URL", "https://api.telegram.org")

@@ -9,6 +9,7 @@ import io
 import itertools
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -64,6 +65,7 @@ class _FakeServer:
         self.server.server_close()
 
     def _record(self, call: dict) -> None:
+        call.setdefault("at", time.monotonic())  # when it arrived (benchmarks time replies by it)
         with self._lock:
             self.calls.append(call)
 
@@ -82,6 +84,7 @@ class FakeTelegram(_FakeServer):
             None  # e.g. {"error_code": 403, "description": "Forbidden: bot was blocked by the user"}
         )
         self._ids = itertools.count(1000)
+        self.slow: dict[str, float] = {}  # method → seconds to hold the request after recording it
 
     def messages(self) -> list[dict]:
         return [call["json"] for call in self.calls if call["method"] == "sendMessage"]
@@ -105,6 +108,8 @@ class FakeTelegram(_FakeServer):
         except ValueError:
             return handler._reply(400, {"ok": False, "error_code": 400, "description": "Bad Request: invalid JSON"})
         self._record({"method": api_method, "json": payload})
+        if self.slow.get(api_method):
+            time.sleep(self.slow[api_method])  # the platform has the request; the caller waits
         if self.fail_with:
             error = dict(self.fail_with)
             status = error.get("error_code", 400)

