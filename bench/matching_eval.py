@@ -433,14 +433,20 @@ def main() -> None:
     parser.add_argument("--fit-difference", action="store_true", help="fit the decision's second stage first")
     parser.add_argument("--quick", action="store_true", help="decision and slot swaps only, 40 swaps a family")
     parser.add_argument("--swaps", type=int, default=150, help="slot swaps per family (eval half)")
+    parser.add_argument("--fit-sample", type=int, default=0, help="fit the second stage on this many dev pairs")
+    parser.add_argument("--fit-only", action="store_true", help="stop after fitting")
     args = parser.parse_args()
     started = time.perf_counter()
     dev, test = load("dev"), load(args.split)
     vectors = Vectors(args.cache)
     per_family = 40 if args.quick else args.swaps
     if args.fit_difference:
-        fit_difference(dev, vectors, max(per_family, 100))
+        sample = dev[:: max(1, len(dev) // args.fit_sample)] if args.fit_sample else dev
+        fit_difference(sample, vectors, per_family if args.quick else max(per_family, 100))
         vectors.save()
+        if args.fit_only:
+            print(json.dumps(decision._difference_model(), indent=1))
+            return
     if args.fit:
         fit(dev, vectors)
         accuracy, f1 = decision_scores(dev, vectors)
