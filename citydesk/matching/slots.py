@@ -445,7 +445,8 @@ def _headed(words: Tokens, table: str, family: str) -> list[Mention]:
         if end > i + length:
             # Compared by the head and its first word: "dịch tả bùng phát" / "dịch tả lan" agree.
             key = " ".join(words.folded[i : i + length + 1])
-            out.append(Mention(family, key, " ".join(words.marked[i:end]), i, end))
+            name = " ".join(words.folded[i:end])  # the whole name, in `within`
+            out.append(Mention(family, key, " ".join(words.marked[i:end]), i, end, name))
         i = end
     return out
 
@@ -526,6 +527,9 @@ def _compatible(x: Mention, y: Mention) -> bool:
         return True
     if x.family == "place":
         return x.within == y.key or y.within == x.key or (x.within == y.within and "/" not in x.key + y.key)
+    if x.family in ("disease", "organisation"):
+        # "bệnh sốt xuất huyết" / "sốt xuất huyết": one name holds the other's head and first word.
+        return f" {x.key} " in f" {y.within} " or f" {y.key} " in f" {x.within} "
     return False
 
 

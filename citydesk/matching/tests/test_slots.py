@@ -13,6 +13,8 @@ def test_another_disease_in_the_same_sentence_differs():
     claim = "Uống nước chanh nóng mỗi sáng chữa khỏi sốt xuất huyết trong 3 ngày"
     tip = "Uống nước chanh nóng mỗi sáng chữa khỏi tiểu đường trong 3 ngày"
     assert set(differ(claim, tip)) == {"disease"}
+    assert differ(claim, "Uống nước chanh nóng mỗi sáng chữa khỏi bệnh sốt xuất huyết trong 3 ngày") == {}
+    assert "disease" in differ("Ăn tỏi chữa bệnh tiểu đường", "Ăn tỏi chữa bệnh tim")
 
 
 def test_a_place_written_as_an_abbreviation_or_without_marks_is_the_same_place():
