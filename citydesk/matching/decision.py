@@ -60,6 +60,7 @@ DIFFERENCE_FEATURES = [
     "span_cosine",
     "named_one_side",
 ]
+SURE_ONLY = {"negation", "direction"}  # key slots that refuse "sure" (the verdict), not "same"
 SURE = 0.9  # the decision is sure (a citizen may be told the verdict) at or above this confidence
 _NEGATION_WORDS = {word for phrase in NEGATIONS for word in phrase.split()} - {"phải"}
 _NEGATION_FOLDED = {fold(word) for word in _NEGATION_WORDS}
@@ -264,12 +265,15 @@ def judge_pair(
         span_cosine = None
     q = difference_probability(difference_features(p, difference, span_cosine))
     threshold = _threshold()
-    # Numbers, negation and places of the first stage stay hard rules; so does any key slot that differs.
-    same = (
-        q >= threshold and not difference.key_slot_differs and not any(values[FEATURES.index(name)] for name in HARD_NO)
-    )
+    # Numbers, negation and places of the first stage stay hard rules; a named slot (place, country,
+    # disease, office, number, date) filled differently refuses "same". A negation or a direction found
+    # in what differs refuses "sure" only: vnPara's paraphrases move negations around ("bi quan" /
+    # "không tin tưởng"), and refusing "same" on them cost decision accuracy on dev.
+    blocking = set(difference.differ) - SURE_ONLY
+    same = q >= threshold and not blocking and not any(values[FEATURES.index(name)] for name in HARD_NO)
     confidence = q if same else 1.0 - min(q, threshold)
-    return Judgement(same, round(confidence, 4), same and q >= SURE, difference)
+    sure = same and not difference.key_slot_differs and q >= SURE
+    return Judgement(same, round(confidence, 4), sure, difference)
 
 
 def restore_pair(a: Normalized, b: Normalized) -> tuple[Normalized, Normalized]:

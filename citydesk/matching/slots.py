@@ -23,6 +23,7 @@ from .syllables import is_syllable
 _DATA = Path(__file__).with_name("data")
 _WORD = re.compile(r"[^\W_]+")
 MAX_NAME = 5  # longest name, in syllables
+CLOSE = 3  # content words one side may lack for the word-by-word rules to apply
 KEY_FAMILIES = (
     "disease",
     "place",
@@ -580,15 +581,19 @@ def compare(a: Normalized, b: Normalized) -> Difference:
         difference.content_b += [words_b.marked[j] for j in range(j1, j2) if words_b.folded[j] in gained]
         if lost and gained:
             difference.replaced += 1
+    # The rules below look at what differs word by word; they hold only when the two texts are
+    # otherwise close (one side has at most CLOSE content words the other lacks): a reworded text
+    # moves negations and content words around without changing the claim.
+    close = min(len(difference.content_a), len(difference.content_b)) <= CLOSE
     # A named thing on one side whose place the other side fills with other content words: differs.
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes() if close else []:
         if tag != "replace":
             continue
         lost = [w for w in words_a.folded[i1:i2] if is_content(w) and w not in set_b]
         gained = [w for w in words_b.folded[j1:j2] if is_content(w) and w not in set_a]
         if not (lost and gained):
             continue
-        for family in ("disease", "place", "country", "organisation", "title"):
+        for family in ("disease", "place", "country", "organisation"):
             if family in difference.differ:
                 continue
             here_a = [m for m in mentions_a if m.family == family and m.start < i2 and m.end > i1]
@@ -604,14 +609,17 @@ def compare(a: Normalized, b: Normalized) -> Difference:
             difference.only_one.pop(family, None)
     difference.content_total = sum(map(is_content, words_a.folded)) + sum(map(is_content, words_b.folded))
     negations_a, negations_b = _negations(words_a, spans_a), _negations(words_b, spans_b)
-    if len(negations_a) != len(negations_b):
+    # A negation added: the text without it has at most one content word the other lacks ("sẽ" /
+    # "sẽ không", chatter around either is allowed on the negated side).
+    fewer = difference.content_a if len(negations_a) < len(negations_b) else difference.content_b
+    if len(negations_a) != len(negations_b) and len(fewer) <= 1:
         difference.differ["negation"] = (negations_a, negations_b)
     directions_a, directions_b = _directions(words_a, spans_a), _directions(words_b, spans_b)
     flipped = sorted(
         {_OPPOSITES[pair][side] for pair, side in directions_a if (pair, 1 - side) in directions_b}
         | {_OPPOSITES[pair][side] for pair, side in directions_b if (pair, 1 - side) in directions_a}
     )
-    if flipped:
+    if flipped and close:
         difference.differ["direction"] = (
             [_OPPOSITES[pair][side] for pair, side in directions_a if (pair, 1 - side) in directions_b],
             [_OPPOSITES[pair][side] for pair, side in directions_b if (pair, 1 - side) in directions_a],
