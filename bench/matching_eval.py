@@ -4,6 +4,13 @@
     python bench/matching_eval.py --fit    # fit the decision on the dev split, write its weights, then report
     python bench/matching_eval.py --split dev   # the same figures on the dev split (for tuning)
     python bench/matching_eval.py --misses      # also print each missed retrieval query (stderr)
+    python bench/matching_eval.py --fit-difference   # fit the decision's second stage (dev + swaps)
+    python bench/matching_eval.py --quick       # decision and slot swaps only, fewer swaps (iterating)
+
+Slot swaps (bench/slot_swaps.py, from vnPara dev and our own templates, never test): per family the
+rate of pairs with one key slot changed that are judged the same claim, and the rate of true copies
+still judged the same, for the decision, the first stage alone (the model before issue 19) and the
+TF-IDF baseline.
 
 Retrieval: every sentence1 of the split is stored; each paraphrase pair's sentence2 is the query, in
 three forms (as written, without diacritics, in teencode). Texts equal after normalisation count as
@@ -14,6 +21,7 @@ itself. Prints `name: value` lines.
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,13 +34,16 @@ from sklearn.metrics import accuracy_score, f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import slot_swaps
 from bench.variants import no_diacritics, teencode
 from citydesk.matching import decision
 from citydesk.matching.encoder import embed
 from citydesk.matching.index import ClaimIndex, fingerprint
 from citydesk.matching.normalize import normalize
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "vnpara"
+DATA = Path(
+    os.environ.get("VNPARA_DIR") or Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "vnpara"
+)
 
 
 def load(split: str) -> list[dict]:
@@ -133,11 +144,170 @@ def _decide(row, p: float, threshold: float) -> bool:
     return p >= threshold
 
 
+def judgements(pairs: list[tuple[str, str]], vectors: Vectors) -> list[decision.Judgement]:
+    """The decision on each (stored, tip) pair as same_claim makes it on a lone pair (marks put back on
+    a bare side from the other side), with e5 vectors from the run's cache."""
+    normalized = [decision.restore_pair(normalize(a), normalize(b)) for a, b in pairs]
+    vectors([n.text or " " for pair in normalized for n in pair if n.has_diacritics])
+
+    def span_cosine(lost, gained):
+        both = vectors([" ".join(lost), " ".join(gained)])
+        return float(np.dot(both[0], both[1]))
+
+    out = []
+    for a, b in normalized:
+        cosine = None
+        if a.has_diacritics and b.has_diacritics:
+            cosine = float(np.dot(vectors([a.text or " "])[0], vectors([b.text or " "])[0]))
+        out.append(decision.judge_pair(a, b, cosine, span_cosine=span_cosine))
+    return out
+
+
+def old_decisions(pairs: list[tuple[str, str]], vectors: Vectors) -> list[bool]:
+    """The first stage alone with its hard rules (numbers, negation flip, place gazetteer): the
+    decision before issue 19, on the pair as written (no marks put back)."""
+    rows = [{"sentence1": a, "sentence2": b} for a, b in pairs]
+    return [decision.decide(list(row), decision.probability(list(row))) for row in pair_features(rows, vectors)]
+
+
 def decision_scores(rows: list[dict], vectors: Vectors, transform=str) -> tuple[float, float]:
-    x = pair_features(rows, vectors, transform)
     y = [r["paraphrase"] for r in rows]
-    predicted = [decision.decide(list(row), decision.probability(list(row))) for row in x]
+    predicted = [j.same for j in judgements([(r["sentence1"], transform(r["sentence2"])) for r in rows], vectors)]
     return accuracy_score(y, predicted), f1_score(y, predicted)
+
+
+def _difference_rows(pairs, vectors):
+    judged = judgements(pairs, vectors)
+    normalized = [decision.restore_pair(normalize(a), normalize(b)) for a, b in pairs]
+
+    def span_cosine(lost, gained):
+        both = vectors([" ".join(lost), " ".join(gained)])
+        return float(np.dot(both[0], both[1]))
+
+    rows, hard = [], []
+    for (a, b), judgement in zip(normalized, judged, strict=True):
+        cosine = None
+        if a.has_diacritics and b.has_diacritics:
+            cosine = float(np.dot(vectors([a.text or " "])[0], vectors([b.text or " "])[0]))
+        values = decision.features(a, b, cosine)
+        p = decision.probability(values)
+        span = span_cosine if a.has_diacritics and b.has_diacritics else None
+        rows.append(decision.difference_features(p, judgement.difference, span))
+        hard.append(
+            judgement.difference.key_slot_differs
+            or any(values[decision.FEATURES.index(name)] for name in decision.HARD_NO)
+        )
+    return np.asarray(rows), np.asarray(hard)
+
+
+def fit_difference(dev: list[dict], vectors: Vectors, per_family: int) -> None:
+    """Fit the second stage on vnPara dev pairs (as written and one side without marks), slot swaps
+    and true copies from the fit half of every list and the even dev sentences, and content words
+    replaced by unrelated ones."""
+    made = slot_swaps.build(dev, "fit", per_family)
+    pairs, labels = [], []
+    for r in dev:
+        pairs += [(r["sentence1"], r["sentence2"]), (r["sentence1"], no_diacritics(r["sentence2"]))]
+        labels += [r["paraphrase"]] * 2
+    for family, made_pairs in made.items():
+        pairs += made_pairs
+        labels += [1 if family.startswith("copy_") else 0] * len(made_pairs)
+    generic = slot_swaps.content_swaps(dev, per_family * 2)
+    pairs += generic
+    labels += [0] * len(generic)
+    x, hard = _difference_rows(pairs, vectors)
+    y = np.asarray(labels)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit((x - mean) / scale, y)
+    weights = {
+        "features": decision.DIFFERENCE_FEATURES,
+        "coef": model.coef_[0].round(6).tolist(),
+        "intercept": round(float(model.intercept_[0]), 6),
+        "mean": mean.round(6).tolist(),
+        "scale": scale.round(6).tolist(),
+        "threshold": 0.5,
+        "fitted_on": "vnPara dev pairs, slot swaps and copies from vnPara dev (fit half of every list)",
+    }
+    probabilities = model.predict_proba((x - mean) / scale)[:, 1]
+    n_dev = 2 * len(dev)
+    kinds = np.asarray(["dev"] * n_dev + [f for f, v in made.items() for _ in v] + ["generic"] * len(generic))
+
+    def score(t: float) -> float:
+        same = (probabilities >= t) & ~hard
+        dev_accuracy = float(np.mean(same[:n_dev] == y[:n_dev]))
+        swaps = same[(kinds != "dev") & (y == 0)].mean()
+        copies = same[(kinds != "dev") & (y == 1)].mean()
+        return dev_accuracy + copies - 2 * swaps
+
+    weights["threshold"] = round(float(max(np.arange(0.2, 0.91, 0.01), key=score)), 2)
+    decision._DIFFERENCE_WEIGHTS.write_text(json.dumps(weights, indent=1), encoding="utf-8")
+    decision._difference_model.cache_clear()
+
+
+def slot_swap_report(dev: list[dict], vectors: Vectors, per_family: int) -> None:
+    """Per family: the share of swapped pairs judged the same claim; per copy kind: the share kept."""
+    made = slot_swaps.build(dev, "eval", per_family)
+    vectorizer, threshold = _baseline_decider(dev)
+    for family, pairs in made.items():
+        if not pairs:
+            continue
+        new = [j.same for j in judgements(pairs, vectors)]
+        old = old_decisions(pairs, vectors)
+        base = _baseline_same(vectorizer, threshold, pairs)
+        kind = "kept" if family.startswith("copy_") else "same"
+        name = family if family.startswith("copy_") else f"swap_{family}"
+        print(f"{name}_pairs: {len(pairs)}")
+        print(f"{name}_{kind}_rate: {np.mean(new):.4f}")
+        print(f"{name}_{kind}_rate_old_model: {np.mean(old):.4f}")
+        print(f"{name}_{kind}_rate_tfidf_baseline: {np.mean(base):.4f}")
+
+
+WORDS = r"(?u)\b\w+\b"  # keep one-letter syllables
+
+
+def long_tip_report(vectors: Vectors, count: int = 40) -> None:
+    """A tip that is the opening of an article (a headline-like lead, two sentences of context from
+    vnPara dev, then the claim) against the short stored claim: how often it is judged the same claim
+    (the verdict could be sent) and how often it at least reaches the desk's suggestion threshold (a
+    pointer). Pointer only is acceptable here."""
+    rng = np.random.default_rng(19)
+    dev = load("dev")
+    made = slot_swaps.build(dev, "eval", count)
+    claims = [stored for stored, _tip in made["copy_chatter"]][:count]
+    context = slot_swaps.sentences(dev, "eval")
+    pairs = []
+    for claim in claims:
+        picked = rng.choice(len(context), 2, replace=False)
+        lead = f"THÔNG TIN CẦN BIẾT. {context[picked[0]]} {context[picked[1]]}"
+        opening = f"{lead} Theo nguồn tin, {claim[0].lower()}{claim[1:]}."
+        pairs.append((claim, opening))
+    judged = judgements(pairs, vectors)
+    rows = [{"sentence1": a, "sentence2": b} for a, b in pairs]
+    first_stage = [decision.probability(list(row)) for row in pair_features(rows, vectors)]
+    print(f"long_tip_pairs: {len(pairs)}")
+    print(f"long_tip_same_rate: {np.mean([j.same for j in judged]):.4f}")
+    print(f"long_tip_pointer_rate: {np.mean([p >= 0.5 for p in first_stage]):.4f}")
+
+
+def _baseline_decider(dev: list[dict]):
+    def folded(text: str) -> str:
+        return normalize(text).folded
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), token_pattern=WORDS, sublinear_tf=True)
+    vectorizer.fit([folded(r[k]) for r in dev for k in ("sentence1", "sentence2")])
+    a = vectorizer.transform([folded(r["sentence1"]) for r in dev])
+    b = vectorizer.transform([folded(r["sentence2"]) for r in dev])
+    cosines = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    y = [r["paraphrase"] for r in dev]
+    threshold = max(np.arange(0.05, 0.95, 0.01), key=lambda t: accuracy_score(y, cosines >= t))
+    return vectorizer, threshold
+
+
+def _baseline_same(vectorizer, threshold, pairs) -> list[bool]:
+    a = vectorizer.transform([normalize(x).folded for x, _ in pairs])
+    b = vectorizer.transform([normalize(y).folded for _, y in pairs])
+    return list(np.asarray(a.multiply(b).sum(axis=1)).ravel() >= threshold)
 
 
 def retrieval_queries(rows: list[dict]) -> tuple[list[str], list[tuple[str, set[int], set[int]]]]:
@@ -260,10 +430,23 @@ def main() -> None:
     parser.add_argument(
         "--misses", action="store_true", help="print each missed retrieval query to stderr, to read them"
     )
+    parser.add_argument("--fit-difference", action="store_true", help="fit the decision's second stage first")
+    parser.add_argument("--quick", action="store_true", help="decision and slot swaps only, 40 swaps a family")
+    parser.add_argument("--swaps", type=int, default=150, help="slot swaps per family (eval half)")
+    parser.add_argument("--fit-sample", type=int, default=0, help="fit the second stage on this many dev pairs")
+    parser.add_argument("--fit-only", action="store_true", help="stop after fitting")
     args = parser.parse_args()
     started = time.perf_counter()
     dev, test = load("dev"), load(args.split)
     vectors = Vectors(args.cache)
+    per_family = 40 if args.quick else args.swaps
+    if args.fit_difference:
+        sample = dev[:: max(1, len(dev) // args.fit_sample)] if args.fit_sample else dev
+        fit_difference(sample, vectors, per_family if args.quick else max(per_family, 100))
+        vectors.save()
+        if args.fit_only:
+            print(json.dumps(decision._difference_model(), indent=1))
+            return
     if args.fit:
         fit(dev, vectors)
         accuracy, f1 = decision_scores(dev, vectors)
@@ -275,6 +458,12 @@ def main() -> None:
     print(f"decision_f1: {f1:.4f}")
     accuracy, f1 = decision_scores(test, vectors, no_diacritics)
     print(f"decision_accuracy_no_diacritics: {accuracy:.4f}")
+    slot_swap_report(dev, vectors, per_family)
+    long_tip_report(vectors)
+    vectors.save()
+    if args.quick:
+        print(f"elapsed_s: {time.perf_counter() - started:.1f}")
+        return
     figures, ranks = retrieval(test, vectors, args.misses)
     for name, value in figures.items():
         print(f"{name}: {value:.4f}")

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from citydesk.matching import ClaimIndex, same_claim
+from citydesk.matching import ClaimIndex
+from citydesk.matching.decision import Judgement, judge_texts
 
 from .models import Claim, ClaimStatus
 
@@ -25,10 +26,22 @@ class Match:
     score: float
     automatic: bool
     same: bool | None = None  # same_claim's decision for this text, when it was already made
+    judgement: Judgement | None = None  # the decision with what matched and what differed
+
+    def judged(self, text: str) -> Judgement:
+        """The same-claim decision on text against this claim, reusing the one made while matching."""
+        return self.judgement if self.judgement is not None else matcher.judge(text, self.claim)
 
     def repeats(self, text: str) -> bool:
         """Whether text states this claim (same_claim), reusing the decision made while matching."""
-        return self.same if self.same is not None else matcher.same_claim(text, self.claim)
+        return self.same if self.same is not None else self.judged(text).same
+
+    def explanation(self) -> dict:
+        """What the desk is shown about this match (JSON-ready)."""
+        explained = {"claim": self.claim.pk, "score": round(self.score, 4), "automatic": self.automatic}
+        if self.judgement is not None:
+            explained.update(self.judgement.explanation())
+        return explained
 
 
 class DeskMatcher:
@@ -69,12 +82,17 @@ class DeskMatcher:
                 self._index.add(claim.pk, claim.statement)
 
     def same_claim(self, text: str, claim: Claim) -> bool:
-        """Whether text states the claim: decided with the index's context when it holds the claim
-        (its stored vector, no second embedding), else on the lone pair."""
+        """Whether text states the claim."""
+        return self.judge(text, claim).same
+
+    def judge(self, text: str, claim: Claim) -> Judgement:
+        """The same-claim decision on text against claim, with what matched and what differed: decided
+        with the index's context when it holds the claim (its stored vector, marks put back from the
+        stored claims), else on the lone pair (marks put back from the claim's wording). One path."""
         with self._lock:
             if self._index.position(claim.pk) is not None:
-                return self._index.same_claim(text, claim.pk)[0]
-        return same_claim(text, claim.statement)[0]
+                return self._index.judge(text, claim.pk)
+        return judge_texts(text, claim.statement)
 
     def reset(self) -> None:
         with self._lock:
@@ -97,10 +115,15 @@ class DeskMatcher:
             matches.append(Match(claim=claim, score=score, automatic=False))
             if len(matches) == limit:
                 break
-        if matches and self._eligible(text, matches[0]):
+        if matches:
+            # The best match is judged in full: joined automatically only when the decision is sure
+            # and no key fact (place, disease, number, negation…) differs; otherwise only suggested.
             top = matches[0]
-            same = top.repeats(text)
-            matches[0] = Match(claim=top.claim, score=top.score, automatic=same, same=same)
+            judgement = self.judge(text, top.claim)
+            automatic = judgement.sure and self._eligible(text, top)
+            matches[0] = Match(
+                claim=top.claim, score=top.score, automatic=automatic, same=judgement.same, judgement=judgement
+            )
         return matches
 
     def _eligible(self, text: str, match: Match) -> bool:

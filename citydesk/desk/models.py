@@ -155,6 +155,13 @@ class Report(models.Model):
     answered_automatically = models.BooleanField(
         _("answered at once"), default=False, help_text=_("Answered from the archive when it arrived")
     )
+    match_explanation = models.JSONField(
+        _("why it was matched"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The same-claim decision on the best match: which key facts matched and which differed"),
+    )
 
     class Meta:
         ordering = ["-received_at"]

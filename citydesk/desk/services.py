@@ -144,8 +144,11 @@ def report_receive(
         raise ValidationError(_("Unknown channel."))
     received_at = received_at or timezone.now()
     suggestions, matched_note = [], ""
+    if settings.CITYDESK_MATCHING and text and matches is None and claim is None:
+        matches = matcher.candidates(text)
+    # Why the report was joined or only suggested, for the desk's claim screen.
+    explanation = matches[0].explanation() if matches else {}
     if claim is None and settings.CITYDESK_MATCHING and text:
-        matches = matcher.candidates(text) if matches is None else matches
         if matches and matches[0].automatic:
             claim = matches[0].claim
             matched_note = _("Joined automatically (match %(score).2f)") % {"score": matches[0].score}
@@ -175,6 +178,7 @@ def report_receive(
         received_at=received_at,
         reply_handle=reply_handle.strip(),
         reply_handle_expires_at=received_at + reply_ttl if reply_handle.strip() else None,
+        match_explanation={**explanation, "joined": claim.pk == explanation["claim"]} if explanation else {},
     )
     _count_reports(claim)
     note = f"{Channel(channel).label}. {matched_note}" if matched_note else Channel(channel).label

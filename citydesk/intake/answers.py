@@ -72,10 +72,11 @@ def find_answer(text: str = "", url: str = "", *, matches: list | None = None) -
         published = _published(match.claim)
         if published is None:
             continue
-        if not match.repeats(text):
-            continue
+        # The verdict only when the decision is sure and no key fact differs (judgement.sure); else
+        # abstain: "we have a related clarification" with its link, and the desk checks.
+        judgement = match.judged(text)
         long_enough = len(text.split()) >= settings.CITYDESK_MATCH_MIN_WORDS
-        sure = match.score >= settings.CITYDESK_MATCH_JOIN and long_enough
+        sure = judgement.sure and match.score >= settings.CITYDESK_MATCH_JOIN and long_enough
         return Answer(match.claim, *published, score=match.score, sure=sure)
     return None
 

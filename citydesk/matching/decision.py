@@ -1,8 +1,17 @@
 """same_claim: is a report the same claim as a stored one, or only a related one?
 
-A logistic model over a few features (semantic similarity, word and character overlap, and hard
-signals: different numbers, negation on one side only). Weights are fitted on the vnPara dev split
-by `bench/matching_eval.py --fit` and shipped in data/same_claim.json.
+Two stages. A logistic model over a few features (semantic similarity, word and character overlap,
+and hard signals: different numbers, negation on one side only) gives the probability that search
+ranks by (weights fitted on the vnPara dev split by `bench/matching_eval.py --fit`, in
+data/same_claim.json). The decision then looks at what differs between the two texts (slots.py): a
+key slot filled differently on both sides (place, country, disease, office, title, number, date,
+direction, negation) is never the same claim, and a second logistic model over the aligned
+difference (content words one text has in place of the other's, how related they are by e5, how
+much of each text they are) weighs the rest (data/difference.json, fitted on vnPara dev pairs and on
+slot swaps made from vnPara dev by `bench/matching_eval.py --fit-difference`).
+
+Both texts are read the same way on every path: a text typed without marks gets its marks back
+first (from the stored claims in a ClaimIndex, from the other text on a lone pair).
 """
 
 import itertools
@@ -10,15 +19,18 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from . import slots
 from .encoder import embed
 from .normalize import NEGATIONS, Normalized, fold, normalize
 from .places import places
+from .restore import Restorer
 
 FEATURES = [
     "cosine_e5",
@@ -37,6 +49,19 @@ FEATURES = [
     "length_ratio",
 ]
 _WEIGHTS = Path(__file__).with_name("data") / "same_claim.json"
+_DIFFERENCE_WEIGHTS = Path(__file__).with_name("data") / "difference.json"
+DIFFERENCE_FEATURES = [
+    "logit_p",
+    "replaced",
+    "lost_share",
+    "gained_share",
+    "lost_words",
+    "gained_words",
+    "span_cosine",
+    "named_one_side",
+]
+SURE_ONLY = {"negation", "direction"}  # key slots that refuse "sure" (the verdict), not "same"
+SURE = 0.9  # the decision is sure (a citizen may be told the verdict) at or above this confidence
 _NEGATION_WORDS = {word for phrase in NEGATIONS for word in phrase.split()} - {"phải"}
 _NEGATION_FOLDED = {fold(word) for word in _NEGATION_WORDS}
 NEUTRAL_COSINE = 0.85  # between e5's typical paraphrase (~0.9) and unrelated (~0.8) similarity
@@ -67,6 +92,9 @@ def _char3(text: str) -> set[str]:
 
 
 def _negated(normalized: Normalized) -> bool:
+    if not normalized.has_diacritics:
+        # Without marks only the unambiguous ones: "chua" may be "chưa" but also "chứa", "chùa".
+        return any(word in ("khong", "chang") for word in normalized.folded.split())
     return any(word in _NEGATION_WORDS for word in normalized.text.split())
 
 
@@ -145,16 +173,135 @@ def decide(feature_values: list[float], p: float) -> bool:
 
 
 def judge(feature_values: list[float]) -> tuple[bool, float]:
-    """(decision, confidence in 0..1) for a pair's features."""
+    """(decision, confidence in 0..1) of the first stage alone, for a pair's features (the model before
+    the aligned difference was looked at; kept for the bench's comparison)."""
     p = probability(feature_values)
     decision = decide(feature_values, p)
     confidence = p if decision else 1.0 - min(p, _model()["threshold"])
     return decision, round(confidence, 4)
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """The decision on a pair: same claim or not, how confident, sure enough to tell a citizen, and why."""
+
+    same: bool
+    confidence: float
+    sure: bool
+    difference: slots.Difference
+
+    def explanation(self) -> dict:
+        return {"same": self.same, "confidence": self.confidence, "sure": self.sure, **self.difference.explanation()}
+
+
+@lru_cache(maxsize=1)
+def _difference_model() -> dict | None:
+    if not _DIFFERENCE_WEIGHTS.exists():
+        return None
+    return json.loads(_DIFFERENCE_WEIGHTS.read_text(encoding="utf-8"))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def difference_features(
+    p: float, difference: slots.Difference, span_cosine: Callable[[list[str], list[str]], float] | None
+) -> list[float]:
+    """The second stage's inputs, in DIFFERENCE_FEATURES order."""
+    lost, gained = difference.content_a, difference.content_b
+    total = max(1, difference.content_total)
+    cosine = 1.0
+    if lost and gained and span_cosine is not None:
+        cosine = span_cosine(lost, gained)
+    named = sum(family in difference.only_one for family in ("disease", "place", "country", "organisation", "title"))
+    return [
+        _logit(p),
+        float(min(difference.replaced, 3)),
+        2 * len(lost) / total,
+        2 * len(gained) / total,
+        float(min(len(lost), 6)),
+        float(min(len(gained), 6)),
+        cosine,
+        float(named),
+    ]
+
+
+def difference_probability(values: list[float]) -> float:
+    model = _difference_model()
+    if model is None:
+        return 1.0 / (1.0 + math.exp(-values[0]))
+    z = model["intercept"] + sum(
+        w * (x - mean) / scale
+        for w, x, mean, scale in zip(model["coef"], values, model["mean"], model["scale"], strict=True)
+    )
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _threshold() -> float:
+    model = _difference_model()
+    return model["threshold"] if model else _model()["threshold"]
+
+
+def e5_span_cosine(lost: list[str], gained: list[str]) -> float:
+    """How related the words one text has in place of the other's are (e5 on the two word lists)."""
+    vectors = embed([" ".join(lost), " ".join(gained)])
+    return float(np.dot(vectors[0], vectors[1]))
+
+
+def judge_pair(
+    a: Normalized,
+    b: Normalized,
+    cosine_e5: float | None,
+    idf: Callable[[str], float] | None = None,
+    span_cosine: Callable[[list[str], list[str]], float] | None = e5_span_cosine,
+) -> Judgement:
+    """The decision on two normalised texts (marks already put back on a bare one)."""
+    values = features(a, b, cosine_e5, idf)
+    p = probability(values)
+    difference = slots.compare(a, b)
+    if not (a.has_diacritics and b.has_diacritics):
+        span_cosine = None
+    q = difference_probability(difference_features(p, difference, span_cosine))
+    threshold = _threshold()
+    # Numbers, negation and places of the first stage stay hard rules; a named slot (place, country,
+    # disease, office, number, date) filled differently refuses "same". A negation or a direction found
+    # in what differs refuses "sure" only: vnPara's paraphrases move negations around ("bi quan" /
+    # "không tin tưởng"), and refusing "same" on them cost decision accuracy on dev.
+    blocking = set(difference.differ) - SURE_ONLY
+    same = q >= threshold and not blocking and not any(values[FEATURES.index(name)] for name in HARD_NO)
+    confidence = q if same else 1.0 - min(q, threshold)
+    sure = same and not difference.key_slot_differs and q >= SURE
+    return Judgement(same, round(confidence, 4), sure, difference)
+
+
+def restore_pair(a: Normalized, b: Normalized) -> tuple[Normalized, Normalized]:
+    """On a lone pair, a text typed without marks gets them back from the other text's wording (as the
+    index gives them back from the stored claims' wording)."""
+    if a.has_diacritics == b.has_diacritics:
+        return a, b
+    restorer = Restorer()
+    marked, bare = (a, b) if a.has_diacritics else (b, a)
+    restorer.learn(marked.text)
+    restored = restorer.restore_normalized(bare)
+    return (marked, restored) if a.has_diacritics else (restored, marked)
+
+
+def judge_texts(text_a: str, text_b: str) -> Judgement:
+    """The decision on two raw texts (embeds both when both carry marks)."""
+    a, b = restore_pair(normalize(text_a), normalize(text_b))
+    cosine = None
+    if a.has_diacritics and b.has_diacritics:
+        vectors = embed([a.text or " ", b.text or " "])
+        cosine = float(np.dot(vectors[0], vectors[1]))
+    return judge_pair(a, b, cosine)
+
+
 def same_claim(text_a: str, text_b: str) -> tuple[bool, float]:
     """(decision, confidence in 0..1): are the two texts the same claim, not only a related one?
 
     For a report against a claim stored in a ClaimIndex, ClaimIndex.same_claim decides the same way
-    with the index's context (stored vector, marks put back, word rarity)."""
-    return judge(pair_features(text_a, text_b))
+    with the index's context (stored vector, marks put back from the stored claims, word rarity)."""
+    judgement = judge_texts(text_a, text_b)
+    return judgement.same, judgement.confidence

@@ -340,9 +340,25 @@ class ClaimIndex:
         """same_claim(text, the stored claim's text), decided as search scores it: with the claim's
         stored vector (no second embedding), marks put back on a bare text, and words weighed by how
         rare they are among the stored claims. KeyError if the claim is not stored."""
+        judgement = self.judge(text, claim_id)
+        return judgement.same, judgement.confidence
+
+    def judge(self, text: str, claim_id) -> "decision.Judgement":
+        """The full decision on text against a stored claim, with what matched and what differs
+        (decision.judge_pair, the same path as the lone pair's same_claim)."""
         position = self._position[claim_id]
         query = self.restored(normalize(text))
-        return decision.judge(self._features(query, self._query_vector(query, None), position))
+        stored = Normalized.from_canonical(self._texts.text(position))
+        query_vector = self._query_vector(query, None)
+        cosine = None
+        if query_vector is not None and self.semantic and stored.has_diacritics:
+            cosine = float(np.dot(query_vector, np.asarray(self._vectors.get(position), dtype=np.float32)))
+        span = self._span_cosine if self.semantic else None
+        return decision.judge_pair(query, stored, cosine, self.idf, span_cosine=span)
+
+    def _span_cosine(self, lost: list[str], gained: list[str]) -> float:
+        vectors = self._embed([" ".join(lost), " ".join(gained)])
+        return float(np.dot(vectors[0], vectors[1]))
 
     def idf(self, token: str) -> float:
         """How rare a folded word is among the stored claims (BM25's idf; a word never stored is rarest)."""

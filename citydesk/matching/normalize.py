@@ -186,6 +186,8 @@ def _expand(word: str) -> str:
         return word  # numbers stay numbers (the list would turn "1" into "một")
     if lower in _OWN_TEENCODE:
         return _OWN_TEENCODE[lower]
+    if len(word) > 1 and word.isupper():
+        return word  # "HN", "SG", "BMT": written in capitals, a name (Hà Nội), not teencode ("hôm nay")
     table = _teencode()
     if lower in table and not is_syllable(fold(lower)):
         return table[lower]

@@ -39,3 +39,40 @@ def sla_label(sla: dict | None) -> str:
         "missed": _("missed by %(time)s") % {"time": duration},
     }[sla["state"]]
     return format_html('<span class="sla-{}">{}</span>', sla["state"], text)
+
+
+@register.inclusion_tag("desk/admin/_match_explanation.html")
+def match_explanation(report):
+    """Why a report was joined to a claim or only suggested: the same-claim decision's key facts."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "disease": _("health condition"),
+        "place": _("place"),
+        "country": _("country"),
+        "organisation": _("organisation or office"),
+        "title": _("person's title"),
+        "number": _("number"),
+        "date": _("date"),
+        "direction": _("direction"),
+        "negation": _("negation"),
+    }
+    explained = report.match_explanation or {}
+
+    def rows(values: dict) -> list[tuple[str, str]]:
+        return [(labels.get(family, family), ", ".join(map(str, items))) for family, items in values.items()]
+
+    differ = [
+        (
+            labels.get(family, family),
+            ", ".join(map(str, sides.get("b", []))) or "—",
+            ", ".join(map(str, sides.get("a", []))) or "—",
+        )
+        for family, sides in (explained.get("differ") or {}).items()
+    ]
+    return {
+        "explained": explained,
+        "matched": rows(explained.get("matched") or {}),
+        "differ": differ,
+        "only_one": rows(explained.get("only_one") or {}),
+    }

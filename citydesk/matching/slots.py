@@ -1,0 +1,627 @@
+"""What differs between two texts: the key slots of a claim (places, countries, diseases, organisations,
+people's titles, numbers, dates, directions, negation) and the content words one text has and the
+other does not.
+
+Two texts are aligned word by word (folded syllables, after the marks were put back on a bare text);
+a slot *differs* when both texts fill it and no value of one is compatible with a value of the other
+("Hà Nội" / "Đà Nẵng"; "Buôn Ma Thuột" is compatible with "Đắk Lắk", the province it lies in), or when a
+negation or a direction word stands on one side only of what differs ("sẽ" / "sẽ không", "tăng" /
+"giảm"). Lists: data/places.json (administrative units), data/countries.json (CLDR),
+data/stopwords.json (stopwords-iso); see data/README.md for their sources and licences.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+from .normalize import Normalized, fold
+from .syllables import is_syllable
+
+_DATA = Path(__file__).with_name("data")
+_WORD = re.compile(r"[^\W_]+")
+MAX_NAME = 5  # longest name, in syllables
+CLOSE = 3  # content words one side may lack for the word-by-word rules to apply
+KEY_FAMILIES = (
+    "disease",
+    "place",
+    "country",
+    "organisation",
+    "title",
+    "number",
+    "date",
+    "direction",
+    "negation",
+)
+
+# Own additions, general Vietnamese usage (not from any test case): other names of places and
+# countries people write, the words that mark an office, a person's title, a health condition, a date,
+# and pairs of opposite directions.
+_PLACE_ALIASES = {
+    "sai gon": "thanhphohochiminh",
+    "saigon": "thanhphohochiminh",
+    "tphcm": "thanhphohochiminh",
+    "tp hcm": "thanhphohochiminh",
+    "thanh pho hcm": "thanhphohochiminh",
+    "hn": "thanhphohanoi",
+    "hanoi": "thanhphohanoi",
+    "dak lak": "tinhdaklak",
+    "daklak": "tinhdaklak",
+    "dac lac": "tinhdaklak",
+    "dak lac": "tinhdaklak",
+    "dac lak": "tinhdaklak",
+    "bmt": "tinhdaklak/thanhphobuonmathuot",
+}
+_COUNTRY_ALIASES = {"mỹ": "US", "anh": "GB", "nhật": "JP", "hàn": "KR", "úc": "AU", "ý": "IT"}
+_COUNTRY_MARKERS = {"nước", "người", "tại", "ở", "sang", "từ", "bên", "hàng", "thăm", "phía", "của"}
+_DISTRICT_MARKERS = {"quận", "huyện", "thị xã", "thành phố", "tp", "q", "h", "tx"}
+_ORGANISATION_HEADS = [
+    "bộ",
+    "sở",
+    "cục",
+    "tổng cục",
+    "ủy ban nhân dân",
+    "ủy ban",
+    "công an",
+    "bệnh viện",
+    "trường",
+    "trường đại học",
+    "đại học",
+    "công ty",
+    "tập đoàn",
+    "ngân hàng",
+    "viện",
+    "hội",
+    "phòng",
+    "chi cục",
+    "ban",
+    "tòa án",
+    "viện kiểm sát",
+    "quân khu",
+    "đài",
+    "báo",
+]
+_TITLES = [
+    "thủ tướng",
+    "phó thủ tướng",
+    "chủ tịch",
+    "phó chủ tịch",
+    "tổng bí thư",
+    "bí thư",
+    "bộ trưởng",
+    "thứ trưởng",
+    "giám đốc",
+    "phó giám đốc",
+    "tổng giám đốc",
+    "trưởng phòng",
+    "trưởng công an",
+    "tổng thống",
+    "hiệu trưởng",
+    "bác sĩ",
+    "giáo sư",
+    "tiến sĩ",
+    "đại tá",
+    "thượng tá",
+    "trung tá",
+    "thiếu tá",
+    "đại úy",
+    "thiếu tướng",
+    "trung tướng",
+    "đại tướng",
+    "chánh án",
+    "viện trưởng",
+    "cục trưởng",
+    "tổng cục trưởng",
+    "chủ nhiệm",
+    "đại biểu",
+    "phó bí thư",
+    "trưởng ban",
+    "y tá",
+    "điều dưỡng",
+    "giáo viên",
+    "ca sĩ",
+    "diễn viên",
+]
+_DISEASE_HEADS = [
+    "bệnh",
+    "sốt",
+    "ung thư",
+    "viêm",
+    "hội chứng",
+    "nhiễm",
+    "dịch",
+    "cúm",
+    "virus",
+    "vi rút",
+    "suy",
+    "rối loạn",
+    "đau",
+    "bệnh nhân",
+    "chứng",
+    "u",
+]
+_DATE_WORDS = {"ngày", "tháng", "năm", "quý", "tuần"}
+_WEEKDAYS = {
+    "thứ hai": "mon",
+    "thứ ba": "tue",
+    "thứ tư": "wed",
+    "thứ năm": "thu",
+    "thứ sáu": "fri",
+    "thứ bảy": "sat",
+    "chủ nhật": "sun",
+    "hôm nay": "today",
+    "hôm qua": "yesterday",
+    "ngày mai": "tomorrow",
+    "tuần này": "this-week",
+    "tuần trước": "last-week",
+    "tuần sau": "next-week",
+    "tuần tới": "next-week",
+    "năm nay": "this-year",
+    "năm ngoái": "last-year",
+    "năm sau": "next-year",
+    "năm tới": "next-year",
+    "tháng này": "this-month",
+    "tháng trước": "last-month",
+    "tháng sau": "next-month",
+    "tháng tới": "next-month",
+    "sáng nay": "this-morning",
+    "tối nay": "tonight",
+}
+_OPPOSITES = [
+    ("tăng", "giảm"),
+    ("tăng", "hạ"),
+    ("mở", "đóng"),
+    ("mở cửa", "đóng cửa"),
+    ("cấm", "cho phép"),
+    ("cấm", "được phép"),
+    ("lên", "xuống"),
+    ("cao", "thấp"),
+    ("nhiều", "ít"),
+    ("thắng", "thua"),
+    ("đồng ý", "phản đối"),
+    ("ủng hộ", "phản đối"),
+    ("bắt đầu", "kết thúc"),
+    ("mua", "bán"),
+    ("nhập khẩu", "xuất khẩu"),
+    ("miễn phí", "thu phí"),
+    ("hợp pháp", "bất hợp pháp"),
+    ("an toàn", "nguy hiểm"),
+    ("sống", "chết"),
+    ("tăng cường", "cắt giảm"),
+    ("đúng", "sai"),
+    ("thật", "giả"),
+    ("trước", "sau"),
+    ("hoãn", "tổ chức"),
+    ("bắt", "thả"),
+    ("nóng", "lạnh"),
+    ("mới", "cũ"),
+    ("dương tính", "âm tính"),
+    ("tốt", "xấu"),
+    ("lợi", "hại"),
+    ("thêm", "bớt"),
+    ("khởi công", "dừng"),
+    ("tiếp tục", "dừng"),
+    ("tiếp tục", "tạm dừng"),
+    ("mở rộng", "thu hẹp"),
+    ("tăng giá", "giảm giá"),
+    ("hủy", "giữ"),
+]
+NEGATIONS = {"không", "chưa", "chẳng", "chả", "đừng", "chớ", "không hề", "chưa hề", "không phải"}
+# Words that start with a negation syllable but deny nothing ("không khí": air).
+_NOT_NEGATION = {
+    "không khí",
+    "không gian",
+    "không quân",
+    "không trung",
+    "không phận",
+    "không chỉ",
+    "không những",
+    "không ít",
+    "chưa kể",
+    "không lâu",
+    "không ngừng",
+    "không ai",
+}
+_UNMARKED_NEGATIONS = {"khong", "chang"}  # unambiguous even without marks
+# "…có thật không?", "…đúng không vậy?", "…chưa ạ?": a question tag, not a negation.
+_TAG_BEFORE = {"thật", "đúng", "phải", "hay", "that", "dung", "phai"}
+_PARTICLES = {
+    "ạ",
+    "vậy",
+    "nhỉ",
+    "nhé",
+    "hả",
+    "à",
+    "hở",
+    "ta",
+    "mọi",
+    "người",
+    "ơi",
+    "a",
+    "vay",
+    "nhi",
+    "nhe",
+    "ha",
+    "ho",
+    "moi",
+    "nguoi",
+    "oi",
+}
+
+
+def _question_tag(words: "Tokens", i: int) -> bool:
+    previous = words.marked[i - 1] if i else ""
+    return previous in _TAG_BEFORE or all(word in _PARTICLES for word in words.marked[i + 1 :])
+
+
+@dataclass(frozen=True)
+class Mention:
+    family: str
+    key: str  # what is compared (an id, a folded name)
+    label: str  # as written, for the explanation
+    start: int  # token positions
+    end: int
+    within: str = ""  # the larger unit it lies in (a district's province)
+
+
+@dataclass
+class Difference:
+    """What two texts share and where they differ, family by family."""
+
+    matched: dict[str, list[str]] = field(default_factory=dict)
+    differ: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    only_one: dict[str, list[str]] = field(default_factory=dict)
+    content_a: list[str] = field(default_factory=list)  # content words of a's differing spans, not in b
+    content_b: list[str] = field(default_factory=list)
+    content_total: int = 0  # content words in both texts
+    replaced: int = 0  # differing spans where both texts have content words the other lacks
+
+    @property
+    def key_slot_differs(self) -> bool:
+        return bool(self.differ)
+
+    def explanation(self) -> dict:
+        """A JSON-ready account: which slots matched, which differ (a's values, b's values), which
+        are named by one text only."""
+        return {
+            "matched": {family: values for family, values in self.matched.items()},
+            "differ": {family: {"a": a, "b": b} for family, (a, b) in self.differ.items()},
+            "only_one": {family: values for family, values in self.only_one.items()},
+            "content_a": self.content_a[:8],
+            "content_b": self.content_b[:8],
+        }
+
+
+def _phrase_table(phrases: dict[str, str]) -> dict[tuple[str, ...], str]:
+    return {tuple(phrase.split()): key for phrase, key in phrases.items() if phrase}
+
+
+@lru_cache(maxsize=1)
+def _lists() -> dict:
+    places = json.loads((_DATA / "places.json").read_text(encoding="utf-8"))
+    countries = json.loads((_DATA / "countries.json").read_text(encoding="utf-8"))
+    stopwords = json.loads((_DATA / "stopwords.json").read_text(encoding="utf-8"))
+    place_names: dict[str, str] = {}
+    within: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    marked_districts: dict[str, str] = {}
+    for row in places["provinces"]:
+        folded = fold(row["name"].lower()).replace("-", " ")
+        for name in {folded, " ".join(folded.split()), "".join(folded.split()), *row["short"]}:
+            place_names[" ".join(name.split())] = row["key"]
+        if row["key"] == "tinhbariavungtau":
+            place_names["vung tau"] = place_names["ba ria"] = row["key"]
+        labels[row["key"]] = row["name"]
+    for row in places["districts"]:
+        key = f"{row['province']}/{row['key']}"
+        within[key] = row["province"]
+        labels[key] = f"{row['type']} {row['name']}"
+        folded = " ".join(fold(row["name"].lower()).split())
+        if not folded or folded[0].isdigit():
+            continue  # "Quận 1": a number, compared as numbers
+        if row["type"] in ("Thành phố", "Thị xã") and len(folded.split()) >= 2:
+            place_names.setdefault(folded, key)  # cities and towns are named bare ("Buôn Ma Thuột")
+        marked_districts.setdefault(folded, key)  # every district after "quận"/"huyện"
+    for alias, key in _PLACE_ALIASES.items():
+        place_names[alias] = key
+        if "/" in key:
+            within[key] = key.split("/")[0]
+            labels.setdefault(key, "Buôn Ma Thuột")
+    labels["thanhphohochiminh"] = "TP. Hồ Chí Minh"
+    country_names, country_single = {}, {}
+    for code, name in countries["names"].items():
+        lowered = name.lower().split(",")[0].strip()
+        folded = fold(lowered).replace("-", " ")
+        if len(folded.split()) == 1 and is_syllable(folded):
+            country_single[lowered] = code  # "nga", "lào", "pháp": only after "nước", "người", "tại"…
+        else:
+            country_names[" ".join(folded.split())] = code
+        labels[f"country:{code}"] = name
+    for alias, code in _COUNTRY_ALIASES.items():
+        country_single[alias] = code
+    function_words = {fold(word) for phrase in stopwords["words"] for word in phrase.split() if " " not in phrase}
+    function_words -= {fold(word) for phrase in NEGATIONS for word in phrase.split()}
+    return {
+        "places": _phrase_table(place_names),
+        "districts": _phrase_table(marked_districts),
+        "within": within,
+        "labels": labels,
+        "countries": _phrase_table(country_names),
+        "country_single": country_single,
+        "function": function_words,
+        "organisations": _phrase_table({head: head for head in _ORGANISATION_HEADS}),
+        "titles": _phrase_table({title: title for title in _TITLES}),
+        "diseases": _phrase_table({head: head for head in _DISEASE_HEADS}),
+        "weekdays": _phrase_table(_WEEKDAYS),
+        "negations": _phrase_table({n: n for n in NEGATIONS}),
+        "not_negation": _phrase_table({n: n for n in _NOT_NEGATION}),
+    }
+
+
+def _longest(table: dict[tuple[str, ...], str], words: list[str], start: int) -> tuple[int, str] | None:
+    for length in range(min(MAX_NAME, len(words) - start), 0, -1):
+        key = table.get(tuple(words[start : start + length]))
+        if key is not None:
+            return length, key
+    return None
+
+
+@dataclass(frozen=True)
+class Tokens:
+    marked: list[str]  # as written (or with marks put back), lower case
+    folded: list[str]
+    has_marks: bool
+
+
+def tokens(normalized: Normalized) -> Tokens:
+    marked = _WORD.findall(normalized.text)
+    return Tokens(marked, [fold(word) for word in marked], normalized.has_diacritics)
+
+
+def is_content(folded_word: str) -> bool:
+    return folded_word.isalpha() and folded_word not in _lists()["function"]
+
+
+def mentions(words: Tokens) -> list[Mention]:
+    """The slots a text fills, found in its words."""
+    lists = _lists()
+    folded, marked = words.folded, words.marked
+    found: list[Mention] = []
+    i = 0
+    while i < len(folded):
+        previous = marked[i - 1] if i else ""
+        hit = _longest(lists["places"], folded, i)
+        if previous in _DISTRICT_MARKERS or (i >= 2 and f"{marked[i - 2]} {previous}" in _DISTRICT_MARKERS):
+            hit = _longest(lists["districts"], folded, i) or hit
+        if hit:
+            length, key = hit
+            found.append(
+                Mention("place", key, lists["labels"].get(key, key), i, i + length, lists["within"].get(key, key))
+            )
+            i += length
+            continue
+        hit = _longest(lists["countries"], folded, i)
+        single = lists["country_single"].get(marked[i]) if words.has_marks else None
+        # "người Anh" is also "the elder brother": "Anh" only after "nước", "tại"…
+        if (
+            hit is None
+            and single
+            and previous in _COUNTRY_MARKERS
+            and not (single == "GB" and previous in {"người", "của"})
+        ):
+            hit = (1, single)
+        if hit:
+            length, code = hit
+            found.append(Mention("country", code, lists["labels"].get(f"country:{code}", code), i, i + length))
+            i += length
+            continue
+        i += 1
+    found += _headed(words, "organisations", "organisation")
+    found += _headed(words, "diseases", "disease")
+    found += _titles(words)
+    found += _dates_and_numbers(words)
+    return found
+
+
+def _headed(words: Tokens, table: str, family: str) -> list[Mention]:
+    """An office or a health condition: its head word ("bộ", "bệnh") and the content words after it."""
+    if not words.has_marks:
+        return []  # "bộ"/"bố", "sở"/"số": the head needs its marks
+    lists = _lists()
+    out = []
+    i = 0
+    while i < len(words.marked):
+        hit = _longest(lists[table], words.marked, i)
+        if not hit:
+            i += 1
+            continue
+        length, _head = hit
+        end = i + length
+        while end < len(words.folded) and end - i - length < 3 and is_content(words.folded[end]):
+            if _longest(lists[table], words.marked, end) and end > i + length:
+                break
+            end += 1
+        if end > i + length:
+            # Compared by the head and its first word: "dịch tả bùng phát" / "dịch tả lan" agree.
+            key = " ".join(words.folded[i : i + length + 1])
+            name = " ".join(words.folded[i:end])  # the whole name, in `within`
+            out.append(Mention(family, key, " ".join(words.marked[i:end]), i, end, name))
+        i = end
+    return out
+
+
+def _titles(words: Tokens) -> list[Mention]:
+    if not words.has_marks:
+        return []
+    lists = _lists()
+    out, i = [], 0
+    while i < len(words.marked):
+        hit = _longest(lists["titles"], words.marked, i)
+        if hit:
+            length, title = hit
+            out.append(Mention("title", title, title, i, i + length))
+            i += length
+        else:
+            i += 1
+    return out
+
+
+def _dates_and_numbers(words: Tokens) -> list[Mention]:
+    lists = _lists()
+    out = []
+    for i, word in enumerate(words.folded):
+        if word.isdigit():
+            before = words.marked[i - 1] if i else ""
+            family = "date" if before in _DATE_WORDS or (before.isdigit() and i >= 2) else "number"
+            out.append(Mention(family, word, word, i, i + 1))
+        elif words.has_marks:
+            hit = _longest(lists["weekdays"], words.marked, i)
+            if hit:
+                length, key = hit
+                out.append(Mention("date", key, " ".join(words.marked[i : i + length]), i, i + length))
+    return out
+
+
+def _negations(words: Tokens, spans: list[tuple[int, int]]) -> list[str]:
+    """Negation words inside the given token spans."""
+    lists = _lists()
+    found = []
+    for start, end in spans:
+        i = start
+        while i < end:
+            if words.has_marks:
+                if _longest(lists["not_negation"], words.marked, i):
+                    i += 2
+                    continue
+                hit = _longest(lists["negations"], words.marked, i)
+                if hit:
+                    if not _question_tag(words, i):
+                        found.append("không")
+                    i += hit[0]
+                    continue
+            elif words.folded[i] in _UNMARKED_NEGATIONS and not _question_tag(words, i):
+                following = words.folded[i + 1] if i + 1 < len(words.folded) else ""
+                if fold(f"{words.marked[i]} {following}") not in {fold(n) for n in _NOT_NEGATION}:
+                    found.append("không")
+            i += 1
+    return found
+
+
+def _directions(words: Tokens, spans: list[tuple[int, int]]) -> set[tuple[str, int]]:
+    """(pair id, side) of the direction words inside the spans (side 0 or 1 of an opposite pair)."""
+    found = set()
+    for start, end in spans:
+        text = words.marked[start:end] if words.has_marks else words.folded[start:end]
+        for i in range(len(text)):
+            for pair_id, pair in enumerate(_OPPOSITES):
+                for side, phrase in enumerate(pair):
+                    phrase_words = (phrase if words.has_marks else fold(phrase)).split()
+                    if text[i : i + len(phrase_words)] == phrase_words:
+                        found.add((pair_id, side))
+    return found
+
+
+def _compatible(x: Mention, y: Mention) -> bool:
+    if x.key == y.key:
+        return True
+    if x.family == "place":
+        return x.within == y.key or y.within == x.key or (x.within == y.within and "/" not in x.key + y.key)
+    if x.family in ("disease", "organisation"):
+        # "bệnh sốt xuất huyết" / "sốt xuất huyết": one name holds the other's head and first word.
+        return f" {x.key} " in f" {y.within} " or f" {y.key} " in f" {x.within} "
+    return False
+
+
+def compare(a: Normalized, b: Normalized) -> Difference:
+    """Align a and b and say which key slots match, which differ, and which content words one text has
+    in place of the other's."""
+    words_a, words_b = tokens(a), tokens(b)
+    if words_a.has_marks != words_b.has_marks:
+        # Compare like with like: a bare text is compared on folded words only.
+        words_a = Tokens(words_a.folded, words_a.folded, False)
+        words_b = Tokens(words_b.folded, words_b.folded, False)
+    difference = Difference()
+    mentions_a, mentions_b = mentions(words_a), mentions(words_b)
+    for family in KEY_FAMILIES:
+        in_a = [m for m in mentions_a if m.family == family]
+        in_b = [m for m in mentions_b if m.family == family]
+        if family in ("number", "date"):
+            keys_a, keys_b = {m.key for m in in_a}, {m.key for m in in_b}
+            if keys_a and keys_b:
+                if keys_a == keys_b:
+                    difference.matched[family] = sorted(keys_a)
+                else:
+                    difference.differ[family] = (sorted(keys_a - keys_b), sorted(keys_b - keys_a))
+            elif keys_a or keys_b:
+                difference.only_one[family] = sorted(keys_a | keys_b)
+            continue
+        lone_a = [m for m in in_a if not any(_compatible(m, n) for n in in_b)]
+        lone_b = [m for m in in_b if not any(_compatible(m, n) for n in in_a)]
+        shared = [m.label for m in in_a if m not in lone_a]
+        if shared:
+            difference.matched[family] = sorted(set(shared))
+        if lone_a and lone_b:
+            difference.differ[family] = (sorted({m.label for m in lone_a}), sorted({m.label for m in lone_b}))
+        elif lone_a or lone_b:
+            difference.only_one[family] = sorted({m.label for m in lone_a + lone_b})
+    # What differs word by word.
+    matcher = SequenceMatcher(None, words_a.folded, words_b.folded, autojunk=False)
+    spans_a, spans_b = [], []
+    set_a, set_b = set(words_a.folded), set(words_b.folded)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        spans_a.append((i1, i2))
+        spans_b.append((j1, j2))
+        lost = [w for w in words_a.folded[i1:i2] if is_content(w) and w not in set_b]
+        gained = [w for w in words_b.folded[j1:j2] if is_content(w) and w not in set_a]
+        difference.content_a += [words_a.marked[i] for i in range(i1, i2) if words_a.folded[i] in lost]
+        difference.content_b += [words_b.marked[j] for j in range(j1, j2) if words_b.folded[j] in gained]
+        if lost and gained:
+            difference.replaced += 1
+    # The rules below look at what differs word by word; they hold only when the two texts are
+    # otherwise close (one side has at most CLOSE content words the other lacks): a reworded text
+    # moves negations and content words around without changing the claim.
+    close = min(len(difference.content_a), len(difference.content_b)) <= CLOSE
+    # A named thing on one side whose place the other side fills with other content words: differs.
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes() if close else []:
+        if tag != "replace":
+            continue
+        lost = [w for w in words_a.folded[i1:i2] if is_content(w) and w not in set_b]
+        gained = [w for w in words_b.folded[j1:j2] if is_content(w) and w not in set_a]
+        if not (lost and gained):
+            continue
+        for family in ("disease", "place", "country", "organisation"):
+            if family in difference.differ:
+                continue
+            here_a = [m for m in mentions_a if m.family == family and m.start < i2 and m.end > i1]
+            here_b = [m for m in mentions_b if m.family == family and m.start < j2 and m.end > j1]
+            lone_a = [m for m in here_a if not any(_compatible(m, n) for n in mentions_b)]
+            lone_b = [m for m in here_b if not any(_compatible(m, n) for n in mentions_a)]
+            if lone_a and not here_b:
+                difference.differ[family] = ([m.label for m in lone_a], [" ".join(words_b.marked[j1:j2])])
+            elif lone_b and not here_a:
+                difference.differ[family] = ([" ".join(words_a.marked[i1:i2])], [m.label for m in lone_b])
+            else:
+                continue
+            difference.only_one.pop(family, None)
+    difference.content_total = sum(map(is_content, words_a.folded)) + sum(map(is_content, words_b.folded))
+    negations_a, negations_b = _negations(words_a, spans_a), _negations(words_b, spans_b)
+    # A negation added: the text without it has at most one content word the other lacks ("sẽ" /
+    # "sẽ không", chatter around either is allowed on the negated side).
+    fewer = difference.content_a if len(negations_a) < len(negations_b) else difference.content_b
+    if len(negations_a) != len(negations_b) and len(fewer) <= 1:
+        difference.differ["negation"] = (negations_a, negations_b)
+    directions_a, directions_b = _directions(words_a, spans_a), _directions(words_b, spans_b)
+    flipped = sorted(
+        {_OPPOSITES[pair][side] for pair, side in directions_a if (pair, 1 - side) in directions_b}
+        | {_OPPOSITES[pair][side] for pair, side in directions_b if (pair, 1 - side) in directions_a}
+    )
+    if flipped and close:
+        difference.differ["direction"] = (
+            [_OPPOSITES[pair][side] for pair, side in directions_a if (pair, 1 - side) in directions_b],
+            [_OPPOSITES[pair][side] for pair, side in directions_b if (pair, 1 - side) in directions_a],
+        )
+    return difference

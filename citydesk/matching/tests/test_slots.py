@@ -1,0 +1,45 @@
+"""What differs between two texts: the key slots of a claim (issue 19)."""
+
+from citydesk.matching import same_claim
+from citydesk.matching.normalize import normalize
+from citydesk.matching.slots import compare
+
+
+def differ(a: str, b: str) -> dict:
+    return compare(normalize(a), normalize(b)).differ
+
+
+def test_another_disease_in_the_same_sentence_differs():
+    claim = "Uống nước chanh nóng mỗi sáng chữa khỏi sốt xuất huyết trong 3 ngày"
+    tip = "Uống nước chanh nóng mỗi sáng chữa khỏi tiểu đường trong 3 ngày"
+    assert set(differ(claim, tip)) == {"disease"}
+    assert differ(claim, "Uống nước chanh nóng mỗi sáng chữa khỏi bệnh sốt xuất huyết trong 3 ngày") == {}
+    assert "disease" in differ("Ăn tỏi chữa bệnh tiểu đường", "Ăn tỏi chữa bệnh tim")
+
+
+def test_a_place_written_as_an_abbreviation_or_without_marks_is_the_same_place():
+    assert differ("Giá điện ở TP.HCM sẽ tăng từ tháng 7", "gia dien o Sai Gon se tang tu thang 7") == {}
+    assert differ("Dịch tả bùng phát ở Đắk Lắk", "Dịch tả bùng phát ở Dak Lak") == {}
+    # A city lies in its province: not a different place.
+    assert differ("Dịch tả bùng phát ở Đắk Lắk", "Dịch tả bùng phát ở Buôn Ma Thuột") == {}
+
+
+def test_other_places_countries_offices_and_directions_differ():
+    assert "place" in differ("Giá điện ở TP HCM sẽ tăng", "Giá điện ở HN sẽ tăng")
+    assert "place" in differ("Người dân quận Hải Châu được nghỉ", "Người dân quận Sơn Trà được nghỉ")
+    assert "country" in differ("Hàng Trung Quốc nhiễm độc", "Hàng Nhật Bản nhiễm độc")
+    assert "organisation" in differ("Bộ Y tế cảnh báo thuốc giả", "Bộ Công an cảnh báo thuốc giả")
+    assert "direction" in differ("Giá xăng sẽ tăng từ ngày mai", "Giá xăng sẽ giảm từ ngày mai")
+
+
+def test_a_negation_added_differs_with_or_without_marks_but_a_question_tag_does_not():
+    assert "negation" in differ("Trường học sẽ mở cửa", "Trường học sẽ không mở cửa")
+    assert "negation" in differ("truong hoc se mo cua", "truong hoc se khong mo cua")
+    assert differ("Trường học sẽ mở cửa", "Trường học sẽ mở cửa, có thật không?") == {}
+    assert differ("Ô nhiễm không khí ở thành phố", "Ô nhiễm không khí tại thành phố") == {}
+
+
+def test_a_bare_copy_with_chua_is_not_read_as_a_negation_flip():
+    claim = "Thành phố chưa ghi nhận ca bệnh nào trong đợt dịch này"
+    same, _confidence = same_claim(claim, "thanh pho chua ghi nhan ca benh nao trong dot dich nay")
+    assert same
