@@ -29,7 +29,7 @@ run: $(STAMP) messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity=0
 	$(PY) manage.py load_demo
-	# The demo's users sign in with a password only (serve prints a notice); see docs/security-proxyauth.md.
+	# The demo's users sign in with a password only (serve prints a notice); see docs/security.md.
 	CITYDESK_2FA_REQUIRED=$${CITYDESK_2FA_REQUIRED:-0} $(PY) manage.py serve
 
 lint: $(STAMP)
