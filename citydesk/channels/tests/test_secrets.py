@@ -13,6 +13,7 @@ from citydesk.channels import services
 from citydesk.channels.models import ChannelAccount, Delivery
 from citydesk.conftest import make_user
 from citydesk.core import roles, secrets
+from citydesk.core.models import Unit
 from citydesk.intake import zalo
 from citydesk.intake.models import PlatformToken
 
@@ -84,7 +85,11 @@ def test_a_changed_key_names_the_account_in_the_delivery_the_admin_and_rotate_se
     assert delivery.status == Delivery.Status.GAVE_UP and "Trang Facebook thành phố" in delivery.last_error
     assert "nhập lại" in delivery.last_error
 
-    client.force_login(make_user("quantridonvi", roles.UNIT_ADMIN))
+    unit_admin = make_user("quantridonvi", roles.UNIT_ADMIN)
+    account.unit = Unit.objects.create(name="Trung tâm Truyền thông", short_name="TTTT")
+    account.save(update_fields=["unit"])
+    account.unit.administrators.add(unit_admin)  # the accounts of its own units (core.scoping)
+    client.force_login(unit_admin)
     listing = client.get(reverse("wagtailsnippets_channels_channelaccount:list")).content.decode()
     assert "không đọc được: nhập lại token" in listing
     edit_url = reverse("wagtailsnippets_channels_channelaccount:edit", args=[account.pk])
@@ -97,7 +102,15 @@ def test_a_changed_key_names_the_account_in_the_delivery_the_admin_and_rotate_se
     assert account.token_encrypted  # kept: the old key may still be found
 
     client.post(  # the token entered again opens with the new key
-        edit_url, {"name": account.name, "kind": "facebook", "target": "1029384756", "token": TOKEN, "is_active": "on"}
+        edit_url,
+        {
+            "name": account.name,
+            "kind": "facebook",
+            "target": "1029384756",
+            "token": TOKEN,
+            "is_active": "on",
+            "unit": account.unit.pk,
+        },
     )
     account.refresh_from_db()
     assert account.token == TOKEN

@@ -213,6 +213,7 @@ def test_new_reports_on_a_published_claim_do_not_empty_the_cache(client, people)
 def test_the_page_cache_works_on_a_database_cache(client, settings, make_article, commit):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-local"},
         "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "citydesk_test_pages"},
     }
     settings.CITYDESK_PAGE_CACHE = "pages"
@@ -238,6 +239,7 @@ def test_pages_that_need_no_data_render_while_the_database_and_its_cache_are_dow
 
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-local"},
         "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "citydesk_test_pages"},
     }
     settings.CITYDESK_PAGE_CACHE, settings.CITYDESK_PAGE_CACHE_LOCAL = "pages", False
