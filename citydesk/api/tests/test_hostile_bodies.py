@@ -20,3 +20,13 @@ def test_partner_json_nested_thousands_deep_is_a_400(client, make_key, path, bod
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "parse_error"
     assert not Report.objects.exists() and not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/reports/", "/api/v1/check/"])
+def test_partner_link_with_a_port_out_of_range_is_not_a_500(client, make_key, path):
+    _key, value = make_key()
+    client.raise_request_exception = False
+    response = client.post(
+        path, {"url": "https://danang.gov.vn:99999/thong-bao"}, content_type="application/json", **bearer(value)
+    )
+    assert response.status_code < 500
