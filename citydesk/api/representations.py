@@ -50,7 +50,7 @@ def clarification(page: ClarificationPage, request) -> dict | None:
     return {
         "id": page.pk,
         "url": page.get_full_url(request),
-        "claim": claim.statement,
+        "claim": verdict.statement or claim.statement,
         "category": claim.category,
         "category_name": category,
         "rating": {

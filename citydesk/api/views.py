@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,6 +34,7 @@ from . import services
 from .authentication import partner_key
 from .errors import ApiError
 from .models import PartnerReport, PartnerScope, WebhookEndpoint
+from .parsers import JSONParser
 
 PUBLIC = ["Công khai — Public"]
 PARTNER = ["Đối tác — Partners"]

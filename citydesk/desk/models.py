@@ -122,6 +122,13 @@ class Claim(index.Indexed, models.Model):
         return self.verdicts.filter(approved_at__isnull=False).order_by("-approved_at").first()
 
     @property
+    def public_statement(self) -> str:
+        """The wording the public sees: the one the approved verdict was proposed for, so that a rewording
+        while a published claim is checked again waits for the next approval (two-person rule)."""
+        verdict = self.approved_verdict
+        return (verdict.statement if verdict else "") or self.statement
+
+    @property
     def proposed_verdict(self):
         """The verdict waiting for a desk lead, if any."""
         return (
@@ -256,6 +263,12 @@ class Verdict(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("sent back"), null=True, blank=True)
+    statement = models.TextField(
+        _("claim as proposed"),
+        blank=True,
+        editable=False,
+        help_text=_("The claim's wording this verdict was proposed (and approved) for; the public sees this one"),
+    )
     reviewed_fingerprint = models.CharField(
         _("fingerprint of what was proposed"),
         max_length=64,
@@ -410,7 +423,7 @@ class ClarificationPage(PublicPageCacheMixin, Page):
     def search_text(self) -> str:
         """Claim and verdict folded to ASCII, searchable with or without diacritics."""
         verdict = self.claim.approved_verdict
-        parts = [self.claim.statement] + ([verdict.summary, verdict.explanation] if verdict else [])
+        parts = [self.claim.public_statement] + ([verdict.summary, verdict.explanation] if verdict else [])
         return fold_diacritics(" ".join(parts))
 
 

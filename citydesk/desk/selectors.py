@@ -92,7 +92,7 @@ def search_clarifications(*, query: str, limit: int = 10) -> list[ClarificationP
 
     def exact_text(page: ClarificationPage) -> str:
         verdict = page.claim.approved_verdict
-        return " ".join([page.claim.statement] + ([verdict.summary, verdict.explanation] if verdict else []))
+        return " ".join([page.claim.public_statement] + ([verdict.summary, verdict.explanation] if verdict else []))
 
     pages = ClarificationPage.objects.live().public().select_related("claim")
     return ranked_search(pages, query=query, exact_text=exact_text, limit=limit)

@@ -304,6 +304,7 @@ def verdict_propose(
         rating=rating,
         summary=summary,
         explanation=explanation,
+        statement=claim.statement,
         verifier=verifier,
         proposed_at=timezone.now(),
     )

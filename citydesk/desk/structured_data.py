@@ -35,7 +35,7 @@ def claim_review(*, page: ClarificationPage, request) -> dict:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": page.get_full_url(request),
-        "claimReviewed": claim.statement,
+        "claimReviewed": verdict.statement or claim.statement,
         "datePublished": verdict.approved_at.date().isoformat(),
         "inLanguage": "vi",
         "author": organization,

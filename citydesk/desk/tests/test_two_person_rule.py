@@ -201,3 +201,26 @@ def test_the_database_holds_at_most_one_open_proposal_per_claim(proposed_claim, 
         withdrawn_at=timezone.now(),
     )
     assert Verdict.objects.filter(claim=proposed_claim).count() == 2
+
+
+def test_verifier_cannot_reword_a_live_clarification_after_it_is_reopened(client, proposed_claim, lead, verifier):
+    """A reopened clarification stays online with its verdict; a rewording by one verifier must not appear
+    under that verdict (page, ClaimReview, API) before another person approved it."""
+    original = proposed_claim.statement
+    client.force_login(lead)
+    act(client, proposed_claim, "approve")
+    page = ClarificationPage.objects.get(claim=proposed_claim)
+    act(client, proposed_claim, "reopen", {"note": "Bổ sung nguồn mới của Bộ Y tế."})
+    assert proposed_claim.status == ClaimStatus.IN_VERIFICATION
+
+    client.force_login(verifier)
+    reworded = "Tiêm vắc xin sởi gây tự kỷ ở trẻ em"
+    act(client, proposed_claim, "edit", {"statement": reworded, "category": proposed_claim.category})
+    assert proposed_claim.statement == reworded  # the desk works on the new wording...
+
+    client.logout()
+    public = client.get(page.url).content.decode()
+    api = client.get(f"/api/v1/clarifications/{page.pk}/").json()
+    # ...but the public still sees the wording the verdict was approved for.
+    assert reworded not in public and original in public
+    assert api["claim"] == original

@@ -133,3 +133,17 @@ def test_oversized_image_is_refused(client, settings):
     assert response.status_code in (400, 413)
     assert "quá lớn" in response.content.decode()
     assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"url": "https://danang.gov.vn:99999/thong-bao"},
+        {"text": "Xem ngay https://danang.gov.vn:99999/thong-bao kẻo lỡ"},
+    ],
+    ids=["link field", "link in the text"],
+)
+def test_a_link_with_a_port_out_of_range_is_not_a_500(client, data):
+    client.raise_request_exception = False
+    response = client.post(URL, data)
+    assert response.status_code < 500
