@@ -15,9 +15,16 @@ def policy_for(request) -> dict:
     if not request.path.startswith(reverse("wagtailadmin_home")):
         return settings.CITYDESK_CSP_PUBLIC
     match = getattr(request, "resolver_match", None)
-    if match is not None and match.func.__module__.startswith("citydesk."):
+    if match is not None and match.func.__module__.startswith("citydesk.") and not _renders_wagtail_screens(match):
         return settings.CITYDESK_CSP_ADMIN_OWN
     return settings.CITYDESK_CSP_ADMIN
+
+
+def _renders_wagtail_screens(match) -> bool:
+    """A citydesk view built on a Wagtail view (the user admin's viewset) renders Wagtail's templates,
+    with their inline scripts: it gets Wagtail's policy."""
+    view_class = getattr(match.func, "view_class", None)
+    return view_class is not None and any(base.__module__.startswith("wagtail.") for base in view_class.__mro__)
 
 
 class PolicyByAreaMiddleware(CSPMiddleware):
