@@ -1,10 +1,21 @@
 """Migration desk/0007 on a database that already holds the bug: extra open proposals are closed first."""
 
+import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from citydesk.desk.fingerprint import review_fingerprint
+
+
+@pytest.fixture(autouse=True)
+def latest_migrations_after(transactional_db):
+    """Migrating one app back also unapplies every app that depends on it (the API's tables): put the
+    whole schema back to the latest migrations for the tests that follow."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
 
 BEFORE, AFTER = [("desk", "0006_claim_embeddings")], [("desk", "0007_one_open_verdict_per_claim")]
 
