@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import slot_swaps
 from bench.variants import no_diacritics, teencode
-from citydesk.matching import decision
+from citydesk.matching import decision, slots
 from citydesk.matching.encoder import embed
 from citydesk.matching.index import ClaimIndex, fingerprint
 from citydesk.matching.normalize import normalize
@@ -149,6 +149,15 @@ def judgements(pairs: list[tuple[str, str]], vectors: Vectors) -> list[decision.
     a bare side from the other side), with e5 vectors from the run's cache."""
     normalized = [decision.restore_pair(normalize(a), normalize(b)) for a, b in pairs]
     vectors([n.text or " " for pair in normalized for n in pair if n.has_diacritics])
+    # The words one text has in place of the other's, embedded in one batch (not one pair at a time).
+    spans = []
+    for a, b in normalized:
+        if a.has_diacritics and b.has_diacritics:
+            difference = slots.compare(a, b)
+            for lost, gained in [(difference.content_a, difference.content_b), *difference.replacements]:
+                if lost and gained:
+                    spans += [" ".join(lost), " ".join(gained)]
+    vectors(spans)
 
     def span_cosine(lost, gained):
         both = vectors([" ".join(lost), " ".join(gained)])
