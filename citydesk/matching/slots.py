@@ -442,7 +442,9 @@ def content_flags(words: "Tokens") -> list[bool]:
     if not words.has_marks:
         return [is_content(word) for word in words.folded]
     function = _lists()["marked_function"]
-    return [folded.isalpha() and marked not in function for marked, folded in zip(words.marked, words.folded)]
+    return [
+        folded.isalpha() and marked not in function for marked, folded in zip(words.marked, words.folded, strict=True)
+    ]
 
 
 def mentions(words: Tokens) -> list[Mention]:
@@ -586,9 +588,7 @@ def _directions(words: Tokens, spans: list[tuple[int, int]]) -> set[tuple[str, i
             phrase_words = (phrase if words.has_marks else fold(phrase)).split()
             size = len(phrase_words)
             for i in range(len(text) - size + 1):
-                if text[i : i + size] == phrase_words and any(
-                    start < i + size and i < end for start, end in spans
-                ):
+                if text[i : i + size] == phrase_words and any(start < i + size and i < end for start, end in spans):
                     found.add((pair_id, side))
     return found
 
