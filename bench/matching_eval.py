@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import slot_swaps
 from bench.variants import no_diacritics, teencode
-from citydesk.matching import decision
+from citydesk.matching import decision, slots
 from citydesk.matching.encoder import embed
 from citydesk.matching.index import ClaimIndex, fingerprint
 from citydesk.matching.normalize import normalize
@@ -149,6 +149,15 @@ def judgements(pairs: list[tuple[str, str]], vectors: Vectors) -> list[decision.
     a bare side from the other side), with e5 vectors from the run's cache."""
     normalized = [decision.restore_pair(normalize(a), normalize(b)) for a, b in pairs]
     vectors([n.text or " " for pair in normalized for n in pair if n.has_diacritics])
+    # The words one text has in place of the other's, embedded in one batch (not one pair at a time).
+    spans = []
+    for a, b in normalized:
+        if a.has_diacritics and b.has_diacritics:
+            difference = slots.compare(a, b)
+            for lost, gained in [(difference.content_a, difference.content_b), *difference.replacements]:
+                if lost and gained:
+                    spans += [" ".join(lost), " ".join(gained)]
+    vectors(spans)
 
     def span_cosine(lost, gained):
         both = vectors([" ".join(lost), " ".join(gained)])
@@ -163,11 +172,19 @@ def judgements(pairs: list[tuple[str, str]], vectors: Vectors) -> list[decision.
     return out
 
 
-def old_decisions(pairs: list[tuple[str, str]], vectors: Vectors) -> list[bool]:
+def old_decisions(pairs: list[tuple[str, str]], vectors: Vectors) -> tuple[list[bool], list[bool]]:
     """The first stage alone with its hard rules (numbers, negation flip, place gazetteer): the
-    decision before issue 19, on the pair as written (no marks put back)."""
+    decision before issue 19, on the pair as written (no marks put back). Returns (same, sure): before
+    issue 19 a citizen got the verdict when the pair was the same claim at probability >= 0.9 (the
+    join threshold), which is what "sure" is for the old model."""
     rows = [{"sentence1": a, "sentence2": b} for a, b in pairs]
-    return [decision.decide(list(row), decision.probability(list(row))) for row in pair_features(rows, vectors)]
+    same, sure = [], []
+    for row in pair_features(rows, vectors):
+        p = decision.probability(list(row))
+        decided = decision.decide(list(row), p)
+        same.append(decided)
+        sure.append(decided and p >= decision.SURE)
+    return same, sure
 
 
 def decision_scores(rows: list[dict], vectors: Vectors, transform=str) -> tuple[float, float]:
@@ -246,20 +263,26 @@ def fit_difference(dev: list[dict], vectors: Vectors, per_family: int) -> None:
 
 
 def slot_swap_report(dev: list[dict], vectors: Vectors, per_family: int) -> None:
-    """Per family: the share of swapped pairs judged the same claim; per copy kind: the share kept."""
+    """Per family: the share of swapped pairs judged the same claim ("same": the tip would join the
+    claim) and judged sure ("sure": the citizen would get the claim's verdict); per copy kind: the
+    share kept (same) and the share answered at once (sure). Beside them the first stage alone (the
+    model before issue 19; sure = same at p >= 0.9) and the TF-IDF baseline (it has no "sure")."""
     made = slot_swaps.build(dev, "eval", per_family)
     vectorizer, threshold = _baseline_decider(dev)
     for family, pairs in made.items():
         if not pairs:
             continue
-        new = [j.same for j in judgements(pairs, vectors)]
-        old = old_decisions(pairs, vectors)
+        judged = judgements(pairs, vectors)
+        new_same, new_sure = [j.same for j in judged], [j.sure for j in judged]
+        old_same, old_sure = old_decisions(pairs, vectors)
         base = _baseline_same(vectorizer, threshold, pairs)
         kind = "kept" if family.startswith("copy_") else "same"
         name = family if family.startswith("copy_") else f"swap_{family}"
         print(f"{name}_pairs: {len(pairs)}")
-        print(f"{name}_{kind}_rate: {np.mean(new):.4f}")
-        print(f"{name}_{kind}_rate_old_model: {np.mean(old):.4f}")
+        print(f"{name}_{kind}_rate: {np.mean(new_same):.4f}")
+        print(f"{name}_sure_rate: {np.mean(new_sure):.4f}")
+        print(f"{name}_{kind}_rate_old_model: {np.mean(old_same):.4f}")
+        print(f"{name}_sure_rate_old_model: {np.mean(old_sure):.4f}")
         print(f"{name}_{kind}_rate_tfidf_baseline: {np.mean(base):.4f}")
 
 

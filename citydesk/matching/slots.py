@@ -142,6 +142,51 @@ _DISEASE_HEADS = [
     "chứng",
     "u",
 ]
+# Common words in which an office word is only a syllable ("đổ bộ": to land, "cơ sở": a base, "báo cáo":
+# a report): the office word is not a head there (the word before it, or the word after it).
+_NOT_OFFICE_AFTER = {
+    "bộ": {"đổ", "tiến", "cán", "toàn", "nội", "sơ", "đồng", "đi", "thủy", "bách"},
+    "sở": {"cơ", "trụ", "cư"},
+    "cục": {"bố", "kết", "thâm"},
+    "hội": {"xã", "cơ", "lễ", "đại", "dạ"},
+    "báo": {"cảnh", "thông", "dự", "tình", "nhà", "tờ"},
+    "phòng": {"đề", "dự", "quốc", "văn"},
+    "trường": {"thị", "môi", "hiện", "lập", "chiến", "quảng", "phi", "đấu", "sân"},
+    "ban": {"phân"},
+    "đài": {"lâu"},
+}
+_NOT_OFFICE_BEFORE = {
+    "bộ": {"phận", "máy", "đội", "phim", "luật", "trưởng", "đồ", "sưu", "quần", "mặt", "não", "nhớ"},
+    "sở": {"hữu", "thích", "dĩ", "trường", "đoản"},
+    "cục": {"bộ", "diện", "súc", "tác"},
+    "hội": {"nghị", "thảo", "viên", "chứng", "tụ", "họp", "nhập", "đủ", "thoại", "ý", "đàm"},
+    "báo": {"cáo", "động", "hiệu", "thù", "đáp", "mộng", "tin", "giá"},
+    "phòng": {"ngừa", "chống", "tránh", "bệnh", "dịch", "cháy", "hờ", "thân", "vệ", "thủ", "ngủ", "khách", "tắm"},
+    "ban": {"hành", "đầu", "ngày", "đêm", "bố", "phát", "công"},
+    "viện": {"trợ", "dẫn", "phí", "cớ"},
+    "trường": {"hợp", "độ", "kỳ", "tồn", "thọ"},
+    "đài": {"loan", "thọ"},
+    "u": {"ám", "mê", "uất", "sầu", "buồn"},
+}
+# Words after which a health condition is named ("chữa khỏi tiểu đường", "vắc xin sởi", "ca sốt rét"):
+# what such a word governs is the disease slot even when no head word ("bệnh", "sốt") says so.
+_DISEASE_CONTEXT = [
+    "chữa",
+    "chữa khỏi",
+    "chữa trị",
+    "trị",
+    "trị khỏi",
+    "điều trị",
+    "phòng ngừa",
+    "ngừa",
+    "phòng chống",
+    "mắc",
+    "mắc bệnh",
+    "vắc xin",
+    "vaccine",
+    "ca",
+    "triệu chứng",
+]
 _DATE_WORDS = {"ngày", "tháng", "năm", "quý", "tuần"}
 _WEEKDAYS = {
     "thứ hai": "mon",
@@ -277,6 +322,8 @@ class Difference:
     content_b: list[str] = field(default_factory=list)
     content_total: int = 0  # content words in both texts
     replaced: int = 0  # differing spans where both texts have content words the other lacks
+    # In a close pair, each span where one text has content words in place of the other's (a's, b's).
+    replacements: list[tuple[list[str], list[str]]] = field(default_factory=list)
 
     @property
     def key_slot_differs(self) -> bool:
@@ -341,8 +388,11 @@ def _lists() -> dict:
         labels[f"country:{code}"] = name
     for alias, code in _COUNTRY_ALIASES.items():
         country_single[alias] = code
-    function_words = {fold(word) for phrase in stopwords["words"] for word in phrase.split() if " " not in phrase}
-    function_words -= {fold(word) for phrase in NEGATIONS for word in phrase.split()}
+    negation_words = {word for phrase in NEGATIONS for word in phrase.split()}
+    marked_function = {word for word in stopwords["words"] if " " not in word} - negation_words
+    # Folded, the list would also swallow content words that fold the same ("tài" → "tai" as "tại",
+    # "đỏ" → "do"): a text with marks is checked against the marked words.
+    function_words = {fold(word) for word in marked_function} - {fold(word) for word in negation_words}
     return {
         "places": _phrase_table(place_names),
         "districts": _phrase_table(marked_districts),
@@ -351,9 +401,11 @@ def _lists() -> dict:
         "countries": _phrase_table(country_names),
         "country_single": country_single,
         "function": function_words,
+        "marked_function": marked_function,
         "organisations": _phrase_table({head: head for head in _ORGANISATION_HEADS}),
         "titles": _phrase_table({title: title for title in _TITLES}),
         "diseases": _phrase_table({head: head for head in _DISEASE_HEADS}),
+        "disease_context": {tuple(phrase.split()) for phrase in _DISEASE_CONTEXT},
         "weekdays": _phrase_table(_WEEKDAYS),
         "negations": _phrase_table({n: n for n in NEGATIONS}),
         "not_negation": _phrase_table({n: n for n in _NOT_NEGATION}),
@@ -382,6 +434,17 @@ def tokens(normalized: Normalized) -> Tokens:
 
 def is_content(folded_word: str) -> bool:
     return folded_word.isalpha() and folded_word not in _lists()["function"]
+
+
+def content_flags(words: "Tokens") -> list[bool]:
+    """Which of the words are content words (not function words): by the marked word when the text
+    carries marks, else by the folded one."""
+    if not words.has_marks:
+        return [is_content(word) for word in words.folded]
+    function = _lists()["marked_function"]
+    return [
+        folded.isalpha() and marked not in function for marked, folded in zip(words.marked, words.folded, strict=True)
+    ]
 
 
 def mentions(words: Tokens) -> list[Mention]:
@@ -431,15 +494,21 @@ def _headed(words: Tokens, table: str, family: str) -> list[Mention]:
         return []  # "bộ"/"bố", "sở"/"số": the head needs its marks
     lists = _lists()
     out = []
+    content = content_flags(words)
     i = 0
     while i < len(words.marked):
         hit = _longest(lists[table], words.marked, i)
         if not hit:
             i += 1
             continue
-        length, _head = hit
+        length, head = hit
         end = i + length
-        while end < len(words.folded) and end - i - length < 3 and is_content(words.folded[end]):
+        before = words.marked[i - 1] if i else ""
+        after = words.marked[end] if end < len(words.marked) else ""
+        if length == 1 and (before in _NOT_OFFICE_AFTER.get(head, ()) or after in _NOT_OFFICE_BEFORE.get(head, ())):
+            i += 1
+            continue
+        while end < len(words.folded) and end - i - length < 3 and content[end]:
             if _longest(lists[table], words.marked, end) and end > i + length:
                 break
             end += 1
@@ -510,16 +579,17 @@ def _negations(words: Tokens, spans: list[tuple[int, int]]) -> list[str]:
 
 
 def _directions(words: Tokens, spans: list[tuple[int, int]]) -> set[tuple[str, int]]:
-    """(pair id, side) of the direction words inside the spans (side 0 or 1 of an opposite pair)."""
+    """(pair id, side) of the direction words that overlap the spans (side 0 or 1 of an opposite
+    pair): "thu phí" / "miễn phí" differ only in "thu" / "miễn", the phrase is still found."""
     found = set()
-    for start, end in spans:
-        text = words.marked[start:end] if words.has_marks else words.folded[start:end]
-        for i in range(len(text)):
-            for pair_id, pair in enumerate(_OPPOSITES):
-                for side, phrase in enumerate(pair):
-                    phrase_words = (phrase if words.has_marks else fold(phrase)).split()
-                    if text[i : i + len(phrase_words)] == phrase_words:
-                        found.add((pair_id, side))
+    text = words.marked if words.has_marks else words.folded
+    for pair_id, pair in enumerate(_OPPOSITES):
+        for side, phrase in enumerate(pair):
+            phrase_words = (phrase if words.has_marks else fold(phrase)).split()
+            size = len(phrase_words)
+            for i in range(len(text) - size + 1):
+                if text[i : i + size] == phrase_words and any(start < i + size and i < end for start, end in spans):
+                    found.add((pair_id, side))
     return found
 
 
@@ -570,13 +640,19 @@ def compare(a: Normalized, b: Normalized) -> Difference:
     matcher = SequenceMatcher(None, words_a.folded, words_b.folded, autojunk=False)
     spans_a, spans_b = [], []
     set_a, set_b = set(words_a.folded), set(words_b.folded)
+    content_a, content_b = content_flags(words_a), content_flags(words_b)
+
+    def lost_gained(i1: int, i2: int, j1: int, j2: int) -> tuple[list[str], list[str]]:
+        lost = [words_a.folded[i] for i in range(i1, i2) if content_a[i] and words_a.folded[i] not in set_b]
+        gained = [words_b.folded[j] for j in range(j1, j2) if content_b[j] and words_b.folded[j] not in set_a]
+        return lost, gained
+
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
         spans_a.append((i1, i2))
         spans_b.append((j1, j2))
-        lost = [w for w in words_a.folded[i1:i2] if is_content(w) and w not in set_b]
-        gained = [w for w in words_b.folded[j1:j2] if is_content(w) and w not in set_a]
+        lost, gained = lost_gained(i1, i2, j1, j2)
         difference.content_a += [words_a.marked[i] for i in range(i1, i2) if words_a.folded[i] in lost]
         difference.content_b += [words_b.marked[j] for j in range(j1, j2) if words_b.folded[j] in gained]
         if lost and gained:
@@ -585,14 +661,35 @@ def compare(a: Normalized, b: Normalized) -> Difference:
     # otherwise close (one side has at most CLOSE content words the other lacks): a reworded text
     # moves negations and content words around without changing the claim.
     close = min(len(difference.content_a), len(difference.content_b)) <= CLOSE
+    # One span differs and the rest is word for word the same: however long the names in it are
+    # ("Tập đoàn Điện lực" / "Tổ chức Y tế Thế giới"), that span is what the texts disagree on.
+    one_span = sum(tag != "equal" for tag, *_ in matcher.get_opcodes()) == 1
     # A named thing on one side whose place the other side fills with other content words: differs.
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes() if close else []:
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes() if close or one_span else []:
         if tag != "replace":
             continue
-        lost = [w for w in words_a.folded[i1:i2] if is_content(w) and w not in set_b]
-        gained = [w for w in words_b.folded[j1:j2] if is_content(w) and w not in set_a]
+        lost, gained = lost_gained(i1, i2, j1, j2)
         if not (lost and gained):
             continue
+        difference.replacements.append(
+            (
+                [words_a.marked[i] for i in range(i1, i2) if words_a.folded[i] in lost],
+                [words_b.marked[j] for j in range(j1, j2) if words_b.folded[j] in gained],
+            )
+        )
+        # The words a disease-context word governs replaced by other content words ("chữa khỏi *sốt
+        # xuất huyết*" / "chữa khỏi *tiểu đường*"): the health condition differs.
+        context = _lists()["disease_context"]
+        if (
+            words_a.has_marks
+            and "disease" not in difference.differ
+            and any(tuple(words_a.marked[max(0, i1 - n) : i1]) in context for n in (1, 2))
+        ):
+            difference.differ["disease"] = (
+                [" ".join(words_a.marked[i1:i2])],
+                [" ".join(words_b.marked[j1:j2])],
+            )
+            difference.only_one.pop("disease", None)
         for family in ("disease", "place", "country", "organisation"):
             if family in difference.differ:
                 continue
@@ -607,7 +704,7 @@ def compare(a: Normalized, b: Normalized) -> Difference:
             else:
                 continue
             difference.only_one.pop(family, None)
-    difference.content_total = sum(map(is_content, words_a.folded)) + sum(map(is_content, words_b.folded))
+    difference.content_total = sum(content_a) + sum(content_b)
     negations_a, negations_b = _negations(words_a, spans_a), _negations(words_b, spans_b)
     # A negation added: the text without it has at most one content word the other lacks ("sẽ" /
     # "sẽ không", chatter around either is allowed on the negated side).
