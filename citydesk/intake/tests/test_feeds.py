@@ -230,13 +230,15 @@ def test_a_feed_sending_a_byte_a_second_is_cut_at_the_deadline(claim, settings):
     assert source.last_error == "Quá thời gian chờ" and Appearance.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after each job (PostgreSQL)
 def test_the_scheduler_queues_feed_polls_and_returns_while_a_feed_is_slow(claim, settings):
     """With the database job queue (as in production) the scheduler's tick only queues the poll; a
-    worker then polls, cut at the deadline, while the scheduler's other jobs have long run."""
+    worker then polls, cut at the deadline, while the scheduler's other jobs have long run. The bounds
+    are the deadline itself: a tick that waited for the feed would take at least that long."""
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.CITYDESK_FEED_DEADLINE_SECONDS = 3
+    settings.CITYDESK_FEED_DEADLINE_SECONDS = 6
     slow = LocalWebServer()
     try:
         slow.allow(settings)
@@ -244,7 +246,7 @@ def test_the_scheduler_queues_feed_polls_and_returns_while_a_feed_is_slow(claim,
         source = FeedSource.objects.create(name="Chậm", url=slow.url("/rss.xml"))
         started = time.monotonic()
         call_command("run_scheduler", "--once", stdout=StringIO(), stderr=StringIO())
-        assert time.monotonic() - started < 2.5
+        assert time.monotonic() - started < 6
         assert slow.requests == []  # not fetched by the scheduler
         [job] = DBTaskResult.objects.filter(task_path="citydesk.intake.feeds.poll_feed_task")
         assert job.args_kwargs["args"] == [source.pk]
@@ -254,7 +256,7 @@ def test_the_scheduler_queues_feed_polls_and_returns_while_a_feed_is_slow(claim,
 
         started = time.monotonic()
         call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
-        assert time.monotonic() - started < 3 + 2.5
+        assert time.monotonic() - started < 6 + 4
     finally:
         slow.close()
     source.refresh_from_db()
