@@ -179,8 +179,10 @@ def _shut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-def _one_request(url: weburl.WebURL, headers: dict, max_bytes: int, deadline: float):
-    """(status, headers, body or None for a redirect) of one GET to a checked address."""
+@contextlib.contextmanager
+def _guarded_connection(url: weburl.WebURL, deadline: float):
+    """An HTTP connection to the checked address of url, shut at the deadline; connection errors become
+    FetchError categories. Serves fetch (GET) and post (outgoing webhooks)."""
     sock = _connect(url, _checked_addresses(url, deadline), deadline)
     # The deadline covers a server that trickles its headers or body a byte at a time: at the
     # deadline the socket is shut and whatever read was waiting returns.
@@ -190,6 +192,19 @@ def _one_request(url: weburl.WebURL, headers: dict, max_bytes: int, deadline: fl
     connection = http.client.HTTPConnection(url.host, url.effective_port)
     connection.sock = sock
     try:
+        yield connection, sock
+    except (OSError, http.client.HTTPException, ValueError):
+        if time.monotonic() >= deadline - 0.01:
+            raise FetchError(FetchError.TIMEOUT) from None
+        raise FetchError(FetchError.BAD_RESPONSE) from None
+    finally:
+        watchdog.cancel()
+        connection.close()
+
+
+def _one_request(url: weburl.WebURL, headers: dict, max_bytes: int, deadline: float):
+    """(status, headers, body or None for a redirect) of one GET to a checked address."""
+    with _guarded_connection(url, deadline) as (connection, sock):
         connection.putrequest("GET", url.target, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", url.netloc)
         connection.putheader("Accept-Encoding", "identity")  # no compression: the cap is the real size
@@ -215,15 +230,6 @@ def _one_request(url: weburl.WebURL, headers: dict, max_bytes: int, deadline: fl
                 raise FetchError(FetchError.TOO_LARGE)
             chunks.append(chunk)
         return response.status, response.headers, b"".join(chunks)
-    except FetchError:
-        raise
-    except (OSError, http.client.HTTPException, ValueError):
-        if time.monotonic() >= deadline - 0.01:
-            raise FetchError(FetchError.TIMEOUT) from None
-        raise FetchError(FetchError.BAD_RESPONSE) from None
-    finally:
-        watchdog.cancel()
-        connection.close()
 
 
 def fetch(
@@ -265,13 +271,7 @@ def post(text: str, *, body: bytes, headers: dict, deadline_seconds: float, max_
     Redirects are not followed (a 3xx is the answer). FetchError when no answer came."""
     deadline = time.monotonic() + deadline_seconds
     url = check_url(text, resolve=False)
-    sock = _connect(url, _checked_addresses(url, deadline), deadline)
-    watchdog = threading.Timer(max(deadline - time.monotonic(), 0), _shut, [sock])
-    watchdog.daemon = True
-    watchdog.start()
-    connection = http.client.HTTPConnection(url.host, url.effective_port)
-    connection.sock = sock
-    try:
+    with _guarded_connection(url, deadline) as (connection, _sock):
         connection.putrequest("POST", url.target, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", url.netloc)
         connection.putheader("Content-Length", str(len(body)))
@@ -280,10 +280,3 @@ def post(text: str, *, body: bytes, headers: dict, deadline_seconds: float, max_
         connection.endheaders(body)
         response = connection.getresponse()
         return Posted(status=response.status, body=response.read(max_bytes))
-    except (OSError, http.client.HTTPException, ValueError):
-        if time.monotonic() >= deadline - 0.01:
-            raise FetchError(FetchError.TIMEOUT) from None
-        raise FetchError(FetchError.BAD_RESPONSE) from None
-    finally:
-        watchdog.cancel()
-        connection.close()
