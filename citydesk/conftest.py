@@ -88,6 +88,18 @@ def _site_structure(request):
         ensure_site_structure()
 
 
+@pytest.fixture
+def latest_migrations_after(transactional_db):
+    """For tests that migrate an app back: that also unapplies every app depending on it (the API's
+    tables), so the whole schema goes back to the latest migrations for the tests that follow."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def make_user(username: str, *group_names: str, unit: Unit | None = None):
     """A user in the given role groups, with a contributor profile when a unit is given."""
     user = get_user_model().objects.create_user(username=username, password="pw-" + username, email=f"{username}@x.vn")

@@ -7,14 +7,7 @@ from django.utils import timezone
 
 from citydesk.desk.fingerprint import review_fingerprint
 
-
-@pytest.fixture(autouse=True)
-def latest_migrations_after(transactional_db):
-    """Migrating one app back also unapplies every app that depends on it (the API's tables): put the
-    whole schema back to the latest migrations for the tests that follow."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+pytestmark = pytest.mark.usefixtures("latest_migrations_after")
 
 
 BEFORE, AFTER = [("desk", "0006_claim_embeddings")], [("desk", "0007_one_open_verdict_per_claim")]

@@ -9,14 +9,7 @@ from citydesk.newsroom import services
 from citydesk.newsroom.models import ReviewTask
 from citydesk.newsroom.workflow import EXPERT_REVIEW_TASK
 
-
-@pytest.fixture(autouse=True)
-def latest_migrations_after(transactional_db):
-    """Migrating one app back also unapplies every app that depends on it (the API's tables): put the
-    whole schema back to the latest migrations for the tests that follow."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+pytestmark = pytest.mark.usefixtures("latest_migrations_after")
 
 
 BEFORE, AFTER = [("newsroom", "0004_article_reads")], [("newsroom", "0005_review_steps_exclude_authors")]
