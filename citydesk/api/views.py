@@ -1,5 +1,6 @@
 """The Open API v1: thin views that parse input and call the apps' selectors and services."""
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -88,6 +89,9 @@ class ClarificationCursor(CursorPagination):
     max_page_size = 100
 
 
+MAX_UTC_OFFSET = datetime.timedelta(hours=14)
+
+
 def _datetime_param(request, name: str):
     raw = request.query_params.get(name)
     if not raw:
@@ -98,8 +102,17 @@ def _datetime_param(request, name: str):
         value = None
     if value is None:
         raise ApiError("invalid", _("%(name)s must be a date and time (ISO 8601)."), params={"name": name})
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, timezone.get_current_timezone())
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_current_timezone())
+        offset = value.utcoffset()
+        # Real offsets lie within -12:00..+14:00; a database cannot store "-18:04" and the
+        # year 9999 moved to UTC overflows: both are the client's error, not ours.
+        if offset is None or abs(offset) > MAX_UTC_OFFSET:
+            raise ValueError(raw)
+        value = value.astimezone(datetime.timezone.utc)
+    except (ValueError, OverflowError):
+        raise ApiError("invalid", _("%(name)s must be a date and time (ISO 8601)."), params={"name": name}) from None
     return value
 
 

@@ -46,6 +46,27 @@ def test_a_bad_filter_is_a_400_in_both_languages(client, db):
     assert error["message"] != error["message_en"]
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "4273-09-21T09:40:17.649098-18:04",  # an offset no place has; PostgreSQL refuses it
+        "9999-12-31T23:59:59-05:00",  # overflows when moved to UTC
+        "0001-01-01T00:00:00+14:00",
+        "2026-13-01T00:00:00",
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/v1/clarifications/", "/api/v1/clarifications/feed/"])
+def test_an_impossible_updated_since_is_a_400_not_a_server_error(client, published_claim, path, value):
+    response = client.get(path, {"updated_since": value})
+    assert response.status_code == 400
+    assert response.json()["error"]["message_en"] == "updated_since must be a date and time (ISO 8601)."
+
+
+def test_updated_since_with_a_real_offset_is_compared_in_utc(client, published_claim):
+    assert len(client.get("/api/v1/clarifications/", {"updated_since": "2000-01-01T00:00:00+14:00"}).json()["results"]) == 1
+    assert client.get("/api/v1/clarifications/", {"updated_since": "2999-01-01T00:00:00-12:00"}).json()["results"] == []
+
+
 def test_etag_answers_304_when_nothing_changed(client, published_claim):
     first = client.get("/api/v1/clarifications/")
     etag = first["ETag"]
