@@ -110,7 +110,7 @@ def _datetime_param(request, name: str):
         # year 9999 moved to UTC overflows: both are the client's error, not ours.
         if offset is None or abs(offset) > MAX_UTC_OFFSET:
             raise ValueError(raw)
-        value = value.astimezone(datetime.timezone.utc)
+        value = value.astimezone(datetime.UTC)
     except (ValueError, OverflowError):
         raise ApiError("invalid", _("%(name)s must be a date and time (ISO 8601)."), params={"name": name}) from None
     return value
