@@ -60,7 +60,7 @@ DIFFERENCE_FEATURES = [
     "span_cosine",
     "named_one_side",
 ]
-SURE_ONLY = {"negation", "direction"}  # key slots that refuse "sure" (the verdict), not "same"
+SURE_ONLY = {"negation", "direction", "wording"}  # key slots that refuse "sure" (the verdict), not "same"
 SURE = 0.9  # the decision is sure (a citizen may be told the verdict) at or above this confidence
 _NEGATION_WORDS = {word for phrase in NEGATIONS for word in phrase.split()} - {"phải"}
 _NEGATION_FOLDED = {fold(word) for word in _NEGATION_WORDS}

@@ -56,6 +56,7 @@ def match_explanation(report):
         "date": _("date"),
         "direction": _("direction"),
         "negation": _("negation"),
+        "wording": _("other words in place of the claim's"),
     }
     explained = report.match_explanation or {}
 

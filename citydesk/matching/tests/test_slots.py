@@ -1,6 +1,7 @@
 """What differs between two texts: the key slots of a claim (issue 19)."""
 
 from citydesk.matching import same_claim
+from citydesk.matching.decision import judge_texts
 from citydesk.matching.normalize import normalize
 from citydesk.matching.slots import compare
 
@@ -43,3 +44,32 @@ def test_a_bare_copy_with_chua_is_not_read_as_a_negation_flip():
     claim = "Thành phố chưa ghi nhận ca bệnh nào trong đợt dịch này"
     same, _confidence = same_claim(claim, "thanh pho chua ghi nhan ca benh nao trong dot dich nay")
     assert same
+
+
+def test_a_name_replaced_where_the_other_text_names_it_again_elsewhere_differs():
+    # The stored text names the country twice; the tip replaces one of the two. Bag-of-words sees
+    # every word of the stored text in the tip: only the aligned span says what changed.
+    claim = "Nhà trường cảm ơn Hàn Quốc tặng 40 máy tính và mong tiếp tục nhận hỗ trợ của Hàn Quốc"
+    tip = "Nhà trường cảm ơn Thái Lan tặng 40 máy tính và mong tiếp tục nhận hỗ trợ của Hàn Quốc"
+    assert set(differ(claim, tip)) == {"country"}
+    # A word of a name ("lao" of "lao động") becomes a name the other text lacks ("Lào" folds to it).
+    assert "country" in differ(
+        "Công nhân lao động ở khu công nghiệp được tăng lương",
+        "Công nhân Campuchia động ở khu công nghiệp được tăng lương",
+    )
+
+
+def test_unrelated_words_in_the_only_differing_span_refuse_the_verdict_but_not_a_suggestion():
+    # Neither "mất điện" nor "nắng nóng" is in a list; the one span that differs has nothing in common.
+    claim = "Công nhân nhà máy giày được nghỉ 3 ngày vì mất điện"
+    tip = "Công nhân nhà máy giày được nghỉ 3 ngày vì nắng nóng"
+    assert differ(claim, tip) == {"wording": (["mất điện"], ["nắng nóng"])}
+    judgement = judge_texts(claim, tip)
+    assert not judgement.sure
+    # An office no list knows, in the only span that differs.
+    assert "wording" in differ(
+        "Hợp tác xã Tiến Thành tặng gạo cho hộ nghèo", "Quỹ Vì người nghèo tặng gạo cho hộ nghèo"
+    )
+    # A copy with one word respelled, or several spans reworded, is not this rule's business.
+    assert differ(claim, "Công nhân nhà máy giày được nghỉ 3 ngày vì mất điện!") == {}
+    assert judge_texts(claim, claim + " Mọi người chia sẻ giúp.").sure
