@@ -27,6 +27,7 @@ from citydesk.core.text import fold_diacritics
 from citydesk.matching.normalize import canonical_url
 
 from . import classifier
+from .training import terms_pattern
 
 URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:vn|com|net|org|info|xyz|top|site)\b[^\s]*", re.I
@@ -61,19 +62,12 @@ def phones(text: str) -> list[str]:
     return found
 
 
-def _pattern(terms: list[str]) -> re.Pattern | None:
-    if not terms:
-        return None
-    alternatives = sorted((re.escape(term) for term in terms), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(alternatives) + r")(?!\w)", re.I)
-
-
 @lru_cache(maxsize=1)
 def _terms() -> tuple[re.Pattern | None, re.Pattern | None]:
     """(every term, the terms that are not ordinary words in clean text)."""
     lexicon = json.loads(LEXICON.read_text(encoding="utf-8"))
     ordinary = set(lexicon.get("ordinary", []))
-    return _pattern(lexicon["terms"]), _pattern([term for term in lexicon["terms"] if term not in ordinary])
+    return terms_pattern(lexicon["terms"]), terms_pattern([term for term in lexicon["terms"] if term not in ordinary])
 
 
 def offensive_spans(text: str, *, with_ordinary: bool = True) -> list[tuple[int, int]]:

@@ -90,6 +90,14 @@ def lexicon_terms(rows: list[dict], *, min_count: int = 6, precision: float = 0.
     )
 
 
+def terms_pattern(terms: list[str]) -> re.Pattern | None:
+    """One expression matching any of the terms as whole words, longest first (None for no terms)."""
+    if not terms:
+        return None
+    alternatives = sorted((re.escape(term) for term in terms), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(alternatives) + r")(?!\w)", re.I)
+
+
 def term_pattern(term: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.I)
 
