@@ -139,3 +139,15 @@ def test_build_moderation_signals_says_what_is_missing(tmp_path):
 
     with pytest.raises(CommandError, match="vihos"):
         call_command("build_moderation_signals", data=str(tmp_path), out=str(tmp_path / "out"), verbosity=0)
+
+
+def test_a_storys_spans_are_marked_on_its_text_not_shifted_by_its_title(client):
+    newcomer = Member.objects.create(email="moi.den@example.vn", display_name="Mới Đến")
+    story = services.submit_story(
+        member=newcomer, title="Góp ý về khu phố", text=INSULTS[0], place="Phường Hải Châu", consent=True
+    )
+    assert story.status == Status.PENDING
+    client.force_login(make_user("dieuphoi", roles.MODERATOR))
+    page = client.get("/admin/community/").content.decode()
+    row = page[page.index(f'id="story-{story.pk}"') :]
+    assert "<mark>súc vật</mark>" in row and "<mark>Bọn</mark>" in row
