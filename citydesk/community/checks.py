@@ -3,7 +3,10 @@
 - links and phone numbers, checked against claims the desk marked as scams and against the verified
   accounts directory (a look-alike of an official address, or an official name beside an address that
   is not in the directory, is a sign of impersonation);
-- offensive terms (a lexicon built from ViHOS train, MIT) with their spans highlighted;
+- harassment or hate: the shipped comment classifier's score (trained on ViHOS train, MIT; a trusted
+  member's post is held at `CITYDESK_MODERATION_HOLD_AT`), with the lexicon's offensive terms
+  highlighted; a term that is an ordinary word in clean text is highlighted only inside a held comment,
+  and no term holds a comment by itself;
 - spam: link and phone density, money-and-contact phrases, shouting, and near-duplicates of posts
   already rejected as spam;
 - a match against the office's published clarifications rated false or misleading (the matcher), so a
@@ -22,6 +25,9 @@ from django.conf import settings
 
 from citydesk.core.text import fold_diacritics
 from citydesk.matching.normalize import canonical_url
+
+from . import classifier
+from .training import terms_pattern
 
 URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:vn|com|net|org|info|xyz|top|site)\b[^\s]*", re.I
@@ -57,17 +63,32 @@ def phones(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _terms() -> re.Pattern | None:
-    terms = json.loads(LEXICON.read_text(encoding="utf-8"))["terms"]
-    if not terms:
-        return None
-    alternatives = sorted((re.escape(term) for term in terms), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(alternatives) + r")(?!\w)", re.I)
+def _terms() -> tuple[re.Pattern | None, re.Pattern | None]:
+    """(every term, the terms that are not ordinary words in clean text)."""
+    lexicon = json.loads(LEXICON.read_text(encoding="utf-8"))
+    ordinary = set(lexicon.get("ordinary", []))
+    return terms_pattern(lexicon["terms"]), terms_pattern([term for term in lexicon["terms"] if term not in ordinary])
 
 
-def offensive_spans(text: str) -> list[tuple[int, int]]:
-    pattern = _terms()
+def offensive_spans(text: str, *, with_ordinary: bool = True) -> list[tuple[int, int]]:
+    """Where the lexicon's terms are; without the ordinary words unless asked for."""
+    pattern = _terms()[0 if with_ordinary else 1]
     return [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
+
+
+@dataclass
+class Harassment:
+    score: float  # the shipped classifier's probability that the text is offensive or hateful
+    held: bool  # score >= CITYDESK_MODERATION_HOLD_AT
+    spans: list[tuple[int, int]]
+
+
+def harassment(text: str) -> Harassment:
+    """The classifier's score and the spans a moderator sees: every term if the comment is held,
+    else only the terms that are not ordinary words."""
+    score = classifier.shipped().score(text)
+    held = score >= settings.CITYDESK_MODERATION_HOLD_AT
+    return Harassment(score, held, offensive_spans(text, with_ordinary=held))
 
 
 def spam_score(text: str) -> float:
@@ -170,13 +191,14 @@ def signals_for(text: str, *, known_spam: set[str] | None = None) -> list[Signal
     found_links, found_phones = links(text), phones(text)
     signals = _scam_signals(found_links, found_phones)
     signals += _impersonation_signals(text, found_links, found_phones)
-    spans = offensive_spans(text)
-    score = local_model_score(text)
-    if spans or (score is not None and score >= 0.5):
-        terms = ", ".join(text[a:b] for a, b in spans)
-        message = terms if score is None else f"{terms} (local model {score:.2f})".lstrip(" ,")
-        strength = max(min(1.0, 0.4 * len(spans)), score or 0.0)
-        signals.append(Signal("harassment", message, strength, spans))
+    found = harassment(text)
+    local = local_model_score(text)
+    if found.held or (local is not None and local >= 0.5):
+        terms = ", ".join(text[a:b] for a, b in found.spans)
+        message = f"{found.score:.2f}" + (f" — {terms}" if terms else "")
+        if local is not None:
+            message += f" (local model {local:.2f})"
+        signals.append(Signal("harassment", message, max(found.score, local or 0.0), found.spans))
     spam = spam_score(text)
     if known_spam and fingerprint(text) in known_spam:
         signals.append(Signal("spam", "near-duplicate of rejected spam", 1.0))

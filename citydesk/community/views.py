@@ -14,7 +14,7 @@ from citydesk.channels.models import ChannelAccount
 from citydesk.core import ratelimit
 from citydesk.core.clientip import client_ip
 
-from . import digest, services
+from . import checks, digest, services
 from .forms import AppealForm, AvatarForm, CommentForm, DecisionForm, FlagForm, SignInForm, StoryForm
 from .models import Appeal, Comment, Decision, Member, Status, Story, WeeklyDigest
 
@@ -222,17 +222,24 @@ def moderation_queue(request):
     items, appeals = services.queue()
     rows = []
     for item, signals in items:
-        spans = [span for signal in signals for span in signal.spans]
+        checked = item.checked_text
+        found = checks.harassment(checked)
+        spans = {span for signal in signals for span in signal.spans} | set(found.spans)
+        # The checks read a story's title and text: shift the spans onto the text shown.
+        shift = len(checked) - len(item.text) if checked.endswith(item.text) else 0
+        shown = [(start - shift, end - shift) for start, end in spans if start >= shift]
         rows.append(
             {
                 "item": item,
                 "kind": "story" if isinstance(item, Story) else "comment",
                 "signals": signals,
-                "parts": services.highlighted(item.text, spans),
+                "harassment": found,
+                "parts": services.highlighted(item.text, shown),
             }
         )
     context = {
         "rows": rows,
+        "hold_at": settings.CITYDESK_MODERATION_HOLD_AT,
         "appeals": appeals,
         "form": DecisionForm(),
         "log": Decision.objects.select_related("moderator", "story", "comment")[:30],

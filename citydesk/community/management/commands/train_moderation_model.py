@@ -5,7 +5,7 @@
 ViHSD's terms allow research use, so citydesk does not ship a model trained on it; an operator who
 may use it trains one here (TF-IDF word 1–2-grams + logistic regression, about a minute on CPU).
 When CITYDESK_MODERATION_MODEL points at the file, the moderation queue shows its score beside the
-shipped lexicon's spans.
+shipped classifier's score and the lexicon's spans.
 """
 
 import csv
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "Train the optional harassment/hate model on ViHSD train (kept on this machine, never shipped)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", default=str(Path(settings.BASE_DIR).parent / "shared" / "data" / "vihsd"))
+        parser.add_argument("--data", default=str(Path(settings.CITYDESK_DATASETS) / "vihsd"))
         parser.add_argument("--out", default=settings.CITYDESK_MODERATION_MODEL)
 
     def handle(self, *args, data: str, out: str, **options):
