@@ -278,15 +278,24 @@ def _swap_phrase(text: str, pairs, rng: random.Random) -> str | None:
 
 
 def _swap_item(text: str, items: list[str], rng: random.Random, family: str) -> str | None:
+    # A name is matched as written, marks included, and names (all but diseases) with their capitals:
+    # folded and lower-cased, "Pháp" would be found in "biện pháp" and "Đức" in "giáo dục", and the
+    # "swap" would be a broken sentence, not another country.
     folded = fold(text.lower())
-    present = [item for item in items if re.search(rf"(?<!\w){re.escape(fold(item.lower()))}(?!\w)", folded)]
+    haystack = text if family != "disease" else text.lower()
+
+    def as_written(item: str) -> str:
+        return item if family != "disease" else item.lower()
+
+    present = [item for item in items if re.search(rf"(?<!\w){re.escape(as_written(item))}(?!\w)", haystack)]
     if family == "place":
         for place, forms in PLACE_FORMS.items():
             present += [form for form in forms if form.lower() in text.lower() and place in items]
     if not present:
         return None
     item = max(present, key=len)
-    start = folded.index(fold(item.lower()))
+    found = re.search(rf"(?<!\w){re.escape(as_written(item))}(?!\w)", haystack)
+    start = found.start() if found else text.lower().index(item.lower())
     replacement = _other(rng, [i for i in items if fold(i.lower()) not in folded], item)
     if family == "place":
         replacement = _place_form(replacement, rng)
