@@ -74,7 +74,9 @@ NEGATIONS = {"không", "chưa", "chẳng", "chả", "đừng", "chớ", "không 
 
 @lru_cache(maxsize=1)
 def _teencode() -> dict[str, str]:
-    table = json.loads((_DATA / "teencode.json").read_text(encoding="utf-8"))
+    raw = json.loads((_DATA / "teencode.json").read_text(encoding="utf-8"))
+    # Keys with their tone placed as normalize() places it on the text it looks up.
+    table = {" ".join(place_tone(part) for part in key.split(" ")): value for key, value in raw.items()}
     table.update(_OWN_TEENCODE)
     return table
 
@@ -216,7 +218,16 @@ def normalize(text: str) -> Normalized:
             continue
         core = word.strip(".,;:!?\"'()[]{}…“”‘’«»-–—*")
         if core and _WORD.fullmatch(core):
+            # Tone placed first, so the lookup sees what a second pass would see ("eý" → "éy").
+            toned = " ".join(place_tone(part) for part in core.split(" "))
+            word = word.replace(core, toned)
+            core = toned
             expanded = _expand(core)
+            for _ in range(3):  # what an entry expands to may itself be an entry ("cê" → "c" → "cậu")
+                again = _expand(expanded)
+                if again == expanded:
+                    break
+                expanded = again
             word = word.replace(core, expanded) if expanded != core else word
         words.append(" ".join(place_tone(part) for part in word.split(" ")))
     canonical = _SPACES.sub(" ", " ".join(words)).strip().lower()
