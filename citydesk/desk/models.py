@@ -179,6 +179,38 @@ class Report(models.Model):
         return (self.text or self.url)[:80]
 
 
+class Indicator(models.Model):
+    """One scam signal pulled out of a report or a claim's wording (desk.indicators): a link, a phone number,
+    a bank-account-like number, a money or urgency phrase. What it matches is looked up when shown."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("Link")
+        PHONE = "phone", _("Phone number")
+        BANK_ACCOUNT = "bank_account", _("Bank account number")
+        MONEY = "money", _("Money phrase")
+        URGENCY = "urgency", _("Urgency phrase")
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="indicators")
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), null=True, blank=True, on_delete=models.CASCADE, related_name="indicators"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    value = models.CharField(_("as written"), max_length=1000)
+    key = models.CharField(_("comparable key"), max_length=1000, db_index=True)
+    unshortened_from = models.CharField(_("unshortened from"), max_length=1000, blank=True)
+    official_name = models.CharField(_("official account"), max_length=200, blank=True)
+    lookalike_name = models.CharField(_("looks like the official account"), max_length=200, blank=True)
+    lookalike_value = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
 class Appearance(models.Model):
     """A public page where the claim was seen, found by feed monitoring: a link, never a person."""
 

@@ -18,6 +18,7 @@ from citydesk.core.text import fold_diacritics
 from citydesk.matching.normalize import canonical_url
 from citydesk.newsroom.models import HomePage
 
+from . import indicators
 from .fingerprint import review_fingerprint
 from .matcher import matcher
 from .methodology import METHODOLOGY_HTML, SECTION_INTRO, SECTION_SLUG, SECTION_TITLE
@@ -32,6 +33,7 @@ from .models import (
     Evidence,
     FactCheckIndexPage,
     HarmCategory,
+    Indicator,
     MatchSuggestion,
     Rating,
     Report,
@@ -180,6 +182,8 @@ def report_receive(
         reply_handle_expires_at=received_at + reply_ttl if reply_handle.strip() else None,
         match_explanation={**explanation, "joined": claim.pk == explanation["claim"]} if explanation else {},
     )
+    indicators.record_report(report)
+    indicators.queue_unshortening(report)
     _count_reports(claim)
     note = f"{Channel(channel).label}. {matched_note}" if matched_note else Channel(channel).label
     _log(claim, ClaimEvent.Action.REPORT_JOINED, actor, note=note)
@@ -212,6 +216,8 @@ def claim_update(*, claim: Claim, actor: AbstractBaseUser, statement: str, categ
     before = claim.statement
     claim.statement, claim.category, claim.unit = statement, category, unit
     claim.save(update_fields=["statement", "category", "unit"])
+    if statement != before:
+        indicators.record_statement(claim)
     transaction.on_commit(lambda: matcher.update(claim))
     _log(claim, ClaimEvent.Action.EDITED, actor, note=_("Before: %(statement)s") % {"statement": before[:500]})
     return claim
@@ -446,6 +452,7 @@ def claims_merge(*, claims: Iterable[Claim], into: Claim, actor: AbstractBaseUse
                 % {"pk": claim.pk}
             )
         moved = Report.objects.filter(claim=claim).update(claim=into)
+        Indicator.objects.filter(claim=claim, report__isnull=False).update(claim=into)
         claim.duplicate_of = into
         claim.save(update_fields=["duplicate_of"])
         _transition(claim, S.DUPLICATE, actor=actor, action=ClaimEvent.Action.MERGED, note=str(into.pk))

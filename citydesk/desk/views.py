@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services, sla, surge, trending
+from . import indicators, services, sla, surge, trending
 from .forms import (
     AssignForm,
     ClaimEditForm,
@@ -55,8 +55,10 @@ def inbox_view(request):
         }
     claims = Paginator(inbox(**filters), CLAIMS_PER_PAGE).get_page(request.GET.get("p"))
     now = timezone.now()
+    badges = indicators.inbox_badges(claims)
     for claim in claims:
         claim.sla = sla.state(claim, now)
+        claim.badges = badges[claim.pk]
     context = {
         "form": form,
         "claims": claims,
@@ -116,6 +118,7 @@ def claim_view(request, pk: int, forms: dict | None = None):
         "corrections": claim.corrections.select_related("created_by"),
         "page": ClarificationPage.objects.filter(claim=claim).first(),
         "suggestions": claim.suggestions.select_related("candidate").exclude(candidate__status="duplicate"),
+        "signals": indicators.for_claim(claim),
         "can_approve": request.user.has_perm(services.APPROVE),
         "allowed": services.ALLOWED_TRANSITIONS[claim.status],
         "edit_form": forms.get("edit")
