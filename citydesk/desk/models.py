@@ -274,6 +274,47 @@ class Evidence(models.Model):
         return self.title
 
 
+class EvidenceSnapshot(models.Model):
+    """What a source page looked like when the desk added it, captured by the worker (desk.snapshots):
+    status, final address, time, hash and main text; the raw HTML (size-capped) in private storage."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be captured")
+        CAPTURED = "captured", _("Captured")
+        FAILED = "failed", _("Capture failed")
+
+    evidence = models.OneToOneField(
+        Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="capture"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.URLField(_("final address"), max_length=1000, blank=True)
+    captured_at = models.DateTimeField(_("captured"), null=True, blank=True)
+    sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+    text = models.TextField(_("main text"), blank=True)
+    html = models.FileField(upload_to="snapshots/%Y/%m/", storage=private_storage, blank=True, max_length=300)
+    html_size = models.PositiveIntegerField(_("bytes kept"), default=0)
+    truncated = models.BooleanField(_("cut at the size limit"), default=False)
+    error = models.CharField(_("error"), max_length=20, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    archive_url = models.URLField(_("web archive copy"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence snapshot")
+        verbose_name_plural = _("evidence snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id}: {self.state}"
+
+    @property
+    def error_label(self) -> str:
+        """The failure in the reader's language (core.fetch's categories)."""
+        from citydesk.core.fetch import FetchError
+
+        return FetchError(self.error, self.http_status).describe() if self.error else ""
+
+
 class Verdict(models.Model):
     """A rating on the fixed scale, proposed by a verifier and approved by a different desk lead."""
 

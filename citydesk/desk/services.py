@@ -18,7 +18,7 @@ from citydesk.core.text import fold_diacritics
 from citydesk.matching.normalize import canonical_url
 from citydesk.newsroom.models import HomePage
 
-from . import indicators
+from . import indicators, snapshots
 from .fingerprint import review_fingerprint
 from .matcher import matcher
 from .methodology import METHODOLOGY_HTML, SECTION_INTRO, SECTION_SLUG, SECTION_TITLE
@@ -276,6 +276,7 @@ def evidence_add(
             claim, actor=actor, reason=_("Evidence was added while the verdict awaited approval; propose it again.")
         )
     evidence.save()
+    snapshots.request(evidence)  # in the background; never a condition of publishing
     if claim.status == S.NEW:
         _transition(claim, S.IN_VERIFICATION, actor=actor)
     _log(claim, ClaimEvent.Action.EVIDENCE, actor, note=evidence.title)

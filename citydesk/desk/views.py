@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import indicators, services, sla, surge, trending
+from . import indicators, services, sla, snapshots, surge, trending
 from .forms import (
     AssignForm,
     ClaimEditForm,
@@ -24,9 +24,10 @@ from .forms import (
     MergeIntoForm,
     NoteForm,
     ReportForm,
+    SnapshotRetryForm,
     VerdictForm,
 )
-from .models import Channel, Claim, ClarificationPage, Report, TrendingPin
+from .models import Channel, Claim, ClarificationPage, EvidenceSnapshot, Report, TrendingPin
 from .selectors import claims_with_priority, inbox
 
 CLAIMS_PER_PAGE = 50
@@ -112,7 +113,7 @@ def claim_view(request, pk: int, forms: dict | None = None):
         "heading": _("Claim #%(pk)s") % {"pk": claim.pk},
         "claim": claim,
         "reports": claim.reports.all(),
-        "evidence": claim.evidence.select_related("added_by"),
+        "evidence": claim.evidence.select_related("added_by", "capture"),
         "verdicts": claim.verdicts.select_related("verifier", "approver"),
         "events": claim.events.select_related("actor"),
         "corrections": claim.corrections.select_related("created_by"),
@@ -153,7 +154,15 @@ ACTIONS = {
     ),
     "reopen": (NoteForm, lambda claim, user, data: services.claim_reopen(claim=claim, actor=user, note=data["note"])),
     "merge_into": (MergeIntoForm, lambda claim, user, data: _merge_into(claim, user, data["into"])),
+    "snapshot_retry": (SnapshotRetryForm, lambda claim, user, data: _snapshot_retry(claim, data["evidence"])),
 }
+
+
+def _snapshot_retry(claim, evidence_id: int):
+    capture = EvidenceSnapshot.objects.filter(evidence_id=evidence_id, evidence__claim=claim).first()
+    if capture is None:
+        raise ValidationError(_("This source has no capture to try again."))
+    snapshots.retry_now(capture)
 
 
 def _merge_into(claim, user, target_pk: int):
