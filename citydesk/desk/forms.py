@@ -126,3 +126,7 @@ class MergeIntoForm(forms.Form):
 
 class SnapshotRetryForm(forms.Form):
     evidence = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class ConfirmCategoryForm(forms.Form):
+    category = forms.ChoiceField(choices=HarmCategory.choices)

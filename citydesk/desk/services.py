@@ -223,6 +223,12 @@ def claim_update(*, claim: Claim, actor: AbstractBaseUser, statement: str, categ
     return claim
 
 
+def claim_confirm_category(*, claim: Claim, actor: AbstractBaseUser, category: str) -> Claim:
+    """The verifier's one click on the suggested harm category: an ordinary edit of the category (audit log,
+    two-person rule), never done without that click."""
+    return claim_update(claim=claim, actor=actor, statement=claim.statement, category=category, unit=claim.unit)
+
+
 @transaction.atomic
 def claim_assign(*, claim: Claim, assignee: AbstractBaseUser, actor: AbstractBaseUser) -> Claim:
     """Give the claim to a verifier; a new claim goes into verification."""

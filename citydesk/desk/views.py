@@ -14,10 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import indicators, services, sla, snapshots, surge, trending
+from . import categorize, indicators, services, sla, snapshots, surge, trending
 from .forms import (
     AssignForm,
     ClaimEditForm,
+    ConfirmCategoryForm,
     EvidenceForm,
     InboxFilterForm,
     MergeForm,
@@ -120,6 +121,7 @@ def claim_view(request, pk: int, forms: dict | None = None):
         "page": ClarificationPage.objects.filter(claim=claim).first(),
         "suggestions": claim.suggestions.select_related("candidate").exclude(candidate__status="duplicate"),
         "signals": indicators.for_claim(claim),
+        "suggested": categorize.suggest_for_claim(claim),
         "can_approve": request.user.has_perm(services.APPROVE),
         "allowed": services.ALLOWED_TRANSITIONS[claim.status],
         "edit_form": forms.get("edit")
@@ -154,6 +156,10 @@ ACTIONS = {
     ),
     "reopen": (NoteForm, lambda claim, user, data: services.claim_reopen(claim=claim, actor=user, note=data["note"])),
     "merge_into": (MergeIntoForm, lambda claim, user, data: _merge_into(claim, user, data["into"])),
+    "confirm_category": (
+        ConfirmCategoryForm,
+        lambda claim, user, data: services.claim_confirm_category(claim=claim, actor=user, category=data["category"]),
+    ),
     "snapshot_retry": (SnapshotRetryForm, lambda claim, user, data: _snapshot_retry(claim, data["evidence"])),
 }
 

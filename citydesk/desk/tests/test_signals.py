@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from citydesk.core.processes import free_port
 from citydesk.core.tests.webservers import LocalWebServer
-from citydesk.desk import indicators, services
+from citydesk.desk import categorize, indicators, services
 from citydesk.desk.demo_signals import LOOKALIKE_TIP, NEW_TIP, load_signal_claims
 from citydesk.desk.models import Channel, Claim, HarmCategory, Indicator, Report
 from citydesk.intake.demo import load_official_accounts
@@ -168,3 +168,21 @@ def test_community_queue_uses_the_same_signals(demo):
     impostor = checks.signals_for("Đăng ký tiêm tại facebook.com/soyte-thanhpho")
     assert any(s.category == "impersonation" and "Sở Y tế" in s.message for s in impostor)
     assert Indicator.objects.filter(claim=scam).exists()
+
+
+def test_a_suggested_category_is_shown_and_applied_only_by_one_click(client, verifier, demo):
+    scam, tip, _lookalike = demo
+    suggestion = categorize.suggest_for_claim(tip)
+    assert suggestion.category == "scam" and f"#{scam.pk}" in suggestion.reasons
+    client.force_login(verifier)
+    page = client.get(reverse("desk_claim", args=[tip.pk])).content.decode()
+    assert "Gợi ý: <strong>Lừa đảo" in page
+    tip.refresh_from_db()
+    assert tip.category == HarmCategory.OTHER  # shown, never applied silently
+    response = client.post(reverse("desk_claim_action", args=[tip.pk, "confirm_category"]), {"category": "scam"})
+    assert response.status_code == 302
+    tip.refresh_from_db()
+    assert tip.category == HarmCategory.SCAM
+    assert tip.events.filter(action="edited", actor=verifier).exists()
+    bad = client.post(reverse("desk_claim_action", args=[tip.pk, "confirm_category"]), {"category": "politics"})
+    assert bad.status_code == 400
