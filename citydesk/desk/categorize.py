@@ -11,6 +11,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from citydesk.core.text import fold_diacritics
 
 from . import indicators
@@ -51,11 +53,17 @@ class Suggestion:
 
 
 def suggest(
-    *, text: str, found: list | None = None, similar: list | None = None, scam_claims: list | None = None
+    *,
+    text: str,
+    found: list | None = None,
+    similar: list | None = None,
+    scam_claims: list | None = None,
+    lookalikes: list | None = None,
 ) -> Suggestion:
     """The likeliest harm category of text. found: indicators.extract(text) if already known; similar:
     (category, score) of similar handled claims (the matcher's candidates); scam_claims: the claims its
-    signals match (indicators.scam_matches, looked up when None)."""
+    signals match (indicators.scam_matches, looked up when None); lookalikes: names of official accounts
+    its addresses imitate."""
     folded = fold_diacritics(text or "")
     found = indicators.extract(text or "") if found is None else found
     scores: dict[str, float] = defaultdict(float)
@@ -70,19 +78,23 @@ def suggest(
     kinds = {item.kind for item in found}
     if indicators.MONEY in kinds and kinds & {indicators.PHONE, indicators.BANK_ACCOUNT, indicators.LINK}:
         scores["scam"] += 1.5
-        reasons["scam"].append("money + contact")
+        reasons["scam"].append(_("money with a contact"))
     if indicators.BANK_ACCOUNT in kinds:
         scores["scam"] += 1
-    for claim in [m.claim for m in indicators.scam_matches(found)] if scam_claims is None else scam_claims:
+    claims = [m.claim for m in indicators.scam_matches(found)] if scam_claims is None else scam_claims
+    for claim in {claim.pk: claim for claim in claims}.values():
         scores[claim.category] += 3
         reasons[claim.category].append(f"#{claim.pk}")
+    for name in dict.fromkeys(lookalikes or []):
+        scores["impersonation"] += 3
+        reasons["impersonation"].append(_("looks like %(name)s") % {"name": name})
     if indicators.names_an_office(text) and (kinds & {indicators.LINK, indicators.PHONE} or scores["scam"]):
         scores["impersonation"] += 1
-        reasons["impersonation"].append("office named")
+        reasons["impersonation"].append(_("an office named"))
     for category, score in similar or []:
         if category != "other":
             scores[category] += 2 * score
-            reasons[category].append(f"similar {score:.2f}")
+            reasons[category].append(_("similar claim %(score).2f") % {"score": score})
     if not scores:
         return Suggestion("other", 0.0, ())
     best = max(scores, key=lambda category: (scores[category], category == "scam"))
@@ -95,6 +107,8 @@ def suggest_for_claim(claim) -> Suggestion:
     """The suggestion for a claim: its wording and reports, and the claims the matcher found similar."""
     texts = [claim.statement, *claim.reports.values_list("text", flat=True)[:20]]
     text = "\n".join(dict.fromkeys(t for t in texts if t))
-    found = [indicators.Found(row.kind, row.value, row.key) for row in claim.indicators.all()]
+    rows = list(claim.indicators.all())
+    found = [indicators.Found(row.kind, row.value, row.key) for row in rows]
     similar = [(s.candidate.category, s.score) for s in claim.suggestions.select_related("candidate")[:5]]
-    return suggest(text=text, found=found, similar=similar)
+    lookalikes = [row.lookalike_name for row in rows if row.lookalike_name]
+    return suggest(text=text, found=found, similar=similar, lookalikes=lookalikes)

@@ -12,6 +12,7 @@ opening a scam link from a tip could tell the scammer that the message was read.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -21,7 +22,7 @@ from django.db import transaction
 from django_tasks import task
 
 from citydesk.core import weburl
-from citydesk.core.text import fold_diacritics
+from citydesk.core.text import fold, fold_diacritics
 from citydesk.matching.normalize import canonical_url
 
 LINK = "link"
@@ -82,6 +83,12 @@ def phones(text: str) -> list[str]:
     ]
 
 
+def _fold_in_place(text: str) -> str:
+    """text folded (core.text.fold) one character at a time, so that a span of the result is the same span
+    of text: a phrase found without marks is shown as it was written."""
+    return "".join((fold(ch) or ch)[:1] for ch in text)
+
+
 def link_key(link: str) -> str:
     return canonical_url(link if "://" in link else "http://" + link)
 
@@ -96,7 +103,8 @@ def extract(text: str, url: str = "") -> list[Found]:
     for phone in phones(text):
         found.append(Found(PHONE, phone, phone))
         phone_digits.add(phone.removeprefix("+84"))
-    folded = fold_diacritics(text)
+    text = unicodedata.normalize("NFC", text)
+    folded = _fold_in_place(text)
     link_spans = [m.span() for m in URL.finditer(folded)]
     for word in _BANK_WORD.finditer(folded):
         window = folded[word.end() : word.end() + 40]
@@ -108,12 +116,11 @@ def extract(text: str, url: str = "") -> list[Found]:
         inside_link = any(a <= start < b for a, b in link_spans)
         if not inside_link and digits.lstrip("0") not in phone_digits:
             found.append(Found(BANK_ACCOUNT, digits, digits))
-    for match in _MONEY.finditer(folded):
-        found.append(Found(MONEY, match.group(), match.group()))
-    for match in _URGENCY_FOLDED.finditer(folded):
-        found.append(Found(URGENCY, match.group(), match.group()))
+    for kind, pattern in ((MONEY, _MONEY), (URGENCY, _URGENCY_FOLDED)):
+        for match in pattern.finditer(folded):
+            found.append(Found(kind, text[match.start() : match.end()], " ".join(match.group().split())))
     for match in _URGENCY_MARKED.finditer(text):
-        found.append(Found(URGENCY, match.group().lower(), fold_diacritics(match.group())))
+        found.append(Found(URGENCY, match.group(), fold_diacritics(match.group())))
     unique, seen = [], set()
     for item in found:
         if (item.kind, item.key) not in seen:

@@ -59,6 +59,7 @@ def test_demo_scam_tip_gets_its_signals_and_the_match_with_the_scam_clarificatio
     assert "https://hoantien-dienluc.top/nhan" in found["link"]
     assert found["bank_account"] == {"190355558888"}
     assert {"chuyen khoan", "300k"} <= found["money"] and "gap" in found["urgency"]
+    assert tip.indicators.filter(kind="money", value="chuyển khoản").exists()  # shown as written
 
     signals = indicators.for_claim(tip)
     assert {match.claim.pk for match in signals.matches} == {scam.pk}
@@ -79,6 +80,7 @@ def test_lookalike_of_an_official_page_is_named(client, verifier, demo):
     _scam, _tip, lookalike = demo
     [row] = lookalike.indicators.filter(kind="link")
     assert row.lookalike_name == "Trang Facebook Sở Y tế" and not row.official_name
+    assert categorize.suggest_for_claim(lookalike).category == HarmCategory.IMPERSONATION
     client.force_login(verifier)
     page = client.get(reverse("desk_claim", args=[lookalike.pk])).content.decode()
     assert "Giả mạo “Trang Facebook Sở Y tế”?" in page
