@@ -12,7 +12,7 @@ from citydesk.intake.urls import public_urlpatterns as intake_public
 from citydesk.intake.urls import webhook_urlpatterns as intake_webhooks
 from citydesk.network import views as network_views
 from citydesk.newsroom import views as newsroom_views
-from citydesk.newsroom.feeds import LatestArticlesAtomFeed, LatestArticlesFeed
+from citydesk.newsroom.feeds import CorrectionsFeed, LatestArticlesAtomFeed, LatestArticlesFeed
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -32,6 +32,8 @@ urlpatterns += i18n_patterns(
     path("tim-kiem/", newsroom_views.search, name="search"),
     path("tac-gia/<int:pk>/", newsroom_views.contributor, name="contributor"),
     path("rss.xml", LatestArticlesFeed(), name="feed_rss"),
+    path("dinh-chinh/", newsroom_views.corrections, name="corrections"),
+    path("dinh-chinh/rss.xml", CorrectionsFeed(), name="corrections_feed"),
     path("atom.xml", LatestArticlesAtomFeed(), name="feed_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),
     *intake_public,

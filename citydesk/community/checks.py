@@ -1,8 +1,9 @@
 """Signals a moderator sees beside a pending post, all offline on CPU. They point; people decide.
 
-- links and phone numbers, checked against claims the desk marked as scams and against the verified
-  accounts directory (a look-alike of an official address, or an official name beside an address that
-  is not in the directory, is a sign of impersonation);
+- links, phone numbers and account numbers, checked against claims the desk marked as scams or
+  impersonation and against the verified accounts directory (a look-alike of an official address, or an
+  official name beside an address that is not in the directory, is a sign of impersonation): the desk's
+  own implementation, `desk.indicators`;
 - harassment or hate: the shipped comment classifier's score (trained on ViHOS train, MIT; a trusted
   member's post is held at `CITYDESK_MODERATION_HOLD_AT`), with the lexicon's offensive terms
   highlighted; a term that is an ordinary word in clean text is highlighted only inside a held comment,
@@ -20,21 +21,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import phonenumbers
 from django.conf import settings
 
 from citydesk.core.text import fold_diacritics
-from citydesk.matching.normalize import canonical_url
+from citydesk.desk import indicators
 
 from . import classifier
 from .training import terms_pattern
 
-URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:vn|com|net|org|info|xyz|top|site)\b[^\s]*", re.I
-)
-OFFICIAL_NAMES = re.compile(
-    r"\b(ubnd|ủy ban|uỷ ban|công an|sở [^\s]+|bộ [^\s]+|chính phủ|cổng thông tin|điện lực|bảo hiểm xã hội)\b", re.I
-)
 SPAM_PHRASES = [
     "khuyến mãi", "giảm giá", "inbox", "ib ngay", "liên hệ ngay", "vay tiền", "lãi suất", "kiếm tiền",
     "thu nhập", "đặt hàng", "mua ngay", "nhắn tin", "kết bạn zalo", "free ship", "sale", "link dưới",
@@ -51,15 +45,8 @@ class Signal:
     link: str = ""
 
 
-def links(text: str) -> list[str]:
-    return [match.group().rstrip(".,;:!?)") for match in URL.finditer(text)]
-
-
-def phones(text: str) -> list[str]:
-    found = []
-    for match in phonenumbers.PhoneNumberMatcher(text, "VN"):
-        found.append(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
-    return found
+links = indicators.links
+phones = indicators.phones
 
 
 @lru_cache(maxsize=1)
@@ -110,45 +97,32 @@ def fingerprint(text: str) -> str:
     return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
 
 
-def _scam_signals(found_links: list[str], found_phones: list[str]) -> list[Signal]:
-    from citydesk.desk.models import Claim, HarmCategory, Report
-
+def _scam_signals(found: list[indicators.Found]) -> list[Signal]:
+    """The desk's scam and impersonation claims carrying the same link, phone or account number."""
     signals = []
-    for link in found_links:
-        canonical = canonical_url(link if "://" in link else "http://" + link)
-        report = (
-            Report.objects.filter(url_key=canonical, claim__category=HarmCategory.SCAM).select_related("claim").first()
-        )
-        if report is not None:
-            signals.append(
-                Signal("scam", f"{link} — claim #{report.claim_id}", link=f"/admin/desk/claims/{report.claim_id}/")
-            )
-    for phone in found_phones:
-        national = "0" + phone[3:] if phone.startswith("+84") else phone
-        claim = (
-            Claim.objects.filter(category=HarmCategory.SCAM)
-            .filter(statement__contains=national[-9:])
-            .only("pk")
-            .first()
-        )
-        if claim is not None:
-            signals.append(Signal("scam", f"{phone} — claim #{claim.pk}", link=f"/admin/desk/claims/{claim.pk}/"))
+    for match in indicators.scam_matches(found):
+        category = "impersonation" if match.claim.category == "impersonation" else "scam"
+        link = f"/admin/desk/claims/{match.claim.pk}/"
+        signals.append(Signal(category, f"{match.found.value} — claim #{match.claim.pk}", link=link))
     return signals
 
 
-def _impersonation_signals(text: str, found_links: list[str], found_phones: list[str]) -> list[Signal]:
-    from citydesk.intake import official
-
+def _impersonation_signals(text: str, found: list[indicators.Found]) -> list[Signal]:
+    """Look-alikes of an official account, and unofficial addresses in a text that names an office."""
     signals = []
-    names_an_office = bool(OFFICIAL_NAMES.search(text))
-    for address in [*found_links, *found_phones]:
-        verdict = official.lookup(address)
-        if verdict.official:
+    names_an_office = indicators.names_an_office(text)
+    for item in found:
+        if item.kind not in (indicators.LINK, indicators.PHONE):
             continue
-        host = fold_diacritics(address).lower()
+        directory = indicators.directory_check(item)
+        if directory.official is not None:
+            continue
+        host = fold_diacritics(item.value).lower()
         looks_official = "gov" in host or "chinhphu" in host or "congan" in host
-        if looks_official or names_an_office:
-            signals.append(Signal("impersonation", address))
+        if directory.lookalike_of is not None:
+            signals.append(Signal("impersonation", f"{item.value} ~ {directory.lookalike_of.name}"))
+        elif looks_official or names_an_office:
+            signals.append(Signal("impersonation", item.value))
     return signals
 
 
@@ -188,17 +162,17 @@ def local_model_score(text: str) -> float | None:
 
 def signals_for(text: str, *, known_spam: set[str] | None = None) -> list[Signal]:
     """Every signal for a post's text, strongest kinds first."""
-    found_links, found_phones = links(text), phones(text)
-    signals = _scam_signals(found_links, found_phones)
-    signals += _impersonation_signals(text, found_links, found_phones)
-    found = harassment(text)
+    found = indicators.extract(text)
+    signals = _scam_signals(found)
+    signals += _impersonation_signals(text, found)
+    harassing = harassment(text)
     local = local_model_score(text)
-    if found.held or (local is not None and local >= 0.5):
-        terms = ", ".join(text[a:b] for a, b in found.spans)
-        message = f"{found.score:.2f}" + (f" — {terms}" if terms else "")
+    if harassing.held or (local is not None and local >= 0.5):
+        terms = ", ".join(text[a:b] for a, b in harassing.spans)
+        message = f"{harassing.score:.2f}" + (f" — {terms}" if terms else "")
         if local is not None:
             message += f" (local model {local:.2f})"
-        signals.append(Signal("harassment", message, max(found.score, local or 0.0), found.spans))
+        signals.append(Signal("harassment", message, max(harassing.score, local or 0.0), harassing.spans))
     spam = spam_score(text)
     if known_spam and fingerprint(text) in known_spam:
         signals.append(Signal("spam", "near-duplicate of rejected spam", 1.0))

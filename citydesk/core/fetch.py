@@ -73,6 +73,7 @@ class Fetched:
     status: int  # 2xx, or 304 (not modified)
     headers: Message  # case-insensitive .get()
     body: bytes
+    truncated: bool = False  # fetch(cut=True): the body stops at max_bytes
 
 
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -202,8 +203,11 @@ def _guarded_connection(url: weburl.WebURL, deadline: float):
         connection.close()
 
 
-def _one_request(url: weburl.WebURL, headers: dict, max_bytes: int, deadline: float):
-    """(status, headers, body or None for a redirect) of one GET to a checked address."""
+def _one_request(
+    url: weburl.WebURL, headers: dict, max_bytes: int, deadline: float, read_body: bool = True, cut: bool = False
+):
+    """(status, headers, body or None for a redirect, truncated) of one GET to a checked address
+    (read_body=False: the body is left unread, b""; cut: a body over max_bytes is cut there, not refused)."""
     with _guarded_connection(url, deadline) as (connection, sock):
         connection.putrequest("GET", url.target, skip_host=True, skip_accept_encoding=True)
         connection.putheader("Host", url.netloc)
@@ -213,9 +217,11 @@ def _one_request(url: weburl.WebURL, headers: dict, max_bytes: int, deadline: fl
         connection.endheaders()
         response = connection.getresponse()
         if response.status in REDIRECTS or not (200 <= response.status < 300):
-            return response.status, response.headers, None
+            return response.status, response.headers, None, False
+        if not read_body:
+            return response.status, response.headers, b"", False
         length = response.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > max_bytes:
+        if length.isdigit() and int(length) > max_bytes and not cut:
             raise FetchError(FetchError.TOO_LARGE)
         chunks, size = [], 0
         while True:
@@ -227,9 +233,12 @@ def _one_request(url: weburl.WebURL, headers: dict, max_bytes: int, deadline: fl
                 break
             size += len(chunk)
             if size > max_bytes:
-                raise FetchError(FetchError.TOO_LARGE)
+                if not cut:
+                    raise FetchError(FetchError.TOO_LARGE)
+                chunks.append(chunk[: len(chunk) - (size - max_bytes)])
+                return response.status, response.headers, b"".join(chunks), True
             chunks.append(chunk)
-        return response.status, response.headers, b"".join(chunks)
+        return response.status, response.headers, b"".join(chunks), False
 
 
 def fetch(
@@ -239,13 +248,15 @@ def fetch(
     deadline_seconds: float,
     headers: dict | None = None,
     max_redirects: int = MAX_REDIRECTS,
+    cut: bool = False,
 ) -> Fetched:
     """GET an address someone typed, within the guards above. Returns a 2xx or 304 response;
-    FetchError for everything else."""
+    FetchError for everything else. cut: a body over max_bytes is kept up to max_bytes (truncated)
+    instead of refused."""
     deadline = time.monotonic() + deadline_seconds
     url = check_url(text, resolve=False)
     for _hop in range(max_redirects + 1):
-        status, response_headers, body = _one_request(url, headers or {}, max_bytes, deadline)
+        status, response_headers, body, truncated = _one_request(url, headers or {}, max_bytes, deadline, cut=cut)
         if status in REDIRECTS:
             location = response_headers.get("Location", "")
             following = weburl.parse(location, base=url.geturl()) if location else None
@@ -254,7 +265,34 @@ def fetch(
             url = check_url(following.geturl(), resolve=False)  # resolved and checked by the next hop
             continue
         if status == 304 or body is not None:
-            return Fetched(url=url.geturl(), status=status, headers=response_headers, body=body or b"")
+            return Fetched(
+                url=url.geturl(), status=status, headers=response_headers, body=body or b"", truncated=truncated
+            )
+        raise FetchError(FetchError.HTTP, status)
+    raise FetchError(FetchError.REDIRECTS)
+
+
+def final_url(
+    text: str, *, deadline_seconds: float, max_redirects: int = MAX_REDIRECTS, follow=lambda address: True
+) -> str:
+    """Where an address leads (a shortened link's target): its redirects followed, each hop checked as
+    fetch checks them, the final page's body never read. A redirect to an address that follow(address)
+    refuses is returned without being requested. FetchError when it leads nowhere public."""
+    deadline = time.monotonic() + deadline_seconds
+    url = check_url(text, resolve=False)
+    for _hop in range(max_redirects + 1):
+        status, response_headers, body, _truncated = _one_request(url, {}, 0, deadline, read_body=False)
+        if status in REDIRECTS:
+            location = response_headers.get("Location", "")
+            following = weburl.parse(location, base=url.geturl()) if location else None
+            if following is None:
+                raise FetchError(FetchError.BAD_RESPONSE)
+            url = check_url(following.geturl(), resolve=False)
+            if not follow(url.geturl()):
+                return url.geturl()
+            continue
+        if body is not None:
+            return url.geturl()
         raise FetchError(FetchError.HTTP, status)
     raise FetchError(FetchError.REDIRECTS)
 

@@ -122,3 +122,11 @@ class MergeForm(forms.Form):
 
 class MergeIntoForm(forms.Form):
     into = forms.IntegerField(label=_("Merge into claim number"), min_value=1)
+
+
+class SnapshotRetryForm(forms.Form):
+    evidence = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class ConfirmCategoryForm(forms.Form):
+    category = forms.ChoiceField(choices=HarmCategory.choices)

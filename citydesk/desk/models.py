@@ -179,6 +179,38 @@ class Report(models.Model):
         return (self.text or self.url)[:80]
 
 
+class Indicator(models.Model):
+    """One scam signal pulled out of a report or a claim's wording (desk.indicators): a link, a phone number,
+    a bank-account-like number, a money or urgency phrase. What it matches is looked up when shown."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("Link")
+        PHONE = "phone", _("Phone number")
+        BANK_ACCOUNT = "bank_account", _("Bank account number")
+        MONEY = "money", _("Money phrase")
+        URGENCY = "urgency", _("Urgency phrase")
+
+    claim = models.ForeignKey(Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="indicators")
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), null=True, blank=True, on_delete=models.CASCADE, related_name="indicators"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    value = models.CharField(_("as written"), max_length=1000)
+    key = models.CharField(_("comparable key"), max_length=1000, db_index=True)
+    unshortened_from = models.CharField(_("unshortened from"), max_length=1000, blank=True)
+    official_name = models.CharField(_("official account"), max_length=200, blank=True)
+    lookalike_name = models.CharField(_("looks like the official account"), max_length=200, blank=True)
+    lookalike_value = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("signal")
+        verbose_name_plural = _("signals")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
 class Appearance(models.Model):
     """A public page where the claim was seen, found by feed monitoring: a link, never a person."""
 
@@ -240,6 +272,47 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EvidenceSnapshot(models.Model):
+    """What a source page looked like when the desk added it, captured by the worker (desk.snapshots):
+    status, final address, time, hash and main text; the raw HTML (size-capped) in private storage."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be captured")
+        CAPTURED = "captured", _("Captured")
+        FAILED = "failed", _("Capture failed")
+
+    evidence = models.OneToOneField(
+        Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="capture"
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.URLField(_("final address"), max_length=1000, blank=True)
+    captured_at = models.DateTimeField(_("captured"), null=True, blank=True)
+    sha256 = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+    text = models.TextField(_("main text"), blank=True)
+    html = models.FileField(upload_to="snapshots/%Y/%m/", storage=private_storage, blank=True, max_length=300)
+    html_size = models.PositiveIntegerField(_("bytes kept"), default=0)
+    truncated = models.BooleanField(_("cut at the size limit"), default=False)
+    error = models.CharField(_("error"), max_length=20, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    archive_url = models.URLField(_("web archive copy"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence snapshot")
+        verbose_name_plural = _("evidence snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id}: {self.state}"
+
+    @property
+    def error_label(self) -> str:
+        """The failure in the reader's language (core.fetch's categories)."""
+        from citydesk.core.fetch import FetchError
+
+        return FetchError(self.error, self.http_status).describe() if self.error else ""
 
 
 class Verdict(models.Model):

@@ -76,7 +76,7 @@ def public_evidence(claim: Claim) -> QuerySet[Evidence]:
     verdict = claim.approved_verdict
     if verdict is None:
         return Evidence.objects.none()
-    return claim.evidence.filter(added_at__lte=verdict.approved_at)
+    return claim.evidence.filter(added_at__lte=verdict.approved_at).select_related("capture")
 
 
 def appearance_urls(claim: Claim) -> list[str]:

@@ -18,6 +18,7 @@ from citydesk.core.text import fold_diacritics
 from citydesk.matching.normalize import canonical_url
 from citydesk.newsroom.models import HomePage
 
+from . import indicators, snapshots
 from .fingerprint import review_fingerprint
 from .matcher import matcher
 from .methodology import METHODOLOGY_HTML, SECTION_INTRO, SECTION_SLUG, SECTION_TITLE
@@ -32,6 +33,7 @@ from .models import (
     Evidence,
     FactCheckIndexPage,
     HarmCategory,
+    Indicator,
     MatchSuggestion,
     Rating,
     Report,
@@ -180,6 +182,8 @@ def report_receive(
         reply_handle_expires_at=received_at + reply_ttl if reply_handle.strip() else None,
         match_explanation={**explanation, "joined": claim.pk == explanation["claim"]} if explanation else {},
     )
+    indicators.record_report(report)
+    indicators.queue_unshortening(report)
     _count_reports(claim)
     note = f"{Channel(channel).label}. {matched_note}" if matched_note else Channel(channel).label
     _log(claim, ClaimEvent.Action.REPORT_JOINED, actor, note=note)
@@ -212,9 +216,17 @@ def claim_update(*, claim: Claim, actor: AbstractBaseUser, statement: str, categ
     before = claim.statement
     claim.statement, claim.category, claim.unit = statement, category, unit
     claim.save(update_fields=["statement", "category", "unit"])
+    if statement != before:
+        indicators.record_statement(claim)
     transaction.on_commit(lambda: matcher.update(claim))
     _log(claim, ClaimEvent.Action.EDITED, actor, note=_("Before: %(statement)s") % {"statement": before[:500]})
     return claim
+
+
+def claim_confirm_category(*, claim: Claim, actor: AbstractBaseUser, category: str) -> Claim:
+    """The verifier's one click on the suggested harm category: an ordinary edit of the category (audit log,
+    two-person rule), never done without that click."""
+    return claim_update(claim=claim, actor=actor, statement=claim.statement, category=category, unit=claim.unit)
 
 
 @transaction.atomic
@@ -270,6 +282,7 @@ def evidence_add(
             claim, actor=actor, reason=_("Evidence was added while the verdict awaited approval; propose it again.")
         )
     evidence.save()
+    snapshots.request(evidence)  # in the background; never a condition of publishing
     if claim.status == S.NEW:
         _transition(claim, S.IN_VERIFICATION, actor=actor)
     _log(claim, ClaimEvent.Action.EVIDENCE, actor, note=evidence.title)
@@ -446,6 +459,7 @@ def claims_merge(*, claims: Iterable[Claim], into: Claim, actor: AbstractBaseUse
                 % {"pk": claim.pk}
             )
         moved = Report.objects.filter(claim=claim).update(claim=into)
+        Indicator.objects.filter(claim=claim, report__isnull=False).update(claim=into)
         claim.duplicate_of = into
         claim.save(update_fields=["duplicate_of"])
         _transition(claim, S.DUPLICATE, actor=actor, action=ClaimEvent.Action.MERGED, note=str(into.pk))

@@ -14,19 +14,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services, sla, surge, trending
+from . import categorize, indicators, services, sla, snapshots, surge, trending
 from .forms import (
     AssignForm,
     ClaimEditForm,
+    ConfirmCategoryForm,
     EvidenceForm,
     InboxFilterForm,
     MergeForm,
     MergeIntoForm,
     NoteForm,
     ReportForm,
+    SnapshotRetryForm,
     VerdictForm,
 )
-from .models import Channel, Claim, ClarificationPage, Report, TrendingPin
+from .models import Channel, Claim, ClarificationPage, EvidenceSnapshot, Report, TrendingPin
 from .selectors import claims_with_priority, inbox
 
 CLAIMS_PER_PAGE = 50
@@ -55,8 +57,10 @@ def inbox_view(request):
         }
     claims = Paginator(inbox(**filters), CLAIMS_PER_PAGE).get_page(request.GET.get("p"))
     now = timezone.now()
+    badges = indicators.inbox_badges(claims)
     for claim in claims:
         claim.sla = sla.state(claim, now)
+        claim.badges = badges[claim.pk]
     context = {
         "form": form,
         "claims": claims,
@@ -110,12 +114,14 @@ def claim_view(request, pk: int, forms: dict | None = None):
         "heading": _("Claim #%(pk)s") % {"pk": claim.pk},
         "claim": claim,
         "reports": claim.reports.all(),
-        "evidence": claim.evidence.select_related("added_by"),
+        "evidence": claim.evidence.select_related("added_by", "capture"),
         "verdicts": claim.verdicts.select_related("verifier", "approver"),
         "events": claim.events.select_related("actor"),
         "corrections": claim.corrections.select_related("created_by"),
         "page": ClarificationPage.objects.filter(claim=claim).first(),
         "suggestions": claim.suggestions.select_related("candidate").exclude(candidate__status="duplicate"),
+        "signals": indicators.for_claim(claim),
+        "suggested": categorize.suggest_for_claim(claim),
         "can_approve": request.user.has_perm(services.APPROVE),
         "allowed": services.ALLOWED_TRANSITIONS[claim.status],
         "edit_form": forms.get("edit")
@@ -150,7 +156,19 @@ ACTIONS = {
     ),
     "reopen": (NoteForm, lambda claim, user, data: services.claim_reopen(claim=claim, actor=user, note=data["note"])),
     "merge_into": (MergeIntoForm, lambda claim, user, data: _merge_into(claim, user, data["into"])),
+    "confirm_category": (
+        ConfirmCategoryForm,
+        lambda claim, user, data: services.claim_confirm_category(claim=claim, actor=user, category=data["category"]),
+    ),
+    "snapshot_retry": (SnapshotRetryForm, lambda claim, user, data: _snapshot_retry(claim, data["evidence"])),
 }
+
+
+def _snapshot_retry(claim, evidence_id: int):
+    capture = EvidenceSnapshot.objects.filter(evidence_id=evidence_id, evidence__claim=claim).first()
+    if capture is None:
+        raise ValidationError(_("This source has no capture to try again."))
+    snapshots.retry_now(capture)
 
 
 def _merge_into(claim, user, target_pk: int):

@@ -5,7 +5,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from citydesk.desk import indicators
 from citydesk.desk import services as desk
 from citydesk.desk.matcher import matcher
 from citydesk.desk.models import Claim, ClaimStatus, ClarificationPage, Report, Verdict
@@ -42,6 +43,32 @@ class Answer:
 class Outcome:
     report: Report
     answer: Answer | None
+    warnings: list = field(default_factory=list)  # indicators.ScamMatch: a published scam shares a number/link
+
+
+def scam_warnings(text: str = "", url: str = "", *, answer: Answer | None = None) -> list:
+    """Published scam or impersonation clarifications that carry exactly a link, phone number or account
+    number of this tip, whatever its wording (one per clarification; none for the one already answered)."""
+    found = indicators.extract(text, url)
+    warnings, seen = [], set()
+    for match in indicators.scam_matches(found, published_only=True):
+        if match.claim.pk in seen or (answer is not None and answer.sure and answer.claim.pk == match.claim.pk):
+            continue
+        seen.add(match.claim.pk)
+        warnings.append(match)
+    return warnings
+
+
+def warning_message(warnings: list, *, language: str = "vi") -> str:
+    """The lines a tipster reads first when a number or link of the tip is a known scam's."""
+    with translation.override(language):
+        lines = []
+        for match in warnings:
+            lines.append(
+                _("Warning: %(value)s appears in a scam the office has warned about.") % {"value": match.found.value}
+            )
+            lines.append(_("Read the warning: %(url)s") % {"url": match.page.get_full_url()})
+        return "\n".join(lines)
 
 
 def _published(claim: Claim) -> tuple[ClarificationPage, Verdict] | None:
@@ -159,7 +186,7 @@ def take_tip(
         received_at=received_at,
         matches=matches,
     )
-    return Outcome(report, answer)
+    return Outcome(report, answer, scam_warnings(text, report.url, answer=answer))
 
 
 def _shorten(text: str, limit: int) -> str:

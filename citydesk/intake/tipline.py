@@ -227,6 +227,8 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             else:
                 outcome = "answered" if answer.sure else "pointed"
                 reply = answers.answer_message(answer, language=incoming.language)
+            if result.warnings:
+                reply = answers.warning_message(result.warnings, language=incoming.language) + "\n\n" + reply
             if answer is not None and answer.sure:
                 # Claimed for this reply now, so the follow-up sweep never sends the verdict a second time.
                 desk.report_mark_answered(report, automatic=True)

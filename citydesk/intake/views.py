@@ -60,7 +60,12 @@ def tip(request):
     return render(
         request,
         "intake/tip_result.html",
-        {"answer": outcome.answer, "will_write": bool(outcome.report.reply_handle), "report": outcome.report},
+        {
+            "answer": outcome.answer,
+            "warnings": outcome.warnings,
+            "will_write": bool(outcome.report.reply_handle),
+            "report": outcome.report,
+        },
     )
 
 

@@ -5,7 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import latest_articles
+from .selectors import corrections_log, latest_articles
 
 FEED_SIZE = 30
 
@@ -48,3 +48,32 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
     feed_type = Atom1Feed
     subtitle = LatestArticlesFeed.description
+
+
+class CorrectionsFeed(Feed):
+    """The corrections log as RSS 2.0: article and clarification corrections, newest first."""
+
+    title = _("Corrections")
+    description = _("Corrections to the office's articles and clarifications")
+    link = "/dinh-chinh/"
+    language = "vi"
+
+    def items(self):
+        return corrections_log(limit=FEED_SIZE)
+
+    def item_title(self, item):
+        return _("Correction: %(title)s") % {"title": item.title}
+
+    def item_description(self, item):
+        return f"{item.what_changed}\n{item.reason}".strip()
+
+    def item_link(self, item):
+        return item.url
+
+    def item_guid(self, item):
+        return item.key
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.at

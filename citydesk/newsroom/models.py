@@ -263,3 +263,26 @@ class ReviewTask(GroupApprovalTask):
     @classmethod
     def get_description(cls):
         return _("Members of the chosen groups approve this step, except the page's own authors")
+
+
+class ArticleCorrection(models.Model):
+    """A public correction of a published article: what changed, when and why (nothing is edited silently).
+    Shown on the article, in its dateModified, and in the public corrections log and its feed."""
+
+    article = models.ForeignKey(
+        ArticlePage, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    what_changed = models.TextField(_("what changed"), max_length=2000)
+    reason = models.TextField(_("why"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("made"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("article correction")
+        verbose_name_plural = _("article corrections")
+
+    def __str__(self) -> str:
+        return self.what_changed[:80]

@@ -212,6 +212,8 @@ SHOWN_MODELS = {
     "desk.verdict",
     "desk.correction",
     "desk.evidence",
+    "desk.evidencesnapshot",
+    "newsroom.articlecorrection",
     "desk.trendingpin",
     "community.comment",
     "community.story",
@@ -283,6 +285,8 @@ def _on_save_or_delete(sender, instance, **kwargs):
     bump_generation()
     if getattr(instance, "claim_id", None):
         purge_frontend(_claim_page_urls(instance.claim_id))
+    elif label == "newsroom.articlecorrection":
+        purge_frontend(page_urls(instance.article))
     elif label == "community.comment" and instance.page_id:
         purge_frontend(page_urls(instance.page.specific, with_ancestors=False))
 

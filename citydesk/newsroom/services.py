@@ -102,3 +102,45 @@ def article_review(*, article: ArticlePage, user: AbstractBaseUser, approve: boo
     if not any(action == ("approve" if approve else "reject") for action, *_rest in task.get_actions(article, user)):
         raise PermissionDenied(_("You cannot review this step."))
     task.on_action(task_state, user, "approve" if approve else "reject", comment=comment)
+
+
+def accounts_that_carried(article: ArticlePage):
+    """The office's channel accounts this article was sent to (sent, or at least queued)."""
+    from citydesk.channels.models import ChannelAccount
+
+    return ChannelAccount.objects.filter(is_active=True, deliveries__publication__page=article).distinct()
+
+
+@transaction.atomic
+def article_correct(
+    *, article: ArticlePage, user: AbstractBaseUser, what_changed: str, reason: str, send_to_channels: bool = False
+):
+    """Append a public correction to a published article (editors who may publish it); optionally send
+    "Đính chính: …" through the outbox to the accounts that carried it."""
+    from citydesk.channels import services as channels
+
+    from .models import ArticleCorrection
+
+    if not article.permissions_for_user(user).can_publish():
+        raise PermissionDenied(_("Only editors who may publish this article can correct it."))
+    if not article.live:
+        raise ValidationError(_("Only a published article can get a correction; edit the draft instead."))
+    what_changed, reason = (what_changed or "").strip(), (reason or "").strip()
+    if not what_changed or not reason:
+        raise ValidationError(_("Say what changed and why."))
+    correction = ArticleCorrection(article=article, what_changed=what_changed, reason=reason, created_by=user)
+    correction.full_clean()
+    correction.save()
+    if send_to_channels:
+        accounts = list(accounts_that_carried(article))
+        if not accounts:
+            raise ValidationError(_("This article was not sent to any channel."))
+        channels.publish(
+            page=article,
+            accounts=accounts,
+            actor=user,
+            title=_("Correction: %(title)s") % {"title": article.title},
+            summary=f"{what_changed}\n{reason}",
+            link=article.get_full_url(),
+        )
+    return correction

@@ -37,8 +37,11 @@ def news_article(*, article: ArticlePage, request) -> dict:
     }
     if article.first_published_at:
         data["datePublished"] = article.first_published_at.isoformat()
-    if article.last_published_at:
-        data["dateModified"] = article.last_published_at.isoformat()
+    # A correction is a modification readers and search engines must see, even without a new revision.
+    latest_correction = article.corrections.order_by("-created_at").values_list("created_at", flat=True).first()
+    modified = max(filter(None, [article.last_published_at, latest_correction]), default=None)
+    if modified:
+        data["dateModified"] = modified.isoformat()
     if article.main_image:
         rendition = article.main_image.get_rendition("fill-1200x675")
         data["image"] = [request.build_absolute_uri(rendition.url)]

@@ -8,7 +8,7 @@ from citydesk.desk.selectors import search_clarifications
 
 from .forms import SearchForm
 from .models import ARTICLES_PER_PAGE
-from .selectors import articles_by_contributor, search_articles
+from .selectors import articles_by_contributor, corrections_log, search_articles
 
 
 def search(request):
@@ -35,3 +35,9 @@ def contributor(request, pk: int):
 def robots_txt(request):
     """Allow crawling of the public site, not of the admin, and point to the sitemap."""
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+def corrections(request):
+    """The public corrections log: every correction of an article or a clarification, newest first."""
+    entries = Paginator(corrections_log(), 30).get_page(request.GET.get("trang"))
+    return render(request, "newsroom/corrections.html", {"entries": entries})

@@ -121,3 +121,43 @@ def _refuse_clarification_changes(request, page):
 
 hooks.register("before_edit_page", _refuse_clarification_changes)
 hooks.register("before_delete_page", _refuse_clarification_changes)
+
+
+@hooks.register("register_admin_urls")
+def register_correction_urls():
+    from django.urls import path
+
+    from .admin_corrections import correct_article
+
+    return [path("newsroom/articles/<int:page_id>/correct/", correct_article, name="newsroom_correct_article")]
+
+
+def _correction_button(page, user, priority: int):
+    from django.urls import reverse
+    from wagtail.admin.widgets import Button
+
+    from .models import ArticlePage
+
+    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page.specific
+    if isinstance(specific, ArticlePage) and page.live and page.permissions_for_user(user).can_publish():
+        return Button(
+            gettext_lazy("Correct"),
+            reverse("newsroom_correct_article", args=[page.pk]),
+            icon_name="edit",
+            priority=priority,
+        )
+    return None
+
+
+@hooks.register("register_page_listing_more_buttons")
+def correction_listing_button(page, user, next_url=None):
+    button = _correction_button(page, user, 45)
+    if button:
+        yield button
+
+
+@hooks.register("register_page_header_buttons")
+def correction_header_button(page, user, view_name, next_url=None):
+    button = _correction_button(page, user, 62)
+    if button:
+        yield button

@@ -297,6 +297,16 @@ CITYDESK_TIP_IMAGE_DEADLINE_SECONDS = float(os.environ.get("CITYDESK_TIP_IMAGE_D
 # Ports of 127.0.0.1 that those downloads may reach. Only tests set it (their fake servers); it is not
 # read from the environment, so no deployment can open loopback by accident.
 CITYDESK_FETCH_ALLOW_LOOPBACK_PORTS: list[int] = []
+# Evidence snapshots (desk/snapshots.py): the raw HTML kept is cut at this size; one deadline per download.
+CITYDESK_SNAPSHOT_MAX_BYTES = int(os.environ.get("CITYDESK_SNAPSHOT_MAX_BYTES", str(5 * 1024 * 1024)))
+CITYDESK_SNAPSHOT_DEADLINE_SECONDS = float(os.environ.get("CITYDESK_SNAPSHOT_DEADLINE_SECONDS", "30"))
+# Also submit each evidence address to a public web archive (off when empty), e.g. https://web.archive.org/save/
+CITYDESK_WEB_ARCHIVE_URL = os.environ.get("CITYDESK_WEB_ARCHIVE_URL", "")
+# URL shorteners whose links in tips the worker unshortens (through core.fetch) for the scam signals.
+CITYDESK_LINK_SHORTENERS = os.environ.get(
+    "CITYDESK_LINK_SHORTENERS",
+    "bit.ly,tinyurl.com,t.co,goo.gl,is.gd,cutt.ly,rebrand.ly,shorturl.at,tiny.cc,rb.gy,ow.ly,buff.ly,s.id,v.gd",
+).split(",")
 
 # Embedded mode writes outgoing mail (review notifications, ...) to files; production sets SMTP.
 EMAIL_BACKEND = os.environ.get("CITYDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

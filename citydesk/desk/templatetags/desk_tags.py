@@ -25,6 +25,14 @@ def staff_byline(user) -> str:
     return f"{name} ({profile.unit.name})" if profile else name
 
 
+@register.filter
+def harm_label(category: str) -> str:
+    """A harm category's name in the reader's language."""
+    from citydesk.desk.models import HarmCategory
+
+    return HarmCategory(category).label if category in HarmCategory.values else category
+
+
 @register.simple_tag
 def sla_label(sla: dict | None) -> str:
     """The first-response target of an inbox row: time left, overdue, met or missed."""

@@ -90,6 +90,8 @@ class Command(BaseCommand):
         call_command("poll_feeds", verbosity=0, stdout=StringIO())
         # Claims whose reports surge: desk leads are alerted once per surge (admin, e-mail, office chat).
         call_command("detect_surges", verbosity=0, stdout=StringIO())
+        # Evidence snapshots that failed, after their pause (the first capture is a job at once).
+        call_command("retry_snapshots", verbosity=0, stdout=StringIO())
         # The channels outbox: due deliveries and retries (a job is also queued at each publish).
         call_command("deliver_channels", verbosity=0, stdout=StringIO())
         # Partners' webhooks: retries whose backoff has passed (the first attempt is a job at once).

@@ -18,6 +18,7 @@ from citydesk.channels.demo import load_channel_accounts
 from citydesk.community.demo import load_community
 from citydesk.core.models import ContributorProfile, Unit
 from citydesk.desk.demo import load_claims
+from citydesk.desk.demo_signals import load_signal_claims
 from citydesk.intake.demo import load_official_accounts
 from citydesk.network.demo import load_network
 from citydesk.newsroom import services
@@ -124,6 +125,7 @@ class Command(BaseCommand):
         load_channel_accounts()  # before the claims: published demo clarifications go out to it
         load_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
         load_official_accounts()
+        load_signal_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
         load_network(users=users, topics=topics)  # after the claims: the desk lead asks for an explainer
         load_community()
 
