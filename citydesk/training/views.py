@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from citydesk.desk.models import Claim
 
-from . import certificates, exercises, selectors, services
+from . import certificates, exercises, public, selectors, services
 from .forms import AssignmentForm, CaseForm
 from .models import Attempt, Case, Completion, CourseAssignment, CoursePage, Exercise, ExerciseKind, LessonPage
 
@@ -219,3 +220,44 @@ def case_from_claim(request, claim_id: int):
         return redirect("training_cases")
     messages.success(request, _("The clarification is now a case in the library."))
     return redirect("training_case", case.pk)
+
+
+# --- The public skills quiz (no account, nothing stored about the person) ---------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@csrf_exempt  # anonymous and cookie-free by design: a CSRF token would need a cookie; a forged answer
+# can only add one to the public totals, which anyone can do by answering
+def public_quiz(request):
+    """GET: the current public exercises; POST: one exercise answered, marked, with everyone's totals."""
+    quiz = public.current_quiz()
+    if request.method == "POST":
+        try:
+            exercise = next(e for e in quiz if str(e.pk) == request.POST.get("exercise", ""))
+        except StopIteration:
+            return TemplateResponse(
+                request,
+                "training/public/quiz.html",
+                {"quiz": quiz, "error": _("This quiz has been replaced by a newer one; please answer again.")},
+                status=400,
+            )
+        result = public.answer(exercise=exercise, answers=_answers(request, exercise.questions))
+        shares = public.shares(exercise)
+        marked = [
+            {
+                "question": q,
+                "chosen": result.per_question[q["id"]]["chosen"],
+                "correct": exercise.key[q["id"]]["correct"],
+                "right": result.per_question[q["id"]]["right"],
+                "explanations": exercise.key[q["id"]].get("explanations", {}),
+                "reveal": exercise.key[q["id"]].get("reveal", ""),
+                "shares": shares.get(q["id"], {}),
+            }
+            for q in exercise.questions
+        ]
+        response = TemplateResponse(
+            request, "training/public/result.html", {"exercise": exercise, "marked": marked, "result": result}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return TemplateResponse(request, "training/public/quiz.html", {"quiz": quiz})

@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0002_roles'),
+        ("network", "0002_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('new_assignment', 'New assignment'), ('deadline_soon', 'Deadline in 24 hours'), ('overdue', 'Overdue'), ('accepted', 'Assignment accepted'), ('declined', 'Assignment declined'), ('submitted', 'Draft submitted'), ('comment', 'Review comment'), ('approved', 'Review step approved'), ('changes_requested', 'Changes requested'), ('published', 'Published'), ('deadline_changed', 'New deadline'), ('pitch_new', 'New pitch'), ('pitch_accepted', 'Pitch accepted'), ('pitch_declined', 'Pitch declined'), ('training_assigned', 'Training course assigned'), ('training_due_soon', 'Training course due soon')], max_length=30),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_assignment", "New assignment"),
+                    ("deadline_soon", "Deadline in 24 hours"),
+                    ("overdue", "Overdue"),
+                    ("accepted", "Assignment accepted"),
+                    ("declined", "Assignment declined"),
+                    ("submitted", "Draft submitted"),
+                    ("comment", "Review comment"),
+                    ("approved", "Review step approved"),
+                    ("changes_requested", "Changes requested"),
+                    ("published", "Published"),
+                    ("deadline_changed", "New deadline"),
+                    ("pitch_new", "New pitch"),
+                    ("pitch_accepted", "Pitch accepted"),
+                    ("pitch_declined", "Pitch declined"),
+                    ("training_assigned", "Training course assigned"),
+                    ("training_due_soon", "Training course due soon"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
