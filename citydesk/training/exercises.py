@@ -84,6 +84,16 @@ def _name_variants(name: str, rng: random.Random) -> list[tuple[str, str]]:
     return out
 
 
+def display_address(kind: str, key: str) -> str:
+    """An address written the one way every item of the exercise is written, so that spacing, "www." or
+    "@name" never tell a genuine entry from a look-alike."""
+    if kind == OfficialKind.PHONE:
+        return "0" + key[3:] if key.startswith("+84") else key
+    if kind == OfficialKind.EMAIL:
+        return key
+    return "https://" + key
+
+
 def look_alikes(account, rng: random.Random) -> list[tuple[str, str]]:
     """(address, trick) look-alikes of one directory entry; the directory calls none of them official."""
     key = account.key
@@ -121,7 +131,7 @@ def look_alikes(account, rng: random.Random) -> list[tuple[str, str]]:
         if official.lookup(address).official:  # a sub-domain of an official domain, or another genuine entry
             continue
         seen.add(query.key)
-        out.append((address, trick))
+        out.append((display_address(account.kind, query.key), trick))
     return out
 
 
@@ -139,7 +149,7 @@ def build_official(rng: random.Random) -> tuple[list[dict], dict]:
             fakes.append((account, *rng.choice(options)))
         if len(fakes) >= OFFICIAL_ITEMS - len(genuine):
             break
-    items = [("genuine", account, account.value, "") for account in genuine]
+    items = [("genuine", account, display_address(account.kind, account.key), "") for account in genuine]
     items += [("fake", account, address, trick) for account, address, trick in fakes]
     rng.shuffle(items)
     questions, key = [], {}
@@ -158,7 +168,7 @@ def build_official(rng: random.Random) -> tuple[list[dict], dict]:
             why = _("In the verified accounts directory: %(name)s.") % {"name": account.name}
         else:
             why = _("A look-alike of %(real)s (%(name)s): %(trick)s.") % {
-                "real": account.value,
+                "real": display_address(account.kind, account.key),
                 "name": account.name,
                 "trick": trick,
             }
@@ -266,9 +276,13 @@ def distractor_sources(case: Case, rng: random.Random, n: int = VERIFY_DISTRACTO
     own = case.evidence or []
     pool = []
     for other in Case.objects.exclude(pk=case.pk).filter(is_active=True).order_by("pk"):
-        pool += [source for source in other.evidence or [] if not any(_same_source(source, mine) for mine in own)]
+        pool += [
+            {**source, "origin": "other_case"}
+            for source in other.evidence or []
+            if not any(_same_source(source, mine) for mine in own)
+        ]
     pool += [
-        {"title": title, "url": url, "type": kind}
+        {"title": title, "url": url, "type": kind, "origin": "weak"}
         for title, url, kind in WEAK_SOURCES
         if not any(_same_source({"title": title, "url": url}, mine) for mine in own)
     ]
@@ -304,7 +318,13 @@ def build_verify(rng: random.Random, case: Case | None = None) -> tuple[list[dic
         "options": [{"id": value, "label": str(label)} for value, label in Rating.choices],
     }
     explanations = {
-        i: (_("Evidence the desk used.") if s["real"] else _("Does not decide the claim: not a primary source."))
+        i: (
+            _("Evidence the desk used.")
+            if s["real"]
+            else _("A real source, but about another claim.")
+            if s.get("origin") == "other_case"
+            else _("Does not decide the claim: not a primary source.")
+        )
         for i, s in zip(ids, sources, strict=True)
     }
     key = {

@@ -4,6 +4,7 @@ import random
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from citydesk.conftest import make_user
 from citydesk.core import roles
@@ -92,13 +93,24 @@ def test_official_exercise_mixes_genuine_entries_and_look_alikes_with_a_correct_
     assert not any(official.lookup(p).official for p in fakes)
 
 
+def test_genuine_entries_and_look_alikes_are_written_alike(directory):
+    """Spacing, "www." or "@name" must not give the answer away: one written form per kind."""
+    for seed in range(10):
+        questions, _key = exercises.build_official(random.Random(seed))
+        for question in questions:
+            prompt = question["prompt"]
+            assert " " not in prompt and "www." not in prompt and not prompt.startswith("@")
+            assert prompt.startswith(("https://", "0")) or "@" in prompt
+
+
 def test_official_exercise_needs_a_directory(db):
     with pytest.raises(exercises.NotEnoughData):
         exercises.generate(kind=ExerciseKind.OFFICIAL)
 
 
 def test_spot_the_scam_uses_the_desks_scam_cases_and_reveals_their_signals(cases):
-    questions, key = exercises.build_scam(random.Random(1))
+    with translation.override("en"):
+        questions, key = exercises.build_scam(random.Random(1))
     scams = [q for q in questions if key[q["id"]]["correct"] == ["scam"]]
     assert [q["prompt"] for q in scams] == [cases[0].sample_message]
     signals = key[scams[0]["id"]]["signals"]
@@ -110,7 +122,10 @@ def test_spot_the_scam_uses_the_desks_scam_cases_and_reveals_their_signals(cases
 
 
 def test_scam_signals_name_links_phones_urgency_and_requests_for_codes(directory):
-    found = exercises.scam_signals("KHẨN: gọi 0905 123 456 và đọc mã OTP, xem https://facebook.com/soyte.thanhpho")
+    with translation.override("vi"):
+        assert "gấp gáp" in " ".join(exercises.scam_signals("KHẨN: chuyển khoản ngay"))
+    with translation.override("en"):
+        found = exercises.scam_signals("KHẨN: gọi 0905 123 456 và đọc mã OTP, xem https://facebook.com/soyte.thanhpho")
     assert any("+84905123456" in s for s in found)
     assert any("facebook.com/soyte.thanhpho" in s and "is in the verified" in s for s in found)
     assert any("urgency" in s for s in found) and any("code" in s for s in found)
