@@ -97,6 +97,7 @@ def test_genuine_entries_and_look_alikes_are_written_alike(directory):
     """Spacing, "www." or "@name" must not give the answer away: one written form per kind."""
     for seed in range(10):
         questions, _key = exercises.build_official(random.Random(seed))
+        assert len({q["prompt"] for q in questions}) == len(questions)
         for question in questions:
             prompt = question["prompt"]
             assert " " not in prompt and "www." not in prompt and not prompt.startswith("@")
