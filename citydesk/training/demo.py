@@ -42,7 +42,10 @@ def load_training(*, users: dict) -> int:
     contributor, expert = users["congtacvien"], users["chuyengia"]
     if not CourseAssignment.objects.exists():
         services.assignment_create(
-            actor=unit_admin, course=basic, unit=contributor.contributor_profile.unit, due_date=today + timedelta(14)
+            actor=users.get("quanlydaotao", unit_admin),
+            course=basic,
+            unit=contributor.contributor_profile.unit,
+            due_date=today + timedelta(14),
         )
         services.assignment_create(actor=superuser, course=security, user=expert, due_date=today + timedelta(7))
         # The contributor has read the first lesson: one try below the pass mark, then passed.
