@@ -216,3 +216,14 @@ def test_due_soon_reminder_goes_once_to_those_not_done(manager, trainee, course,
     assert services.remind_due_training() == 1
     assert services.remind_due_training() == 0
     assert Notification.objects.filter(recipient=trainee, kind=Notification.Kind.TRAINING_DUE_SOON).count() == 1
+
+
+def test_desk_lead_makes_a_case_from_the_claim_screen_in_one_step(client, lead, scam_claim, verifier):
+    client.force_login(lead)
+    page = client.get(reverse("desk_claim", args=[scam_claim.pk])).content.decode()
+    assert 'id="make-training-case"' in page
+    client.post(reverse("training_case_from_claim", args=[scam_claim.pk]))
+    page = client.get(reverse("desk_claim", args=[scam_claim.pk])).content.decode()
+    assert 'id="make-training-case"' not in page and "Thư viện tình huống" in page
+    client.force_login(verifier)
+    assert 'id="make-training-case"' not in client.get(reverse("desk_claim", args=[scam_claim.pk])).content.decode()
