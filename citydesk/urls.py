@@ -13,6 +13,7 @@ from citydesk.intake.urls import webhook_urlpatterns as intake_webhooks
 from citydesk.network import views as network_views
 from citydesk.newsroom import views as newsroom_views
 from citydesk.newsroom.feeds import CorrectionsFeed, LatestArticlesAtomFeed, LatestArticlesFeed
+from citydesk.training.urls import public_urlpatterns as training_public
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     *intake_public,
     path("loi-moi/<str:token>/", network_views.accept_invitation, name="network_invitation"),
     *community_urls,
+    *training_public,
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

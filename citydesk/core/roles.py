@@ -13,6 +13,7 @@ DESK_VERIFIER = "Kiểm chứng viên"
 DESK_LEAD = "Trưởng nhóm kiểm chứng"
 MODERATOR = "Điều phối viên cộng đồng"
 UNIT_ADMIN = "Quản trị đơn vị"
+TRAINING_MANAGER = "Quản lý đào tạo"
 
 # Page permissions granted on the tree's root, so they hold for every page of every site.
 WRITE_PAGES = ["add_page"]
@@ -71,6 +72,16 @@ API_KEYS = ["api.add_partnerkey", "api.change_partnerkey", "api.view_partnerkey"
 # Community moderators decide on readers' stories and comments (and escalate to the desk).
 COMMUNITY_MODERATE = ["community.change_story", "community.change_comment", "community.view_story"]
 
+# Training (citydesk/training): desk leads turn published clarifications into cases; training managers assign
+# courses to their units' people and see those people's answers and scores.
+TRAINING_CASES = ["training.add_case", "training.change_case", "training.view_case"]
+TRAINING_MANAGE = [
+    "training.manage_training",
+    "training.add_courseassignment",
+    "training.view_courseassignment",
+    "training.view_attempt",
+]
+
 ROLES = [
     # Writes and submits for review; "add_page" lets Wagtail edit one's own drafts, never publish.
     Role(CONTRIBUTOR, [ADMIN_ACCESS, *NETWORK_PITCH], WRITE_PAGES, USE_MEDIA),
@@ -105,6 +116,7 @@ ROLES = [
             *SCORECARDS_VIEW,
             *NETWORK_ASSIGN,
             "core.view_contributorprofile",
+            *TRAINING_CASES,
         ],
         [],
         ["add_image", "choose_image"],
@@ -128,8 +140,11 @@ ROLES = [
             *NETWORK_INVITE,
             *DESK_SLA_TARGETS,
             *API_KEYS,
+            *TRAINING_MANAGE,  # unit admins are their units' training managers too
         ],
     ),
+    # Works within its units like a unit admin (its profile's unit and the units it administers).
+    Role(TRAINING_MANAGER, [ADMIN_ACCESS, *TRAINING_MANAGE, *SCORECARDS_VIEW]),
 ]
 
 # Roles a member of the key role may grant in the user admin; superusers grant every role. A unit admin
@@ -146,6 +161,7 @@ _MODEL_OF_CODENAME = {
     "access_admin": ("wagtailadmin", "admin"),
     "verify_claim": ("desk", "claim"),
     "approve_verdict": ("desk", "claim"),
+    "manage_training": ("training", "courseassignment"),
     "add_page": ("wagtailcore", "page"),
     "change_page": ("wagtailcore", "page"),
     "publish_page": ("wagtailcore", "page"),

@@ -201,6 +201,8 @@ class Notification(models.Model):
         PITCH_NEW = "pitch_new", _("New pitch")
         PITCH_ACCEPTED = "pitch_accepted", _("Pitch accepted")
         PITCH_DECLINED = "pitch_declined", _("Pitch declined")
+        TRAINING_ASSIGNED = "training_assigned", _("Training course assigned")
+        TRAINING_DUE_SOON = "training_due_soon", _("Training course due soon")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -62,6 +62,8 @@ def describe(notification: Notification) -> str:
         K.PITCH_NEW: _("New pitch “%(title)s”."),
         K.PITCH_ACCEPTED: _("Your pitch “%(title)s” was accepted; your draft is ready."),
         K.PITCH_DECLINED: _("Your pitch “%(title)s” was declined: %(detail)s"),
+        K.TRAINING_ASSIGNED: _("New training course: %(detail)s."),
+        K.TRAINING_DUE_SOON: _("Training course due soon: %(detail)s."),
     }
     return texts[notification.kind] % {"title": title, "deadline": deadline, "detail": notification.detail}
 
@@ -72,6 +74,8 @@ def target_url(notification: Notification) -> str:
         return reverse("network_assignment", args=[notification.assignment_id])
     if notification.pitch_id:
         return reverse("network_pitch", args=[notification.pitch_id])
+    if notification.kind in (K.TRAINING_ASSIGNED, K.TRAINING_DUE_SOON):
+        return reverse("training_home")
     return reverse("network_home")
 
 

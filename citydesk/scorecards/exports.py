@@ -55,7 +55,7 @@ def xlsx(period: metrics.Period, rows: list[Row]) -> bytes:
 def _cell(value, kind: str):
     if value is None:
         return None
-    return round(value, 1) if kind == "hours" else round(value)
+    return round(value, 1) if kind in ("hours", "percent") else round(value)
 
 
 def pdf(period: metrics.Period, rows: list[Row]) -> bytes:

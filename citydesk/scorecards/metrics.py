@@ -14,7 +14,11 @@ Periods are calendar days in the office's time zone (Asia/Ho_Chi_Minh): a report
   came later or has not come and the deadline has passed. Work declined before it fell overdue is
   not counted; declined after it fell overdue counts as overdue;
 - channel posts: deliveries sent in the period, and those that gave up (their last attempt in it);
-- reach: what the platforms reported (or was typed in, marked so) for days in the period.
+- reach: what the platforms reported (or was typed in, marked so) for days in the period;
+- training: people who completed a course in the period (each person once, by the unit they were in when
+  they completed it); "on time" = of the people a course was assigned to (a unit's members or one person)
+  whose due date fell in the period and has passed or who completed, the share who completed by the due
+  date (by the person's unit now); average score = mean of the completions' scores in the period.
 """
 
 import calendar
@@ -64,6 +68,9 @@ METRICS = [
     Metric(MetricKey.REACH, MetricKey.REACH.label, "sum"),
     Metric(MetricKey.SLA_MET, MetricKey.SLA_MET.label),
     Metric(MetricKey.SLA_MISSED, MetricKey.SLA_MISSED.label),
+    Metric(MetricKey.TRAINED, MetricKey.TRAINED.label),
+    Metric(MetricKey.TRAINING_ON_TIME, MetricKey.TRAINING_ON_TIME.label, "percent"),
+    Metric(MetricKey.TRAINING_SCORE, MetricKey.TRAINING_SCORE.label, "percent"),
 ]
 BY_KEY = {metric.key: metric for metric in METRICS}
 
@@ -181,6 +188,44 @@ def _sla(p: Period, *, met: bool):
     return claims.filter(late)
 
 
+def _completions(p: Period):
+    from citydesk.training.models import Completion
+
+    return Completion.objects.filter(_in("completed_at", p))
+
+
+def _training_due(p: Period) -> list[tuple]:
+    """(unit id, on time) for every person whose assigned course fell due in the period (due date passed,
+    or completed already); a person assigned the same course twice counts once, by the earliest due date."""
+    from django.contrib.auth import get_user_model
+
+    from citydesk.training.models import Completion, CourseAssignment
+
+    today = timezone.localdate()
+    due: dict = {}
+    assignments = CourseAssignment.objects.filter(due_date__gte=p.first, due_date__lte=p.last)
+    users = get_user_model().objects.filter(is_active=True)
+    for assignment in assignments:
+        people = users.filter(pk=assignment.user_id) if assignment.user_id else users.filter(
+            contributor_profile__unit_id=assignment.unit_id
+        )  # fmt: skip
+        for user_id, unit_id in people.values_list("pk", "contributor_profile__unit_id"):
+            key = (user_id, assignment.course_id)
+            if key not in due or assignment.due_date < due[key][1]:
+                due[key] = (unit_id, assignment.due_date)
+    done = {
+        (c.user_id, c.course_id): timezone.localdate(c.completed_at)
+        for c in Completion.objects.filter(course_id__in={course for _user, course in due})
+    }
+    rows = []
+    for key, (unit_id, due_date) in due.items():
+        completed = done.get(key)
+        if completed is None and due_date >= today:
+            continue  # not due yet and not done: neither on time nor late so far
+        rows.append((unit_id, completed is not None and completed <= due_date))
+    return rows
+
+
 def compute(p: Period) -> dict:
     """{unit id or None: {metric key: value}} for every unit with something to count, and "total"."""
     table: dict = defaultdict(lambda: defaultdict(float))
@@ -214,6 +259,23 @@ def compute(p: Period) -> dict:
     for key, met in ((MetricKey.SLA_MET, True), (MetricKey.SLA_MISSED, False)):
         counts = Counter(_sla(p, met=met).values_list("unit_id", flat=True))
         add(counts.items(), key)
+    completions = list(_completions(p).values_list("unit_id", "user_id", "score"))
+    add(
+        Counter(unit for unit, _user in {(unit, user) for unit, user, _score in completions}).items(), MetricKey.TRAINED
+    )
+    table["total"][MetricKey.TRAINED] = len({user for _unit, user, _score in completions})  # a person once
+    scores = defaultdict(list)
+    for unit_id, _user, value in completions:
+        scores[unit_id].append(value)
+        scores["total"].append(value)
+    for unit_id, values in scores.items():
+        table[unit_id][MetricKey.TRAINING_SCORE] = statistics.mean(values)
+    on_time = defaultdict(list)
+    for unit_id, in_time in _training_due(p):
+        on_time[unit_id].append(in_time)
+        on_time["total"].append(in_time)
+    for unit_id, flags in on_time.items():
+        table[unit_id][MetricKey.TRAINING_ON_TIME] = 100 * sum(flags) / len(flags)
     return {unit: dict(values) for unit, values in table.items()}
 
 
@@ -353,6 +415,24 @@ def items(key: str, p: Period, unit_id) -> list[dict]:
                 "detail": c.get_category_display(),
             }
             for c in claims.order_by("first_seen_at", "pk")
+        ]
+    if key in (MetricKey.TRAINED, MetricKey.TRAINING_SCORE):
+        # Courses and scores, never who took them: a person's results are theirs and their manager's.
+        completions = of_unit(_completions(p), "unit_id").select_related("course", "unit")
+        return [
+            {"label": c.course.title, "url": "", "when": c.completed_at, "detail": f"{c.score}%"}
+            for c in completions.order_by("completed_at", "pk")
+        ]
+    if key == MetricKey.TRAINING_ON_TIME:
+        rows = [r for r in _training_due(p) if unit_id == "total" or r[0] == unit_id]
+        return [
+            {
+                "label": str(_("on time") if in_time else _("late or not completed")),
+                "url": "",
+                "when": None,
+                "detail": "",
+            }
+            for _unit, in_time in sorted(rows, key=lambda r: not r[1])
         ]
     if key == MetricKey.REACH:
         entries = of_unit(_reach(p), "account__unit_id").select_related("account")

@@ -21,6 +21,9 @@ class MetricKey(models.TextChoices):
     REACH = "reach", _("Reach reported by the platforms")
     SLA_MET = "sla_met", _("Claims first answered within the response target")
     SLA_MISSED = "sla_missed", _("Claims that missed the response target")
+    TRAINED = "trained", _("People who completed a training course")
+    TRAINING_ON_TIME = "training_on_time", _("Training completed on time (%)")
+    TRAINING_SCORE = "training_score", _("Average training score (%)")
 
 
 class Target(models.Model):

@@ -32,6 +32,8 @@ def fmt(value, kind: str = "count") -> str:
         return "—"
     if kind == "hours":
         return f"{value:.1f}".replace(".", ",")
+    if kind == "percent":
+        return f"{value:.1f}".replace(".", ",") + "%"
     return f"{round(value):,}".replace(",", ".")
 
 

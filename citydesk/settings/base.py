@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "citydesk.community",
     "citydesk.staffauth",
     "citydesk.api",
+    "citydesk.training",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",

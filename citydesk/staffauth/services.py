@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from citydesk.core import roles
 
 # The roles that speak for the office or grant rights to others (issue 18, finding 12).
-REQUIRED_ROLES = (roles.DESK_LEAD, roles.EDITOR, roles.UNIT_ADMIN)
+REQUIRED_ROLES = (roles.DESK_LEAD, roles.EDITOR, roles.UNIT_ADMIN, roles.TRAINING_MANAGER)  # managers see answers
 RECOVERY_CODES = 10
 APP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery"

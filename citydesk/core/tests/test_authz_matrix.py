@@ -142,6 +142,7 @@ def demo_params() -> dict:
     from citydesk.newsroom.models import ArticlePage
     from citydesk.scorecards import metrics
     from citydesk.scorecards.models import ReachEntry, Target
+    from citydesk.training.models import Attempt, Case, Completion, CoursePage, Exercise, LessonPage
 
     call_command("load_demo", stdout=StringIO())
     User = get_user_model()
@@ -157,6 +158,7 @@ def demo_params() -> dict:
         invited_by=superuser, email="moi@demo.example.vn", name="Người Mới", unit=office
     )
     comment = Comment.objects.order_by("pk").first()
+    basic_course = CoursePage.objects.order_by("pk").first()
     return {
         "claim": Claim.objects.order_by("pk").first().pk,
         "report": report.pk,
@@ -194,6 +196,14 @@ def demo_params() -> dict:
         "api_key": api_services.partner_key_create(
             actor=superuser, name="Tổng đài", unit=office, scopes=["reports:file"], contact_email="a@demo.example.vn"
         )[0].pk,
+        "course": basic_course.pk,
+        "lesson": LessonPage.objects.child_of(basic_course).order_by("path").first().pk,
+        "exercise": Exercise.objects.filter(is_public=False).order_by("pk").first().pk,
+        # Answers of the contributor (TTTT, a unit the demo's unit admin administers) and of the expert (CDC).
+        "attempt": Attempt.objects.filter(user__username="congtacvien").order_by("pk").first().pk,
+        "attempt_other": Attempt.objects.filter(user__username="chuyengia").order_by("pk").first().pk,
+        "completion_other": Completion.objects.get(user__username="chuyengia").pk,
+        "case": Case.objects.order_by("pk").first().pk,
         "api_key_other": api_services.partner_key_create(
             actor=superuser, name="Báo bạn", unit=tourism, scopes=["reports:file"], contact_email="b@demo.example.vn"
         )[0].pk,

@@ -63,6 +63,7 @@ CONTRIBUTORS = [
     (None, "Bùi Ngọc Trâm", "Dược sĩ", "SYT", ["thuốc", "an toàn thực phẩm"], "Cảnh báo thuốc giả, thực phẩm bẩn."),
     ("kiemchung", "Phạm Khánh Linh", "Kiểm chứng viên", "TTTT", ["kiểm chứng", "tin giả"], "Bàn kiểm chứng."),
     ("truongnhom", "Trần Phương Nam", "Trưởng nhóm kiểm chứng", "TTTT", ["kiểm chứng"], "Phụ trách bàn kiểm chứng."),
+    ("quanlydaotao", "Đỗ Thu Hà", "Phụ trách đào tạo", "TTTT", ["đào tạo", "an toàn thông tin"], "Tập huấn cán bộ."),
 ]
 
 # (username, first name, last name, groups, superuser)
@@ -75,6 +76,7 @@ USERS = [
     ("truongnhom", "Phương Nam", "Trần", [roles.DESK_LEAD], False),
     ("dieuphoi", "Tâm", "Điều phối", [roles.MODERATOR], False),
     ("quantridonvi", "Hải", "Quản trị đơn vị", [roles.UNIT_ADMIN], False),
+    ("quanlydaotao", "Thu Hà", "Đỗ", [roles.TRAINING_MANAGER], False),
 ]
 
 # A unit admin manages the people and accounts of these units (set by a superuser on each unit).

@@ -98,6 +98,7 @@ class Command(BaseCommand):
         call_command("deliver_webhooks", verbosity=0, stdout=StringIO())
         # The contributor network: deadline reminders and overdue marks, then e-mail (one each, or digests).
         call_command("remind_assignments", verbosity=0, stdout=StringIO())
+        call_command("remind_training", verbosity=0, stdout=StringIO())  # courses due in two days
         call_command("send_notifications", verbosity=0, stdout=StringIO())
         # Last week's community digest, as a draft for the editors (once per week).
         call_command("assemble_weekly_digest", verbosity=0, stdout=StringIO())

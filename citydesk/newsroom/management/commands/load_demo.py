@@ -26,6 +26,7 @@ from citydesk.newsroom.demo.articles import ARTICLES, TOPICS
 from citydesk.newsroom.demo.images import draw_banner
 from citydesk.newsroom.demo.people import CONTRIBUTORS, DEMO_PASSWORD, UNIT_ADMINS, UNITS, USERS
 from citydesk.newsroom.models import ArticlePage, HomePage, TopicPage
+from citydesk.training.demo import load_training
 
 INLINE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         load_signal_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
         load_network(users=users, topics=topics)  # after the claims: the desk lead asks for an explainer
         load_community()
+        load_training(users=users)  # after the claims and the directory: cases and exercises come from them
 
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("citydesk demo is ready: http://127.0.0.1:8000/  admin: /admin/"))
