@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("citydesk.api.urls")),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
+    path("", include("citydesk.ops.urls")),
     *intake_webhooks,
 ]
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "citydesk.community",
     "citydesk.staffauth",
     "citydesk.api",
+    "citydesk.ops",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id every log line carries, the access log and the request metrics (citydesk/ops).
+    "citydesk.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # One Content-Security-Policy for the public site, a wider one for the admin (staffauth/csp.py).
     "citydesk.staffauth.csp.PolicyByAreaMiddleware",
@@ -449,3 +452,16 @@ SPECTACULAR_SETTINGS = {
         "citydesk.api.schema.add_errors",
     ],
 }
+
+# Health and metrics (citydesk/ops, docs/production.md). /readyz shows its checks to staff and to callers
+# with CITYDESK_HEALTH_TOKEN (Authorization: Bearer …); /metrics answers callers with CITYDESK_METRICS_TOKEN
+# or from CITYDESK_METRICS_ALLOWED_IPS (addresses or networks, as core.clientip reads the client), no one else.
+CITYDESK_HEALTH_TOKEN = os.environ.get("CITYDESK_HEALTH_TOKEN", "")
+CITYDESK_METRICS_TOKEN = os.environ.get("CITYDESK_METRICS_TOKEN", "")
+CITYDESK_METRICS_ALLOWED_IPS = env_list("CITYDESK_METRICS_ALLOWED_IPS", "")
+# /readyz answers 503 when one of these limits is passed.
+CITYDESK_READY_SCHEDULER_MAX_AGE = int(os.environ.get("CITYDESK_READY_SCHEDULER_MAX_AGE", "300"))  # seconds
+CITYDESK_READY_QUEUE_MAX_AGE = int(os.environ.get("CITYDESK_READY_QUEUE_MAX_AGE", "300"))  # oldest waiting job
+CITYDESK_READY_SPOOL_MAX = int(os.environ.get("CITYDESK_READY_SPOOL_MAX", "100"))  # tips waiting on disk
+CITYDESK_READY_UNKNOWN_DELIVERIES_MAX = int(os.environ.get("CITYDESK_READY_UNKNOWN_DELIVERIES_MAX", "20"))
+CITYDESK_READY_MIN_FREE_MB = int(os.environ.get("CITYDESK_READY_MIN_FREE_MB", "500"))

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 
+from citydesk.ops.models import Heartbeat
+
 SCHEDULER_LOCK = 7_304_551  # pg_advisory_lock key of the shared jobs ("citydesk scheduler")
 
 
@@ -46,6 +48,7 @@ class Command(BaseCommand):
                 close_old_connections()
             try:
                 self.run_periodic_jobs()
+                Heartbeat.beat("scheduler")  # /readyz and /metrics: the age of the last finished tick
             except DatabaseError as error:
                 # The database is restarting or unreachable: nothing is lost (every job's state is in
                 # the database), so wait for the next tick instead of stopping.
