@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from citydesk.ops.logs import logging_config
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -317,12 +319,17 @@ CITYDESK_EXPIRED_INVITATION_DAYS = int(os.environ.get("CITYDESK_EXPIRED_INVITATI
 # Error reports hide every POST field that holds a secret (platform tokens in admin forms).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "citydesk.core.errors.SecretsHiddenFilter"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CITYDESK_LOG_LEVEL", "WARNING")},
-}
+# Logs (citydesk/ops/logs.py): time, level, logger, request id and message, as text or one JSON object per
+# line (CITYDESK_LOG_FORMAT=json); an access line per request unless CITYDESK_ACCESS_LOG=0, with the client's
+# address only when CITYDESK_ACCESS_LOG_CLIENT_IP=1. Web, worker and scheduler log the same way.
+CITYDESK_LOG_FORMAT = os.environ.get("CITYDESK_LOG_FORMAT", "text").strip().lower()
+CITYDESK_ACCESS_LOG = env_bool("CITYDESK_ACCESS_LOG", True)
+CITYDESK_ACCESS_LOG_CLIENT_IP = env_bool("CITYDESK_ACCESS_LOG_CLIENT_IP", False)
+LOGGING = logging_config(
+    log_format=CITYDESK_LOG_FORMAT,
+    level=os.environ.get("CITYDESK_LOG_LEVEL", "WARNING"),
+    access_log=CITYDESK_ACCESS_LOG,
+)
 
 # Contributor network: contributors who chose a daily digest get it at this local hour.
 CITYDESK_DIGEST_HOUR = int(os.environ.get("CITYDESK_DIGEST_HOUR", "7"))
@@ -465,3 +472,15 @@ CITYDESK_READY_QUEUE_MAX_AGE = int(os.environ.get("CITYDESK_READY_QUEUE_MAX_AGE"
 CITYDESK_READY_SPOOL_MAX = int(os.environ.get("CITYDESK_READY_SPOOL_MAX", "100"))  # tips waiting on disk
 CITYDESK_READY_UNKNOWN_DELIVERIES_MAX = int(os.environ.get("CITYDESK_READY_UNKNOWN_DELIVERIES_MAX", "20"))
 CITYDESK_READY_MIN_FREE_MB = int(os.environ.get("CITYDESK_READY_MIN_FREE_MB", "500"))
+
+# Optional error tracking (citydesk/ops/errortracking.py): Sentry or a compatible server. No personal data.
+CITYDESK_SENTRY_DSN = os.environ.get("CITYDESK_SENTRY_DSN", "")
+if CITYDESK_SENTRY_DSN:
+    from citydesk.ops import errortracking
+
+    errortracking.init(
+        dsn=CITYDESK_SENTRY_DSN,
+        environment=os.environ.get("CITYDESK_SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("CITYDESK_SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("CITYDESK_SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

@@ -2,6 +2,7 @@
 process's scrape counts both processes' requests (prometheus-client's multiprocess folder) and reads
 the office's figures from the database, so Prometheus gets the same answer whichever one it reaches."""
 
+import re
 import subprocess
 
 import pytest
@@ -53,7 +54,7 @@ def two_web_processes(tmp_path):
             processes.append(process)
             wait_for_port(port, process, log)
             ports.append(port)
-        yield env, ports
+        yield env, ports, tmp_path
     finally:
         for process in processes:
             process.terminate()
@@ -61,7 +62,7 @@ def two_web_processes(tmp_path):
 
 
 def test_either_process_counts_every_process_requests_and_reads_the_same_office_figures(two_web_processes):
-    env, (first, second) = two_web_processes
+    env, (first, second), folder = two_web_processes
     for _ in range(3):
         assert requests.get(f"http://127.0.0.1:{first}/healthz", timeout=30).status_code == 200
     for _ in range(2):
@@ -77,3 +78,7 @@ def test_either_process_counts_every_process_requests_and_reads_the_same_office_
     assert from_first[tips] == from_second[tips] == 1
     latency = ("citydesk_http_request_duration_seconds_count", (("method", "GET"), ("view", "ops_healthz")))
     assert from_second[latency] == 5
+    # Each process wrote one access line per request, in the one text format (time, level, logger, request id).
+    access = re.compile(r"^\S+ INFO citydesk\.access \[[0-9a-f]{32}\] GET /healthz 200 [0-9.]+ms$", re.M)
+    assert len(access.findall((folder / "waitress-0.log").read_text())) == 3
+    assert len(access.findall((folder / "waitress-1.log").read_text())) == 2
