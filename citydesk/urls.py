@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("sitemap.xml", sitemap, name="sitemap"),
     *intake_public,
     path("loi-moi/<str:token>/", network_views.accept_invitation, name="network_invitation"),
+    path("", include("citydesk.mailing.urls")),
     *community_urls,
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "citydesk.staffauth",
     "citydesk.api",
     "citydesk.ops",
+    "citydesk.mailing",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -303,12 +304,32 @@ CITYDESK_TIP_IMAGE_DEADLINE_SECONDS = float(os.environ.get("CITYDESK_TIP_IMAGE_D
 # read from the environment, so no deployment can open loopback by accident.
 CITYDESK_FETCH_ALLOW_LOOPBACK_PORTS: list[int] = []
 
-# Embedded mode writes outgoing mail (review notifications, ...) to files; production sets SMTP.
-EMAIL_BACKEND = os.environ.get("CITYDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+# Embedded mode writes outgoing mail (review notifications, ...) to files; CITYDESK_EMAIL_HOST switches to
+# the city's SMTP server: CITYDESK_EMAIL_PORT, _USER, _PASSWORD, _SECURITY (starttls, ssl or none; starttls
+# by default with a user), _TIMEOUT (seconds), and CITYDESK_DEFAULT_FROM_EMAIL as the sender.
+CITYDESK_EMAIL_HOST = os.environ.get("CITYDESK_EMAIL_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get(
+    "CITYDESK_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if CITYDESK_EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
 EMAIL_FILE_PATH = os.environ.get("CITYDESK_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
-EMAIL_HOST = os.environ.get("CITYDESK_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("CITYDESK_EMAIL_PORT", "25"))
+EMAIL_HOST = CITYDESK_EMAIL_HOST or "localhost"
+EMAIL_HOST_USER = os.environ.get("CITYDESK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CITYDESK_EMAIL_PASSWORD", "")
+CITYDESK_EMAIL_SECURITY = os.environ.get("CITYDESK_EMAIL_SECURITY", "starttls" if EMAIL_HOST_USER else "none")
+CITYDESK_EMAIL_SECURITY = CITYDESK_EMAIL_SECURITY.strip().lower()
+if CITYDESK_EMAIL_SECURITY not in {"starttls", "ssl", "none"}:
+    raise ValueError(f"CITYDESK_EMAIL_SECURITY must be starttls, ssl or none, not {CITYDESK_EMAIL_SECURITY!r}")
+EMAIL_USE_TLS = CITYDESK_EMAIL_SECURITY == "starttls"
+EMAIL_USE_SSL = CITYDESK_EMAIL_SECURITY == "ssl"
+EMAIL_PORT = int(
+    os.environ.get("CITYDESK_EMAIL_PORT", {"starttls": "587", "ssl": "465"}.get(CITYDESK_EMAIL_SECURITY, "25"))
+)
+EMAIL_TIMEOUT = float(os.environ.get("CITYDESK_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("CITYDESK_DEFAULT_FROM_EMAIL", "citydesk@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Retention (docs/security.md), purged by the scheduler: mail files in EMAIL_FILE_PATH hold
 # tipsters' addresses and sign-in links; invitations never accepted hold an invitee's name and e-mail.
