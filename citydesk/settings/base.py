@@ -169,15 +169,52 @@ MEDIA_URL = "/media/"
 # Uploaded images are served by the same process in embedded mode; a front web server does it
 # in production (CITYDESK_SERVE_MEDIA=0).
 SERVE_MEDIA = env_bool("CITYDESK_SERVE_MEDIA", True)
+# Media on this machine's disk (default) or, with CITYDESK_MEDIA_STORAGE=s3, in an S3-compatible object store
+# (django-storages): CITYDESK_S3_BUCKET, _ENDPOINT_URL (MinIO, Ceph, a cloud's S3), _REGION, _ACCESS_KEY_ID,
+# _SECRET_ACCESS_KEY, _CUSTOM_DOMAIN (public address of the bucket, if any). Uploaded media are public; the
+# files readers send (report images) stay on disk unless CITYDESK_PRIVATE_STORAGE=s3, then in the same
+# bucket under private/ with no public address (read only through citydesk, with signed requests).
+CITYDESK_MEDIA_STORAGE = os.environ.get("CITYDESK_MEDIA_STORAGE", "filesystem").strip().lower()
+CITYDESK_PRIVATE_STORAGE = os.environ.get("CITYDESK_PRIVATE_STORAGE", "filesystem").strip().lower()
+CITYDESK_S3 = {
+    "bucket_name": os.environ.get("CITYDESK_S3_BUCKET", ""),
+    "endpoint_url": os.environ.get("CITYDESK_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("CITYDESK_S3_REGION") or None,
+    "access_key": os.environ.get("CITYDESK_S3_ACCESS_KEY_ID") or None,
+    "secret_key": os.environ.get("CITYDESK_S3_SECRET_ACCESS_KEY") or None,
+    "file_overwrite": False,
+    "default_acl": None,  # the bucket's policy decides (docs/production.md): media/ public, private/ not
+    "signature_version": "s3v4",
+}
+
+
+def file_storage(kind: str, *, private: bool) -> dict:
+    """One STORAGES entry: "filesystem" or "s3"."""
+    if kind == "s3":
+        options = {**CITYDESK_S3, "location": "private" if private else "media"}
+        if private:
+            options["querystring_auth"] = True
+        else:
+            options["querystring_auth"] = False
+            options["custom_domain"] = os.environ.get("CITYDESK_S3_CUSTOM_DOMAIN") or None
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    if kind != "filesystem":
+        variable = "CITYDESK_PRIVATE_STORAGE" if private else "CITYDESK_MEDIA_STORAGE"
+        raise ValueError(f"{variable} must be filesystem or s3, not {kind!r}")
+    if private:
+        location = os.environ.get("CITYDESK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}}
+    return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(CITYDESK_MEDIA_STORAGE, private=False),
     # Files readers send to the desk (report images): outside MEDIA_ROOT, served only to desk staff.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("CITYDESK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))},
-    },
+    "private": file_storage(CITYDESK_PRIVATE_STORAGE, private=True),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if CITYDESK_MEDIA_STORAGE == "s3":
+    SERVE_MEDIA = False  # the object store (or its CDN) serves them
 
 # One job API everywhere (django-tasks). Embedded mode: a database queue and one `db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("CITYDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
