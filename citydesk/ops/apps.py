@@ -8,3 +8,6 @@ class OpsConfig(AppConfig):
     name = "citydesk.ops"
     label = "ops"
     verbose_name = _("Operations")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the production settings check

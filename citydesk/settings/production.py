@@ -12,6 +12,7 @@ from .base import *  # noqa: F403
 from .base import SECRET_KEY, env_bool
 
 DEBUG = False
+CITYDESK_PRODUCTION = True  # citydesk/ops/checks.py: refuse unsafe combinations of the variables below
 if SECRET_KEY.startswith("citydesk-embedded") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set CITYDESK_SECRET_KEY to 50 or more random characters for production.")
 
