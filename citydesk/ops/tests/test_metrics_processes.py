@@ -36,6 +36,7 @@ def samples(port: int) -> dict:
 @pytest.fixture
 def two_web_processes(tmp_path):
     database = ProcessDatabase(tmp_path, "metrics")
+    database.reset()  # on PostgreSQL: the database itself, made from the migrated template
     (tmp_path / "prometheus").mkdir()
     env = {
         **database.env,
