@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("citydesk.api.urls")),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
+    path("", include("citydesk.ops.urls")),
     *intake_webhooks,
 ]
 
@@ -39,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("sitemap.xml", sitemap, name="sitemap"),
     *intake_public,
     path("loi-moi/<str:token>/", network_views.accept_invitation, name="network_invitation"),
+    path("", include("citydesk.mailing.urls")),
     *community_urls,
     *training_public,
     path("", include(wagtail_urls)),

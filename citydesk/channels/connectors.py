@@ -10,7 +10,6 @@ import smtplib
 
 import requests
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
@@ -241,17 +240,27 @@ def exchange_zalo_refresh_token(*, refresh_token: str, app_id: str, app_secret: 
 
 
 def send_email(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
-    recipients = [address.strip() for address in account.target.split(",") if address.strip()]
+    """One message per address of the list (no one sees the others), each with its unsubscribe link;
+    addresses that unsubscribed are skipped."""
+    from citydesk.mailing import services as mailing
+
+    list_id = mailing.channel_list(account.pk)
+    listed = [address.strip() for address in account.target.split(",") if address.strip()]
+    left = mailing.opted_out(list_id=list_id, addresses=listed)
+    recipients = [address for address in listed if address not in left]
+    if not recipients:
+        return "", ""
     try:
-        sent = send_mail(rendered.title, rendered.text, settings.DEFAULT_FROM_EMAIL, recipients)
-    except smtplib.SMTPRecipientsRefused as error:
-        raise Permanent(f"recipients refused ({len(error.recipients)})") from None
-    except (smtplib.SMTPServerDisconnected, TimeoutError):
-        raise Unknown("mail server connection lost") from None
+        result = mailing.send_each(list_id=list_id, subject=rendered.title, body=rendered.text, recipients=recipients)
     except (smtplib.SMTPException, OSError) as error:
+        if getattr(error, "sent", None):
+            # Some readers have it: sending again would give them a second copy.
+            raise Unknown(f"mail server failed after {len(error.sent)} of {len(recipients)} messages") from None
+        if isinstance(error, smtplib.SMTPServerDisconnected | TimeoutError):
+            raise Unknown("mail server connection lost") from None
         raise Retryable(f"mail not sent ({type(error).__name__})") from None
-    if not sent:
-        raise Retryable("mail not sent")
+    if not result.sent:
+        raise Permanent(f"recipients refused ({len(result.refused)})")
     return "", ""
 
 

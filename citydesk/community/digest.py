@@ -4,13 +4,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from citydesk.newsroom.models import ArticlePage, ArticleRead
 
@@ -73,12 +73,10 @@ def send(*, digest: WeeklyDigest, editor, accounts=(), now=None) -> int:
         raise ValidationError(_("This digest has already been sent."))
     if not digest.items.exists():
         raise ValidationError(_("The digest is empty."))
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("This week in our city: %(date)s") % {"date": f"{digest.week_start:%d/%m/%Y}"}
-        body = render_to_string("community/email/digest.txt", {"digest": digest, "url": public_url(digest)})
-    recipients = list(Member.objects.filter(wants_digest=True).values_list("email", flat=True))
-    messages = [(subject, body, None, [email]) for email in recipients]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    subject = _subject(digest)
+    recipients = Member.objects.filter(wants_digest=True).count()
+    # The job worker sends the e-mails (one per reader), not the editor's request.
+    transaction.on_commit(lambda: send_digest_mail.enqueue(digest_id=digest.pk))
     accounts = list(accounts)
     if accounts:
         channels.publish(
@@ -91,4 +89,23 @@ def send(*, digest: WeeklyDigest, editor, accounts=(), now=None) -> int:
         )
     digest.sent_at, digest.sent_by = now, editor
     digest.save(update_fields=["sent_at", "sent_by"])
-    return len(recipients)
+    return recipients
+
+
+def _subject(digest: WeeklyDigest) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("This week in our city: %(date)s") % {"date": f"{digest.week_start:%d/%m/%Y}"}
+
+
+@task()
+def send_digest_mail(*, digest_id: int) -> int:
+    """E-mail a sent digest to every member who wants it, one message each with its unsubscribe link;
+    returns the number sent."""
+    from citydesk.mailing import services as mailing
+
+    digest = WeeklyDigest.objects.get(pk=digest_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("community/email/digest.txt", {"digest": digest, "url": public_url(digest)})
+        recipients = list(Member.objects.filter(wants_digest=True).order_by("pk").values_list("email", flat=True))
+        result = mailing.send_each(list_id=mailing.DIGEST, subject=_subject(digest), body=body, recipients=recipients)
+    return len(result.sent)

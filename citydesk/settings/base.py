@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from citydesk.ops.logs import logging_config
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "citydesk.staffauth",
     "citydesk.api",
     "citydesk.training",
+    "citydesk.ops",
+    "citydesk.mailing",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -73,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id every log line carries, the access log and the request metrics (citydesk/ops).
+    "citydesk.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # One Content-Security-Policy for the public site, a wider one for the admin (staffauth/csp.py).
     "citydesk.staffauth.csp.PolicyByAreaMiddleware",
@@ -164,15 +170,52 @@ MEDIA_URL = "/media/"
 # Uploaded images are served by the same process in embedded mode; a front web server does it
 # in production (CITYDESK_SERVE_MEDIA=0).
 SERVE_MEDIA = env_bool("CITYDESK_SERVE_MEDIA", True)
+# Media on this machine's disk (default) or, with CITYDESK_MEDIA_STORAGE=s3, in an S3-compatible object store
+# (django-storages): CITYDESK_S3_BUCKET, _ENDPOINT_URL (MinIO, Ceph, a cloud's S3), _REGION, _ACCESS_KEY_ID,
+# _SECRET_ACCESS_KEY, _CUSTOM_DOMAIN (public address of the bucket, if any). Uploaded media are public; the
+# files readers send (report images) stay on disk unless CITYDESK_PRIVATE_STORAGE=s3, then in the same
+# bucket under private/ with no public address (read only through citydesk, with signed requests).
+CITYDESK_MEDIA_STORAGE = os.environ.get("CITYDESK_MEDIA_STORAGE", "filesystem").strip().lower()
+CITYDESK_PRIVATE_STORAGE = os.environ.get("CITYDESK_PRIVATE_STORAGE", "filesystem").strip().lower()
+CITYDESK_S3 = {
+    "bucket_name": os.environ.get("CITYDESK_S3_BUCKET", ""),
+    "endpoint_url": os.environ.get("CITYDESK_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("CITYDESK_S3_REGION") or None,
+    "access_key": os.environ.get("CITYDESK_S3_ACCESS_KEY_ID") or None,
+    "secret_key": os.environ.get("CITYDESK_S3_SECRET_ACCESS_KEY") or None,
+    "file_overwrite": False,
+    "default_acl": None,  # the bucket's policy decides (docs/production.md): media/ public, private/ not
+    "signature_version": "s3v4",
+}
+
+
+def file_storage(kind: str, *, private: bool) -> dict:
+    """One STORAGES entry: "filesystem" or "s3"."""
+    if kind == "s3":
+        options = {**CITYDESK_S3, "location": "private" if private else "media"}
+        if private:
+            options["querystring_auth"] = True
+        else:
+            options["querystring_auth"] = False
+            options["custom_domain"] = os.environ.get("CITYDESK_S3_CUSTOM_DOMAIN") or None
+        return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    if kind != "filesystem":
+        variable = "CITYDESK_PRIVATE_STORAGE" if private else "CITYDESK_MEDIA_STORAGE"
+        raise ValueError(f"{variable} must be filesystem or s3, not {kind!r}")
+    if private:
+        location = os.environ.get("CITYDESK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}}
+    return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(CITYDESK_MEDIA_STORAGE, private=False),
     # Files readers send to the desk (report images): outside MEDIA_ROOT, served only to desk staff.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("CITYDESK_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private"))},
-    },
+    "private": file_storage(CITYDESK_PRIVATE_STORAGE, private=True),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if CITYDESK_MEDIA_STORAGE == "s3":
+    SERVE_MEDIA = False  # the object store (or its CDN) serves them
 
 # One job API everywhere (django-tasks). Embedded mode: a database queue and one `db_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("CITYDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -309,12 +352,32 @@ CITYDESK_LINK_SHORTENERS = os.environ.get(
     "bit.ly,tinyurl.com,t.co,goo.gl,is.gd,cutt.ly,rebrand.ly,shorturl.at,tiny.cc,rb.gy,ow.ly,buff.ly,s.id,v.gd",
 ).split(",")
 
-# Embedded mode writes outgoing mail (review notifications, ...) to files; production sets SMTP.
-EMAIL_BACKEND = os.environ.get("CITYDESK_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+# Embedded mode writes outgoing mail (review notifications, ...) to files; CITYDESK_EMAIL_HOST switches to
+# the city's SMTP server: CITYDESK_EMAIL_PORT, _USER, _PASSWORD, _SECURITY (starttls, ssl or none; starttls
+# by default with a user), _TIMEOUT (seconds), and CITYDESK_DEFAULT_FROM_EMAIL as the sender.
+CITYDESK_EMAIL_HOST = os.environ.get("CITYDESK_EMAIL_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get(
+    "CITYDESK_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if CITYDESK_EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
 EMAIL_FILE_PATH = os.environ.get("CITYDESK_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
-EMAIL_HOST = os.environ.get("CITYDESK_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("CITYDESK_EMAIL_PORT", "25"))
+EMAIL_HOST = CITYDESK_EMAIL_HOST or "localhost"
+EMAIL_HOST_USER = os.environ.get("CITYDESK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CITYDESK_EMAIL_PASSWORD", "")
+CITYDESK_EMAIL_SECURITY = os.environ.get("CITYDESK_EMAIL_SECURITY", "starttls" if EMAIL_HOST_USER else "none")
+CITYDESK_EMAIL_SECURITY = CITYDESK_EMAIL_SECURITY.strip().lower()
+if CITYDESK_EMAIL_SECURITY not in {"starttls", "ssl", "none"}:
+    raise ValueError(f"CITYDESK_EMAIL_SECURITY must be starttls, ssl or none, not {CITYDESK_EMAIL_SECURITY!r}")
+EMAIL_USE_TLS = CITYDESK_EMAIL_SECURITY == "starttls"
+EMAIL_USE_SSL = CITYDESK_EMAIL_SECURITY == "ssl"
+EMAIL_PORT = int(
+    os.environ.get("CITYDESK_EMAIL_PORT", {"starttls": "587", "ssl": "465"}.get(CITYDESK_EMAIL_SECURITY, "25"))
+)
+EMAIL_TIMEOUT = float(os.environ.get("CITYDESK_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("CITYDESK_DEFAULT_FROM_EMAIL", "citydesk@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Retention (docs/security.md), purged by the scheduler: mail files in EMAIL_FILE_PATH hold
 # tipsters' addresses and sign-in links; invitations never accepted hold an invitee's name and e-mail.
@@ -325,12 +388,17 @@ CITYDESK_EXPIRED_INVITATION_DAYS = int(os.environ.get("CITYDESK_EXPIRED_INVITATI
 # Error reports hide every POST field that holds a secret (platform tokens in admin forms).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "citydesk.core.errors.SecretsHiddenFilter"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("CITYDESK_LOG_LEVEL", "WARNING")},
-}
+# Logs (citydesk/ops/logs.py): time, level, logger, request id and message, as text or one JSON object per
+# line (CITYDESK_LOG_FORMAT=json); an access line per request unless CITYDESK_ACCESS_LOG=0, with the client's
+# address only when CITYDESK_ACCESS_LOG_CLIENT_IP=1. Web, worker and scheduler log the same way.
+CITYDESK_LOG_FORMAT = os.environ.get("CITYDESK_LOG_FORMAT", "text").strip().lower()
+CITYDESK_ACCESS_LOG = env_bool("CITYDESK_ACCESS_LOG", True)
+CITYDESK_ACCESS_LOG_CLIENT_IP = env_bool("CITYDESK_ACCESS_LOG_CLIENT_IP", False)
+LOGGING = logging_config(
+    log_format=CITYDESK_LOG_FORMAT,
+    level=os.environ.get("CITYDESK_LOG_LEVEL", "WARNING"),
+    access_log=CITYDESK_ACCESS_LOG,
+)
 
 # Contributor network: contributors who chose a daily digest get it at this local hour.
 CITYDESK_DIGEST_HOUR = int(os.environ.get("CITYDESK_DIGEST_HOUR", "7"))
@@ -466,3 +534,28 @@ SPECTACULAR_SETTINGS = {
         "citydesk.api.schema.add_errors",
     ],
 }
+
+# Health and metrics (citydesk/ops, docs/production.md). /readyz shows its checks to staff and to callers
+# with CITYDESK_HEALTH_TOKEN (Authorization: Bearer …); /metrics answers callers with CITYDESK_METRICS_TOKEN
+# or from CITYDESK_METRICS_ALLOWED_IPS (addresses or networks, as core.clientip reads the client), no one else.
+CITYDESK_HEALTH_TOKEN = os.environ.get("CITYDESK_HEALTH_TOKEN", "")
+CITYDESK_METRICS_TOKEN = os.environ.get("CITYDESK_METRICS_TOKEN", "")
+CITYDESK_METRICS_ALLOWED_IPS = env_list("CITYDESK_METRICS_ALLOWED_IPS", "")
+# /readyz answers 503 when one of these limits is passed.
+CITYDESK_READY_SCHEDULER_MAX_AGE = int(os.environ.get("CITYDESK_READY_SCHEDULER_MAX_AGE", "300"))  # seconds
+CITYDESK_READY_QUEUE_MAX_AGE = int(os.environ.get("CITYDESK_READY_QUEUE_MAX_AGE", "300"))  # oldest waiting job
+CITYDESK_READY_SPOOL_MAX = int(os.environ.get("CITYDESK_READY_SPOOL_MAX", "100"))  # tips waiting on disk
+CITYDESK_READY_UNKNOWN_DELIVERIES_MAX = int(os.environ.get("CITYDESK_READY_UNKNOWN_DELIVERIES_MAX", "20"))
+CITYDESK_READY_MIN_FREE_MB = int(os.environ.get("CITYDESK_READY_MIN_FREE_MB", "500"))
+
+# Optional error tracking (citydesk/ops/errortracking.py): Sentry or a compatible server. No personal data.
+CITYDESK_SENTRY_DSN = os.environ.get("CITYDESK_SENTRY_DSN", "")
+if CITYDESK_SENTRY_DSN:
+    from citydesk.ops import errortracking
+
+    errortracking.init(
+        dsn=CITYDESK_SENTRY_DSN,
+        environment=os.environ.get("CITYDESK_SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("CITYDESK_SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("CITYDESK_SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

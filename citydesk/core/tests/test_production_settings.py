@@ -11,6 +11,8 @@ PRODUCTION = {
     "CITYDESK_SECRET_KEY": "q" * 20 + "-citydesk-production-key-for-the-check-only-" + "7" * 20,
     "CITYDESK_ALLOWED_HOSTS": "thongtin.danang.example",
     "CITYDESK_BASE_URL": "https://thongtin.danang.example",
+    # Mail written to files in production is a warning (citydesk.W001): production sends through SMTP.
+    "CITYDESK_EMAIL_HOST": "smtp.danang.example",
 }
 
 

@@ -7,7 +7,9 @@ counted in its own memory.
 """
 
 import datetime
+import io
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -27,35 +29,44 @@ from citydesk.core.processes import ROOT, free_port
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TIP_FORM = "/hoi-dap-kiem-chung/"
 
+# deploy/nginx/citydesk.conf inside the smallest nginx.conf that runs as an ordinary user.
 NGINX_CONF = """
+{user}
 worker_processes 1;
 daemon off;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log;
 events {{ worker_connections 64; }}
 http {{
+    include /etc/nginx/mime.types;
     access_log {tmp}/access.log;
     client_body_temp_path {tmp}/body;
     proxy_temp_path {tmp}/proxy;
     fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
-    upstream citydesk {{ {upstreams} }}
-    server {{
-        listen 127.0.0.1:{https_port} ssl;
-        listen 127.0.0.1:{http_port};
-        server_name localhost;
-        ssl_certificate {tmp}/cert.pem;
-        ssl_certificate_key {tmp}/key.pem;
-        location / {{
-            proxy_pass http://citydesk;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-        }}
-    }}
+    {site}
 }}
 """
+SITE = ROOT / "deploy" / "nginx" / "citydesk.conf"
+
+
+def site_config(tmp: Path, upstreams: str, https_port: int, http_port: int) -> str:
+    """The deployed site file with this test's ports, certificate, folders and host name."""
+    text = SITE.read_text()
+    for old, new in {
+        "server 127.0.0.1:8000;": upstreams,
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "citydesk.example.vn": "localhost",
+        "/etc/ssl/citydesk/fullchain.pem": str(tmp / "cert.pem"),
+        "/etc/ssl/citydesk/privkey.pem": str(tmp / "key.pem"),
+        "/srv/citydesk/var/": f"{tmp}/var/",
+        "/var/www/letsencrypt": str(tmp / "acme"),
+    }.items():
+        assert old in text, f"{old!r} is no longer in {SITE}: update this test with it"
+        text = text.replace(old, new)
+    return text
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +132,12 @@ def proxied_citydesk(nginx_binary, tmp_path_factory):
         "CITYDESK_TRUSTED_PROXY": "127.0.0.1",
         "CITYDESK_TRUSTED_PROXY_COUNT": "1",
         "CITYDESK_TIP_RATE_LIMIT": "3",
+        "CITYDESK_MATCHING": "0",
+        # The folders deploy/nginx/citydesk.conf serves (its /srv/citydesk/var/, moved here).
+        "CITYDESK_STATIC_ROOT": str(tmp_path / "var" / "static"),
+        "CITYDESK_MEDIA_ROOT": str(tmp_path / "var" / "media"),
+        "CITYDESK_SERVE_MEDIA": "0",
+        "CITYDESK_ACCESS_LOG_CLIENT_IP": "1",
     }
     processes = []
     try:
@@ -137,7 +154,11 @@ def proxied_citydesk(nginx_binary, tmp_path_factory):
         certificate = self_signed_certificate(tmp_path)
         https_port, http_port = free_port(), free_port()
         upstreams = " ".join(f"server 127.0.0.1:{port};" for port in web_ports)
-        conf = NGINX_CONF.format(tmp=tmp_path, upstreams=upstreams, https_port=https_port, http_port=http_port)
+        site = site_config(tmp_path, upstreams, https_port, http_port)
+        # Started as root (CI), nginx's worker would drop to "nobody" and could not buffer large bodies in
+        # the test's private temporary folder; a deployment runs it as the distribution sets it up.
+        user = "user root root;" if os.geteuid() == 0 else ""
+        conf = NGINX_CONF.format(tmp=tmp_path, site=site, user=user)
         (tmp_path / "nginx.conf").write_text(conf)
         log = tmp_path / "nginx.out"
         nginx = subprocess.Popen(
@@ -147,7 +168,12 @@ def proxied_citydesk(nginx_binary, tmp_path_factory):
         )
         processes.append(nginx)
         wait_for_port(https_port, nginx, log)
-        yield {"https": f"https://localhost:{https_port}", "http": f"http://localhost:{http_port}", "ca": certificate}
+        yield {
+            "https": f"https://localhost:{https_port}",
+            "http": f"http://localhost:{http_port}",
+            "ca": certificate,
+            "folder": tmp_path,
+        }
     finally:
         for process in processes:
             process.terminate()
@@ -219,3 +245,70 @@ def test_a_forged_forwarded_for_does_not_escape_the_limit(proxied_citydesk):
         send_tip(forger, site)
     for forged in ("203.0.113.9", "127.0.0.5", "203.0.113.9, 127.0.0.5"):
         assert send_tip(forger, site, **{"X-Forwarded-For": forged}) == 429
+
+
+def noise_png(size: int) -> bytes:
+    """A valid PNG of random pixels (it does not compress) of about size bytes."""
+    from PIL import Image
+
+    side = int((size / 3) ** 0.5)
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(buffer, "PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def test_a_photo_at_the_tip_form_size_limit_passes_nginx_and_is_stored(proxied_citydesk):
+    site = proxied_citydesk
+    browser = citizen(site, "127.0.0.6")
+    url = site["https"] + TIP_FORM
+    photo = noise_png(10 * 1024 * 1024 - 64 * 1024)
+    assert 10 * 1024 * 1024 - 128 * 1024 < len(photo) <= 10 * 1024 * 1024  # CITYDESK_TIP_MAX_IMAGE_BYTES
+    token = browser.get(url, timeout=30).text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = browser.post(
+        url,
+        data={"csrfmiddlewaretoken": token, "text": "Ảnh chụp cầu Thuận Phước bị nứt, có thật không?"},
+        files={"image": ("cau.png", photo, "image/png")},
+        headers={"Referer": url},
+        timeout=120,
+    )
+    assert response.status_code == 200, response.text[:500]
+    assert 'name="csrfmiddlewaretoken"' not in response.text  # the thank-you page, not the form again
+    too_large = browser.post(
+        url, data={"csrfmiddlewaretoken": token}, files={"image": ("x.png", b"0" * (12 * 1024 * 1024))}, timeout=120
+    )
+    assert too_large.status_code == 413
+    assert "nginx" in too_large.text  # refused at the door, never read by a web process
+
+
+def test_static_and_media_files_are_served_by_nginx(proxied_citydesk):
+    site = proxied_citydesk
+    static = site["folder"] / "var" / "static" / "citydesk"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "site.0123abcd.css").write_text("body { color: #123; }")
+    media = site["folder"] / "var" / "media" / "original_images"
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "cau-rong.jpg").write_bytes(b"\xff\xd8 jpeg")
+    browser = citizen(site, "127.0.0.2")
+    css = browser.get(site["https"] + "/static/citydesk/site.0123abcd.css", timeout=30)
+    assert css.status_code == 200 and css.text == "body { color: #123; }"
+    assert css.headers["Content-Type"] == "text/css"
+    assert "max-age=2592000" in css.headers["Cache-Control"] and "X-Request-ID" not in css.headers  # not Django
+    image = browser.get(site["https"] + "/media/original_images/cau-rong.jpg", timeout=30)
+    assert image.status_code == 200 and image.content == b"\xff\xd8 jpeg"
+    assert image.headers["X-Content-Type-Options"] == "nosniff"
+    assert browser.get(site["https"] + "/media/../private/x", timeout=30).status_code in {400, 404}
+
+
+def test_the_access_log_names_the_client_nginx_saw_not_a_forged_one(proxied_citydesk):
+    site = proxied_citydesk
+    browser = citizen(site, "127.0.0.7")
+    response = browser.get(
+        site["https"] + "/healthz?token=do-not-log-me", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=30
+    )
+    assert response.status_code == 200
+    request_id = response.headers["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", request_id)  # nginx's $request_id, carried through
+    logs = "".join(path.read_text() for path in site["folder"].glob("waitress-*.log"))
+    [line] = [line for line in logs.splitlines() if request_id in line]
+    assert line.endswith(" 127.0.0.7") and "GET /healthz 200" in line
+    assert "203.0.113.9" not in line and "do-not-log-me" not in logs

@@ -1,6 +1,7 @@
 """The periodic scheduler: scheduled publishing, purges, pending answers to tipsters, feed polling."""
 
 import contextlib
+import logging
 import time
 from io import StringIO
 
@@ -8,6 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 
+from citydesk.ops.models import Heartbeat
+
+log = logging.getLogger("citydesk.scheduler")
 SCHEDULER_LOCK = 7_304_551  # pg_advisory_lock key of the shared jobs ("citydesk scheduler")
 
 
@@ -44,14 +48,17 @@ class Command(BaseCommand):
         while True:
             if not connection.in_atomic_block:  # a caller's transaction (tests, --once in a script) stays
                 close_old_connections()
+            started = time.monotonic()
             try:
                 self.run_periodic_jobs()
+                Heartbeat.beat("scheduler")  # /readyz and /metrics: the age of the last finished tick
+                log.info("tick done in %.1f s", time.monotonic() - started)
             except DatabaseError as error:
                 # The database is restarting or unreachable: nothing is lost (every job's state is in
                 # the database), so wait for the next tick instead of stopping.
                 if not connection.in_atomic_block:
                     connection.close()
-                self.stderr.write(f"run_scheduler: database unavailable ({str(error).strip()[:200]}); next tick")
+                log.warning("database unavailable (%s); next tick", str(error).strip()[:200])
                 if once:
                     raise SystemExit(1) from error
             if once:

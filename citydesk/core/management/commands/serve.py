@@ -1,5 +1,6 @@
 """Run citydesk on one machine: the web server, one job worker and the scheduler, started and stopped together."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -34,14 +35,23 @@ class Command(BaseCommand):
         parser.add_argument("--listen", default="127.0.0.1:8000", help="host:port (default 127.0.0.1:8000)")
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--scheduler-interval", type=int, default=60, help="seconds between scheduler runs")
+        parser.add_argument(
+            "--only",
+            choices=["web", "worker", "scheduler"],
+            help="run just this one in place of this command (systemd units, deploy/systemd/), not all three",
+        )
 
-    def handle(self, *args, listen: str, threads: int, scheduler_interval: int, **options):
+    def handle(self, *args, listen: str, threads: int, scheduler_interval: int, only: str | None = None, **options):
         commands = {
             "web": web_command(listen, threads),
             # Polls for jobs every 0.2 s when idle (default 1 s): tipline replies are jobs.
             "worker": [sys.executable, MANAGE, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"],
             "scheduler": [sys.executable, MANAGE, "run_scheduler", f"--interval={scheduler_interval}"],
         }
+        if only:
+            # systemd restarts it (Restart=always) and stops it with SIGTERM, straight to the process.
+            sys.stdout.flush()
+            os.execv(commands[only][0], commands[only])  # noqa: S606
         # The commands are fixed above; nothing from the user reaches them.
         processes = {name: subprocess.Popen(command) for name, command in commands.items()}  # noqa: S603
         self.stdout.write(f"citydesk is running at http://{listen}/ (Ctrl+C stops the server, worker and scheduler)")

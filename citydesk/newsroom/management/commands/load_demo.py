@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
+from tqdm import tqdm
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 from wagtail.users.models import UserProfile
@@ -35,6 +36,7 @@ class Command(BaseCommand):
     help = "Load the Vietnamese demo data (safe to run again: existing demo content is kept)."
 
     def handle(self, *args, **options):
+        self.show_progress = options.get("verbosity", 1) >= 1
         # Index and reference updates run inline here, so the demo is searchable at once and the
         # worker does not start with hundreds of queued jobs from a one-off set-up.
         with override_settings(TASKS=INLINE_TASKS), transaction.atomic():
@@ -100,7 +102,12 @@ class Command(BaseCommand):
 
         editor, contributor = users["bientap"], users["congtacvien"]
         now = timezone.now()
+        # A progress bar on standard error (tqdm): the articles and the steps after them take a while.
+        bar = tqdm(
+            total=len(ARTICLES) + 5, desc="demo", unit="step", file=self.stderr._out, disable=not self.show_progress
+        )
         for index, (topic_slug, title, lead, paragraphs, unit, names, days_ago) in enumerate(ARTICLES):
+            bar.update()
             topic, image = topics[topic_slug]
             article = services.article_create(
                 topic=topic,
@@ -124,12 +131,18 @@ class Command(BaseCommand):
         waiting = ArticlePage.objects.filter(live=False).order_by("pk").last()
         services.article_submit_for_review(article=waiting, user=contributor)
         load_channel_accounts()  # before the claims: published demo clarifications go out to it
+        bar.update()
         load_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
+        bar.update()
         load_official_accounts()
         load_signal_claims(verifier=users["kiemchung"], lead=users["truongnhom"])
+        bar.update()
         load_network(users=users, topics=topics)  # after the claims: the desk lead asks for an explainer
+        bar.update()
         load_community()
         load_training(users=users)  # after the claims and the directory: cases and exercises come from them
+        bar.update()
+        bar.close()
 
     def _print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("citydesk demo is ready: http://127.0.0.1:8000/  admin: /admin/"))
