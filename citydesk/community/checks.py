@@ -116,12 +116,12 @@ def _scam_signals(found_links: list[str], found_phones: list[str]) -> list[Signa
 
 
 def _impersonation_signals(text: str, found_links: list[str], found_phones: list[str]) -> list[Signal]:
-    from citydesk.intake import official
+    from citydesk.intake import selectors as intake_selectors
 
     signals = []
     names_an_office = bool(OFFICIAL_NAMES.search(text))
     for address in [*found_links, *found_phones]:
-        verdict = official.lookup(address)
+        verdict = intake_selectors.lookup(address)
         if verdict.official:
             continue
         host = fold_diacritics(address).lower()
