@@ -4,10 +4,12 @@ citydesk's own admin screens have no serious or critical violation of WCAG 2.1 A
 stands out at least 3:1 (WCAG 2.2, 2.4.13/1.4.11)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
+from django.utils import timezone
 
 from citydesk.community import services as community
 from citydesk.community.models import Member
@@ -15,6 +17,8 @@ from citydesk.conftest import log_in, make_user
 from citydesk.core import roles
 from citydesk.desk import services as desk
 from citydesk.desk.tests.conftest import claim, evidenced_claim, lead, proposed_claim, verifier  # noqa: F401
+from citydesk.network import services as network
+from citydesk.network.models import Assignment
 
 pytestmark = pytest.mark.browser
 AXE = Axe()
@@ -126,10 +130,22 @@ def test_public_pages_tip_form_and_community_forms_have_no_serious_violations(
     assert problems == []
 
 
-def test_citydesks_own_admin_screens_have_no_serious_violations(live_server, browser, published_clarification):
+def test_citydesks_own_admin_screens_have_no_serious_violations(
+    live_server, browser, published_clarification, contributor_user, topic
+):
     admin = make_user("quantri", roles.DESK_LEAD)
     admin.is_superuser = True
     admin.save()
+    # An overdue assignment: its highlighted row must keep its link readable.
+    overdue = network.assignment_create(
+        requested_by=admin,
+        contributor=contributor_user.contributor_profile,
+        title="Lịch tiêm chủng tháng tới",
+        brief="Các trạm y tế, giờ tiêm, giấy tờ cần mang.",
+        deadline=timezone.now() + timedelta(days=1),
+        topic=topic,
+    )
+    Assignment.objects.filter(pk=overdue.pk).update(status=Assignment.Status.OVERDUE)
     # A comment waiting in the moderation queue, so that its decision form is on screen.
     member = Member.objects.create(email="ban.doc@example.vn", display_name="Hải Âu")
     community.post_comment(member=member, page=published_clarification, text="Cảm ơn, nhà tôi cũng nghe tin này.")
