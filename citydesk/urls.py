@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from citydesk.community.urls import urlpatterns as community_urls
+from citydesk.desk.feeds import ClarificationsAtomFeed, ClarificationsFeed
 from citydesk.intake.urls import public_urlpatterns as intake_public
 from citydesk.intake.urls import webhook_urlpatterns as intake_webhooks
 from citydesk.network import views as network_views
@@ -37,6 +38,9 @@ urlpatterns += i18n_patterns(
     path("dinh-chinh/", newsroom_views.corrections, name="corrections"),
     path("dinh-chinh/rss.xml", CorrectionsFeed(), name="corrections_feed"),
     path("atom.xml", LatestArticlesAtomFeed(), name="feed_atom"),
+    # Under the Kiểm chứng section's address (desk/methodology.SECTION_SLUG), before Wagtail's pages.
+    path("kiem-chung/rss.xml", ClarificationsFeed(), name="feed_clarifications_rss"),
+    path("kiem-chung/atom.xml", ClarificationsAtomFeed(), name="feed_clarifications_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),
     *intake_public,
     path("loi-moi/<str:token>/", network_views.accept_invitation, name="network_invitation"),

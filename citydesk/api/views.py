@@ -25,6 +25,7 @@ from citydesk.desk import selectors as desk_selectors
 from citydesk.desk.models import Channel, ClaimStatus, HarmCategory, Rating
 from citydesk.desk.structured_data import claim_review
 from citydesk.intake import answers, official
+from citydesk.intake import selectors as intake_selectors
 from citydesk.intake.models import OfficialAccount
 from citydesk.newsroom import selectors as newsroom_selectors
 from citydesk.newsroom.models import TopicPage
@@ -356,7 +357,7 @@ class OfficialLookup(PublicView):
         text = request.query_params.get("q", "")
         if not text.strip():
             raise ApiError("invalid", _("Give an address or a name in q."))
-        found = official.lookup(text[:500])
+        found = intake_selectors.lookup(text[:500])
         return Response(
             {
                 "query": found.query.text,

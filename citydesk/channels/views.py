@@ -17,7 +17,6 @@ from . import services
 from .forms import PublishForm
 from .models import ChannelKind, Delivery, Publication
 from .render import render
-from .signals import page_post
 
 
 def _require(request) -> None:
@@ -43,7 +42,7 @@ def publish(request, page_id: int):
     """Queue a live page for chosen accounts; "Preview" shows each platform's version first."""
     _require(request)
     page = get_object_or_404(Page, pk=page_id, live=True)
-    form = PublishForm(request.POST or None, initial=page_post(page))
+    form = PublishForm(request.POST or None, initial=services.page_post(page))
     previews = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

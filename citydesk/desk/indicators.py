@@ -182,12 +182,12 @@ class Directory:
 
 def directory_check(found: Found) -> Directory:
     """Is this link or phone number an official account, or a look-alike of one?"""
-    from citydesk.intake import official
+    from citydesk.intake import selectors as intake_selectors
     from citydesk.intake.models import OfficialAccount
 
     if found.kind not in (LINK, PHONE):
         return Directory()
-    verdict = official.lookup(found.value)
+    verdict = intake_selectors.lookup(found.value)
     if verdict.official:
         return Directory(official=verdict.accounts[0])
     query = verdict.query

@@ -6,7 +6,9 @@ desk to confirm; below, a new claim opens. Short texts and matches to stale clai
 suggested, never joined automatically.
 """
 
+import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +20,11 @@ from citydesk.matching import ClaimIndex
 from citydesk.matching.decision import Judgement, judge_texts
 
 from .models import Claim, ClaimStatus
+
+logger = logging.getLogger(__name__)
+
+# A tip-like sentence that runs every part of matching once (encoder, lexical index, same-claim judge).
+WARM_TEXT = "Uống nước chanh mỗi sáng chữa khỏi sốt xuất huyết trong 3 ngày ở phường Hải Châu"
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,11 @@ class DeskMatcher:
                 return self._index.judge(text, claim.pk)
         return judge_texts(text, claim.statement)
 
+    def warm(self) -> None:
+        """Load the encoder and index every claim now, so that the first tip after start does not wait."""
+        self.candidates(WARM_TEXT, limit=1)
+        judge_texts(WARM_TEXT, WARM_TEXT)
+
     def reset(self) -> None:
         with self._lock:
             self._index = self._new_index()
@@ -137,3 +149,26 @@ class DeskMatcher:
 
 
 matcher = DeskMatcher()
+
+
+def warm_in_background(process: str) -> threading.Thread | None:
+    """Warm the matcher in a daemon thread: the web and worker processes call this as they start
+    (citydesk/wsgi.py, the desk's db_worker), not on import, so tests and other commands stay fast.
+    A tip arriving meanwhile waits for the index lock, as it would have waited for the first load."""
+    if not settings.CITYDESK_MATCHING:
+        return None
+
+    def run():
+        started = time.monotonic()
+        try:
+            matcher.warm()
+            logger.info("matcher ready in the %s process (%.1f s)", process, time.monotonic() - started)
+        except Exception:
+            # Not fatal: the matcher then loads on first use, as it did before.
+            logger.exception("matcher warm-up failed in the %s process", process)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="matcher-warm-up", daemon=True)
+    thread.start()
+    return thread

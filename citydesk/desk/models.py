@@ -457,10 +457,7 @@ class FactCheckIndexPage(PublicPageCacheMixin, RoutablePageMixin, Page):
             ClarificationPage.objects.child_of(self).live().select_related("claim").order_by("-first_published_at")
         )
         context["clarifications"] = Paginator(clarifications, 20).get_page(request.GET.get("trang"))
-        from .trending import pinned  # trending imports these models
-
-        context["trending"] = pinned()
-        return context
+        return context  # the pinned clarifications come from desk_tags (pinned_clarifications)
 
     @path("phuong-phap/", name="methodology")
     def methodology_view(self, request):
@@ -486,10 +483,8 @@ class ClarificationPage(PublicPageCacheMixin, Page):
         verbose_name_plural = _("clarifications")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import public_evidence  # selectors import these models
-
+        # The sources shown come from desk_tags (public_evidence): models import no selectors.
         context = super().get_context(request, *args, **kwargs)
-        context["page_evidence"] = public_evidence(self.claim)
         context["page_corrections"] = self.claim.corrections.all()
         return context
 

@@ -96,3 +96,16 @@ def search_clarifications(*, query: str, limit: int = 10) -> list[ClarificationP
 
     pages = ClarificationPage.objects.live().public().select_related("claim")
     return ranked_search(pages, query=query, exact_text=exact_text, limit=limit)
+
+
+def latest_clarifications(*, limit: int = 30) -> list[ClarificationPage]:
+    """The newest published clarifications (public, with an approved verdict), for the Kiểm chứng feeds."""
+    pages = (
+        ClarificationPage.objects.live()
+        .public()
+        .filter(claim__verdicts__approved_at__isnull=False)
+        .distinct()
+        .select_related("claim")
+        .order_by("-first_published_at")
+    )
+    return list(pages[:limit])

@@ -21,7 +21,7 @@ from citydesk.desk.matcher import matcher
 from citydesk.desk.models import Claim, ClaimStatus, ClarificationPage, Report, Verdict
 from citydesk.matching.normalize import canonical_url, normalize
 
-from . import delivery
+from . import delivery, replies
 
 log = logging.getLogger(__name__)
 MAX_ANSWER_FAILURES = desk.MAX_ANSWER_FAILURES
@@ -243,7 +243,7 @@ def deliver_answers(claim: Claim, *, now: datetime | None = None) -> tuple[int, 
     sent = failed = 0
     for report in desk.reports_awaiting_answer(claim, now=now).filter(answer_failures__lt=MAX_ANSWER_FAILURES):
         try:
-            delivery.send(report.reply_handle, text, subject=subject)
+            replies.send(report.reply_handle, text, subject=subject)
         except delivery.DeliveryError as error:
             desk.report_answer_failed(report, permanent=isinstance(error, delivery.Undeliverable))
             log.warning("Answer to report %s not delivered: %s", report.pk, error)

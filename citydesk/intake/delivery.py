@@ -1,14 +1,11 @@
-"""Sending an answer back where the tip came from: Telegram, Zalo or e-mail, by the report's reply handle.
+"""What every tipline platform shares: delivery errors, reply handles and capped downloads (sending an
+answer back is `replies.send`, above the platforms' modules).
 
 A reply handle is "<platform>:<address>" (telegram:<chat id>, zalo:<user id>, email:<address>).
 """
 
-import smtplib
-
 import requests
 from django.conf import settings
-from django.core.mail import send_mail
-from django.utils.translation import gettext as _
 
 
 class DeliveryError(Exception):
@@ -60,27 +57,3 @@ def download_sent_address(url: str, *, max_bytes: int) -> bytes:
         if error.category == fetch.FetchError.TOO_LARGE:
             raise TooLarge("too large") from None
         raise DeliveryError(str(error)) from None
-
-
-def send(reply_handle: str, text: str, *, subject: str = "") -> None:
-    """Send text to the tipster behind reply_handle; DeliveryError when it did not go out."""
-    from . import telegram, zalo
-
-    platform, _sep, address = reply_handle.partition(":")
-    if not address:
-        raise Undeliverable("reply handle without a platform")
-    if platform == "telegram":
-        telegram.bot().send_message(address, text)
-    elif platform == "zalo":
-        zalo.official_account().send_text(address, text)
-    elif platform == "email":
-        try:
-            sent = send_mail(
-                subject or _("The answer to what you sent us"), text, settings.DEFAULT_FROM_EMAIL, [address]
-            )
-        except (smtplib.SMTPException, OSError) as error:
-            raise DeliveryError(f"mail not sent ({type(error).__name__})") from None
-        if not sent:
-            raise DeliveryError("mail not sent")
-    else:
-        raise Undeliverable(f"unknown platform {platform!r}")

@@ -13,7 +13,6 @@ from email.message import Message
 
 import feedparser
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -21,7 +20,6 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from citydesk.core import fetch as guarded
-from citydesk.core import weburl
 from citydesk.desk import services as desk
 from citydesk.desk.matcher import matcher
 from citydesk.desk.models import ClaimStatus
@@ -31,38 +29,6 @@ from .models import FeedSource
 log = logging.getLogger(__name__)
 MAX_FEED_BYTES = 5 * 1024 * 1024
 WATCHED = (ClaimStatus.NEW, ClaimStatus.IN_VERIFICATION, ClaimStatus.AWAITING_APPROVAL, ClaimStatus.PUBLISHED)
-PERSONAL_ACCOUNT_HOSTS = {
-    "facebook.com",
-    "fb.com",
-    "instagram.com",
-    "threads.net",
-    "tiktok.com",
-    "x.com",
-    "twitter.com",
-    "t.me",
-    "zalo.me",
-}
-
-
-def refuse_personal_accounts(url: str) -> None:
-    host = weburl.host_of(url).removeprefix("www.").removeprefix("m.")
-    if host in PERSONAL_ACCOUNT_HOSTS or any(host.endswith("." + h) for h in PERSONAL_ACCOUNT_HOSTS):
-        raise ValidationError(
-            {"url": _("Only news sites and official pages are monitored, never accounts on social networks.")}
-        )
-
-
-def refuse_private_addresses(url: str) -> None:
-    """The feed form's check: http(s) only, and a host that resolves to public addresses only.
-    A host that does not resolve now is accepted (the poll checks again, at every redirect too)."""
-    try:
-        guarded.check_url(url, resolve=True)
-    except guarded.FetchError as error:
-        if error.category in (guarded.FetchError.NOT_FOUND, guarded.FetchError.TIMEOUT):
-            return
-        raise ValidationError(
-            {"url": _("Only public web addresses (http or https) can be monitored.")}, code="blocked"
-        ) from None
 
 
 class NotAFeed(Exception):

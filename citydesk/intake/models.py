@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel
 from citydesk.core import secrets
 
 from .official import OfficialKind, account_key
+from .validators import refuse_personal_accounts, refuse_private_addresses
 
 
 class OfficialAccount(models.Model):
@@ -95,8 +96,6 @@ class FeedSource(models.Model):
         return self.name
 
     def clean(self):
-        from .feeds import refuse_personal_accounts, refuse_private_addresses
-
         refuse_private_addresses(self.url)
         refuse_personal_accounts(self.url)
 

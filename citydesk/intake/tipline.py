@@ -33,7 +33,7 @@ from citydesk.core.images import clean_image
 from citydesk.desk import services as desk
 from citydesk.desk.models import Channel, Report
 
-from . import answers, delivery, official
+from . import answers, delivery, selectors
 from .models import InboundUpdate
 from .telegram import Incoming
 
@@ -83,7 +83,7 @@ def official_message(argument: str) -> str:
         return _("Write a name, a link or a phone number after the command, e.g. %(example)s") % {
             "example": "/official facebook.com/..."
         }
-    found = official.lookup(argument)
+    found = selectors.lookup(argument)
     lines = []
     if found.query.kind is not None:
         lines.append(

@@ -17,7 +17,7 @@ from citydesk.core.clientip import client_ip
 from citydesk.desk import services as desk
 from citydesk.desk.models import Channel
 
-from . import answers, delivery, official, spool, telegram, tipline, zalo
+from . import answers, delivery, selectors, spool, telegram, tipline, zalo
 from .forms import TipForm
 from .models import OfficialAccount
 from .official import OfficialKind
@@ -73,7 +73,7 @@ def tip(request):
 def official_accounts(request):
     """The office's genuine pages, channels, numbers and domains, with an "is this official?" box."""
     query = request.GET.get("q", "").strip()[:500]
-    result = official.lookup(query) if query else None
+    result = selectors.lookup(query) if query else None
     accounts = OfficialAccount.objects.filter(is_active=True).select_related("unit")
     groups = [(label, [a for a in accounts if a.kind == kind]) for kind, label in OfficialKind.choices]
     return render(

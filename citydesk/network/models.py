@@ -180,6 +180,10 @@ class AssignmentEvent(models.Model):
         return f"{self.assignment_id}: {self.from_status} → {self.to_status}"
 
     def get_to_status_display(self) -> str:
+        # Review sending a draft back moves it submitted → accepted; that step is "changes requested",
+        # not the contributor accepting the assignment again.
+        if self.from_status == Assignment.Status.SUBMITTED and self.to_status == Assignment.Status.ACCEPTED:
+            return str(Notification.Kind.CHANGES_REQUESTED.label)
         return Assignment.Status(self.to_status).label
 
 

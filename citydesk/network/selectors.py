@@ -40,14 +40,18 @@ def pitches_for(user):
 
 
 def my_articles(user):
-    """(drafts, published) articles the user owns or is credited on, published ones with their reach."""
+    """(drafts, published) articles of the user, published ones with their reach.
+
+    Drafts are those the user owns or is credited on (they may be writing them); published pieces are
+    those bylined to the user's contributor profile only: creating the page for a colleague (the
+    page's owner) does not make it one's own published work. Without a profile, the owned ones."""
     profile = getattr(user, "contributor_profile", None)
     mine = Q(owner=user)
     if profile is not None:
         mine |= Q(bylines__contributor=profile)
-    articles = ArticlePage.objects.filter(mine).distinct()
-    drafts = articles.filter(live=False).order_by("-latest_revision_created_at")
-    published = articles.filter(live=True).order_by("-first_published_at")
+    drafts = ArticlePage.objects.filter(mine, live=False).distinct().order_by("-latest_revision_created_at")
+    credited = Q(bylines__contributor=profile) if profile is not None else Q(owner=user)
+    published = ArticlePage.objects.filter(credited, live=True).distinct().order_by("-first_published_at")
     figures = {
         row["publication__page_id"]: row
         for row in Delivery.objects.filter(publication__page__in=published, status=Delivery.Status.SENT)

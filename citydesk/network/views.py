@@ -123,13 +123,17 @@ def _visible_assignment(request, pk: int) -> Assignment:
 def _review_history(page):
     if page is None:
         return [], []
-    steps = (
+    steps = list(
         TaskState.objects.filter(workflow_state__in=page.workflow_states)
         .exclude(status=TaskState.STATUS_IN_PROGRESS)
         .select_related("task", "finished_by")
         .order_by("finished_at")
     )
     comments = page.wagtail_admin_comments.select_related("user").order_by("created_at")
+    for step in steps:
+        # Wagtail stores "request changes" as a rejected task; the draft went back to its authors.
+        rejected = step.status == TaskState.STATUS_REJECTED
+        step.status_label = _("Changes requested") if rejected else step.get_status_display()
     return steps, comments
 
 
@@ -137,12 +141,19 @@ def assignment_detail(request, pk: int, forms: dict | None = None):
     assignment = _visible_assignment(request, pk)
     forms = forms or {}
     steps, comments = _review_history(assignment.page)
+    events = list(assignment.events.select_related("actor"))
     is_writer = services.is_writer(request.user, assignment)
     can_manage = request.user.has_perm(services.MANAGE) or request.user == assignment.requested_by
     context = {
         "assignment": assignment,
         "authors": assignment.authors(),
-        "events": assignment.events.select_related("actor"),
+        "events": events,
+        # "Changes requested" rather than "Accepted" while the draft is back with its authors.
+        "status_label": (
+            events[-1].get_to_status_display()
+            if events and events[-1].to_status == assignment.status
+            else assignment.get_status_display()
+        ),
         "steps": steps,
         "comments": comments,
         "is_writer": is_writer,

@@ -7,7 +7,6 @@ from collections import Counter
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -43,16 +42,6 @@ class HomePage(PublicPageCacheMixin, Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
-    def get_context(self, request, *args, **kwargs):
-        from citydesk.desk.trending import pinned  # the desk's models import this app's
-
-        from .selectors import latest_articles  # selectors import these models
-
-        context = super().get_context(request, *args, **kwargs)
-        context["articles"] = latest_articles(limit=ARTICLES_PER_PAGE)
-        context["trending"] = pinned()
-        return context
-
 
 class TopicPage(PublicPageCacheMixin, Page):
     """A topic of the newsroom (city services, weather safety, tourism, health, ...)."""
@@ -69,14 +58,6 @@ class TopicPage(PublicPageCacheMixin, Page):
     class Meta:
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
-
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import latest_articles  # selectors import these models
-
-        context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(latest_articles(topic=self), ARTICLES_PER_PAGE)
-        context["articles"] = paginator.get_page(request.GET.get("trang"))
-        return context
 
 
 class ArticlePage(PublicPageCacheMixin, Page):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from citydesk.community.checks import links, phones
 from citydesk.desk.models import HarmCategory, Rating
 from citydesk.intake import official
+from citydesk.intake import selectors as official_selectors
 from citydesk.intake.official import OfficialKind
 
 from .models import Case, Exercise, ExerciseKind
@@ -128,7 +129,7 @@ def look_alikes(account, rng: random.Random) -> list[tuple[str, str]]:
         query = official.parse_query(address)
         if query.key is None or query.key == key or query.key in seen:
             continue
-        if official.lookup(address).official:  # a sub-domain of an official domain, or another genuine entry
+        if official_selectors.lookup(address).official:  # a sub-domain of an official domain, or another genuine entry
             continue
         seen.add(query.key)
         out.append((display_address(account.kind, query.key), trick))
@@ -192,13 +193,13 @@ def scam_signals(text: str) -> list[str]:
     """What a trained eye notices in a message, in words the trainee reads after answering."""
     found = []
     for link in links(text):
-        verdict = official.lookup(link)
+        verdict = official_selectors.lookup(link)
         if verdict.official:
             found.append(_("Link %(link)s is in the verified accounts directory.") % {"link": link})
         else:
             found.append(_("Link %(link)s is not one of the office's addresses.") % {"link": link})
     for phone in phones(text):
-        verdict = official.lookup(phone)
+        verdict = official_selectors.lookup(phone)
         if not verdict.official:
             found.append(_("Phone number %(phone)s is not in the directory.") % {"phone": phone})
     if URGENCY.search(text):

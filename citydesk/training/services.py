@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from citydesk.core.scoping import managed_units
 from citydesk.desk.models import Claim, ClaimStatus, HarmCategory
-from citydesk.intake import official
+from citydesk.intake import selectors as official_selectors
 
 from . import exercises, selectors
 from .models import Attempt, Case, Completion, CourseAssignment, CoursePage, Exercise, LessonPage
@@ -25,7 +25,7 @@ def redact(text: str) -> str:
 
 
 def _evidence_type(url: str) -> str:
-    return "official" if url and official.lookup(url).official else "other"
+    return "official" if url and official_selectors.lookup(url).official else "other"
 
 
 def case_create_from_claim(*, claim: Claim, actor) -> Case:

@@ -77,3 +77,31 @@ def test_serve_runs_web_worker_and_scheduler_and_stops_them_together(embedded_en
         process.wait(timeout=20)
     assert process.returncode == 0
     assert not any(Path(f"/proc/{pid}").exists() for pid in children)
+
+
+def test_web_and_worker_load_the_matcher_at_start_and_other_commands_do_not(embedded_env, tmp_path):
+    env = {**embedded_env, "CITYDESK_LOG_LEVEL": "INFO"}
+    checked = subprocess.run([sys.executable, MANAGE, "check"], env=env, capture_output=True, text=True, check=True)
+    assert "matcher ready" not in checked.stdout + checked.stderr
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, MANAGE, "serve", "--listen", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        # No request and no tip: each process loads the matcher by itself as it starts.
+        deadline = time.monotonic() + 180
+        wanted = ("matcher ready in the web process", "matcher ready in the worker process")
+        while not all(line in log.read_text() for line in wanted):
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+        assert "warm-up failed" not in log.read_text()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from citydesk.core.people import display_name
+from citydesk.desk import selectors, trending
 from citydesk.desk.structured_data import claim_review
 from citydesk.newsroom.structured_data import as_script
 
@@ -85,3 +86,16 @@ def match_explanation(report):
         "differ": differ,
         "only_one": rows(explained.get("only_one") or {}),
     }
+
+
+# What the public pages show beside their own content; the page models import no selectors.
+@register.simple_tag
+def pinned_clarifications():
+    """The clarifications pinned under “Đang được quan tâm”, latest pin first."""
+    return trending.pinned()
+
+
+@register.simple_tag
+def public_evidence(claim):
+    """The sources the claim's approved verdict rests on."""
+    return selectors.public_evidence(claim)

@@ -95,3 +95,38 @@ def test_site_search_finds_clarifications_with_or_without_diacritics(client, pub
     assert "Kiểm chứng" in html
     assert f'href="{published.url}"' in html
     assert "verdict-false" in html
+
+
+def test_clarifications_feeds_list_published_clarifications_with_their_verdicts(client, published):
+    from defusedxml import ElementTree as ET
+
+    unpublished = services.report_receive(channel=Channel.WEB, text="Cầu Rồng đóng cửa vĩnh viễn từ tháng sau").claim
+    rss = client.get("/kiem-chung/rss.xml")
+    assert rss.status_code == 200 and rss["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(rss.content).find("channel")
+    assert channel.findtext("language") == "vi"
+    assert channel.findtext("link") == "http://testserver/kiem-chung/"  # the request's host, like /rss.xml
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == [published.claim.public_statement]
+    assert items[0].findtext("link") == f"http://testserver{published.url}"
+    assert items[0].findtext("description") == "Kết luận: Sai. Nước chanh không chữa được sốt xuất huyết."
+    assert unpublished.statement not in rss.content.decode()
+
+    atom = client.get("/kiem-chung/atom.xml")
+    ns = "{http://www.w3.org/2005/Atom}"
+    entries = ET.fromstring(atom.content).findall(f"{ns}entry")
+    assert [entry.findtext(f"{ns}title") for entry in entries] == [published.claim.public_statement]
+    # The office speaks for the desk: no verifier's name in the feed.
+    assert entries[0].find(f"{ns}author/{ns}name").text == "Cổng thông tin thành phố"
+
+
+def test_every_page_and_the_section_link_the_clarifications_feeds(client, published):
+    home = client.get("/").content.decode()
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Kiểm chứng (RSS)" href="/kiem-chung/rss.xml">' in home
+    )
+    assert 'href="/kiem-chung/atom.xml"' in home
+    section = client.get(published.get_parent().url).content.decode()
+    assert 'class="feeds"' in section and 'href="/kiem-chung/rss.xml"' in section
+    english = client.get("/en/").content.decode()
+    assert 'href="/en/kiem-chung/rss.xml"' in english

@@ -3,7 +3,8 @@
 import pytest
 
 from citydesk.intake.models import OfficialAccount
-from citydesk.intake.official import OfficialKind, account_key, lookup, parse_query
+from citydesk.intake.official import OfficialKind, account_key, parse_query
+from citydesk.intake.selectors import lookup
 
 from .conftest import telegram_update, zalo_event
 from .test_telegram import _post

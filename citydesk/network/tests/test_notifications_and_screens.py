@@ -199,3 +199,52 @@ def test_desk_lead_requests_an_explainer_from_the_claim_screen(client, lead, cla
     assert f"/admin/network/assignments/new/?claim={claim.pk}" in html
     form = client.get(f"/admin/network/assignments/new/?claim={claim.pk}").content.decode()
     assert f'value="{claim.pk}"' in form
+
+
+def test_my_published_pieces_lists_only_articles_bylined_to_me(
+    client, topic, unit, contributor_user, other_contributor
+):
+    from citydesk.newsroom import services as newsroom
+
+    def publish(title, byline, owner):
+        article = newsroom.article_create(
+            topic=topic, title=title, lead="Tóm tắt.", paragraphs=["Nội dung."], unit=unit,
+            contributors=[byline.contributor_profile], owner=owner,
+        )  # fmt: skip
+        newsroom.article_publish(article=article, user=None)
+
+    publish("Bài tôi viết", contributor_user, contributor_user)
+    # Created by me for a colleague (I own the page), bylined to them only: their work, not mine.
+    publish("Bài tôi nhập hộ đồng nghiệp", other_contributor, contributor_user)
+    client.force_login(contributor_user)
+    section = client.get("/admin/network/").content.decode().split('id="h-published"')[1]
+    assert "Bài tôi viết" in section
+    assert "Bài tôi nhập hộ đồng nghiệp" not in section
+    client.force_login(other_contributor)
+    section = client.get("/admin/network/").content.decode().split('id="h-published"')[1]
+    assert "Bài tôi nhập hộ đồng nghiệp" in section and "Bài tôi viết" not in section
+
+
+def test_changes_requested_reads_as_such_in_history_and_review_steps(
+    client, make_assignment, contributor_user, expert_user
+):
+    from citydesk.newsroom import services as newsroom
+
+    assignment = make_assignment()
+    services.assignment_accept(assignment=assignment, user=contributor_user)
+    assignment.refresh_from_db()
+    page = assignment.page
+    page.lead = "Diệt lăng quăng mỗi tuần."
+    page.save_revision(user=contributor_user)
+    newsroom.article_submit_for_review(article=page, user=contributor_user)
+    page.refresh_from_db()
+    newsroom.article_review(article=page, user=expert_user, approve=False, comment="Thêm nguồn Bộ Y tế")
+    client.force_login(contributor_user)
+    html = client.get(f"/admin/network/assignments/{assignment.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    steps = html.split('id="review-history"')[1].split("</ul>")[0]
+    history = html.split("Lịch sử")[-1]
+    assert "Thẩm định chuyên môn: Cần sửa" in steps
+    assert "Bị từ chối" not in html
+    assert history.count("Đã nhận") == 1  # the contributor's own acceptance, not the review's send-back
+    assert "Cần sửa (chuyengia): Thêm nguồn Bộ Y tế" in history
+    assert 'id="assignment-status">Cần sửa<' in html

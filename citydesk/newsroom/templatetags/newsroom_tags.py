@@ -1,8 +1,14 @@
 from django import template
+from django.core.paginator import Paginator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from citydesk.newsroom import selectors
+from citydesk.newsroom.models import ARTICLES_PER_PAGE
 from citydesk.newsroom.structured_data import as_script, news_article
 
 register = template.Library()
+VIETNAMESE = "vi"  # the language of everything citydesk publishes
 
 
 @register.simple_tag(takes_context=True)
@@ -52,3 +58,26 @@ def share_head(parser, token):
     nodelist = parser.parse(("endshare_head",))
     parser.delete_first_token()
     return ShareHeadNode(nodelist)
+
+
+@register.simple_tag
+def vi_lang():
+    """` lang="vi"` on an element holding Vietnamese content (articles, claims, topic and unit names:
+    citydesk publishes in Vietnamese only) when the page's interface language is another, so that
+    screen readers and translation tools read that part as Vietnamese; nothing on Vietnamese pages."""
+    return "" if get_language() == VIETNAMESE else mark_safe(f' lang="{VIETNAMESE}"')  # noqa: S308 (a constant)
+
+
+# The page listings: the page models render them but import no selectors (the layers go
+# models → selectors → services → views and templates), so the templates ask for them here.
+@register.simple_tag
+def latest_articles(limit: int = ARTICLES_PER_PAGE):
+    """The newest live articles (the home page)."""
+    return selectors.latest_articles(limit=limit)
+
+
+@register.simple_tag(takes_context=True)
+def topic_articles(context, topic):
+    """One page (?trang=) of the topic's live articles, newest first."""
+    paginator = Paginator(selectors.latest_articles(topic=topic), ARTICLES_PER_PAGE)
+    return paginator.get_page(context["request"].GET.get("trang"))

@@ -231,3 +231,23 @@ def test_new_topics_appear_in_the_navigation(client, home):
     home.add_child(instance=topic)
     topic.save_revision().publish()
     assert 'href="/giao-duc/"' in client.get("/").content.decode()
+
+
+def test_english_pages_mark_vietnamese_content_and_say_it_is_vietnamese_only(client, articles):
+    article = articles["da_nang"]
+    english = client.get(f"/en{article.url}").content.decode()
+    assert '<html lang="en">' in english
+    assert 'class="language-notice" role="note">The office publishes in Vietnamese only' in english
+    assert f'<h1 lang="vi">{article.title}</h1>' in english
+    assert f'<p class="lead" lang="vi">{article.lead}</p>' in english
+    assert '<div class="body" lang="vi">' in english
+    assert 'class="author" lang="vi"' in english
+    assert '<ul lang="vi">' in english  # the topics in the menu
+    home = client.get("/en/").content.decode()
+    assert f'<h3 lang="vi"><a href="/en/suc-khoe/{article.slug}/">{article.title}</a></h3>' in home
+    assert f'<p lang="vi">{article.lead}</p>' in home
+    # On Vietnamese pages the whole document is Vietnamese: no notice, no per-element marks.
+    vietnamese = client.get(f"/suc-khoe/{article.slug}/").content.decode()
+    assert '<html lang="vi">' in vietnamese
+    assert "language-notice" not in vietnamese
+    assert f"<h1>{article.title}</h1>" in vietnamese and '<div class="body">' in vietnamese

@@ -11,6 +11,7 @@ from citydesk.core import roles
 from citydesk.desk import services as desk
 from citydesk.desk.models import Channel
 from citydesk.intake import official
+from citydesk.intake import selectors as official_selectors
 from citydesk.training import exercises, services
 from citydesk.training.models import Case, ExerciseKind
 
@@ -80,7 +81,7 @@ def test_look_alikes_are_never_genuine_entries(directory):
         for address, trick in made:
             assert trick
             assert official.parse_query(address).key not in genuine_keys
-            assert official.lookup(address).official is False, address
+            assert official_selectors.lookup(address).official is False, address
 
 
 def test_official_exercise_mixes_genuine_entries_and_look_alikes_with_a_correct_key(directory):
@@ -89,8 +90,8 @@ def test_official_exercise_mixes_genuine_entries_and_look_alikes_with_a_correct_
     genuine = [p for p, c in truths.items() if c == ["official"]]
     fakes = [p for p, c in truths.items() if c == ["fake"]]
     assert genuine and fakes and len(questions) == exercises.OFFICIAL_ITEMS
-    assert all(official.lookup(p).official for p in genuine)
-    assert not any(official.lookup(p).official for p in fakes)
+    assert all(official_selectors.lookup(p).official for p in genuine)
+    assert not any(official_selectors.lookup(p).official for p in fakes)
 
 
 def test_genuine_entries_and_look_alikes_are_written_alike(directory):
