@@ -19,6 +19,7 @@ from pathlib import Path
 
 import phonenumbers
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from citydesk.core.text import fold_diacritics
 from citydesk.matching.normalize import canonical_url
@@ -43,6 +44,13 @@ class Signal:
     score: float = 1.0
     spans: list[tuple[int, int]] = field(default_factory=list)
     link: str = ""
+
+    @property
+    def category_label(self) -> str:
+        """The category's name as moderators read it ("Lừa đảo hoặc giả mạo…", not "scam")."""
+        from .models import ModerationCategory
+
+        return ModerationCategory(self.category).label
 
 
 def links(text: str) -> list[str]:
@@ -89,6 +97,10 @@ def fingerprint(text: str) -> str:
     return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
 
 
+def _claim_message(address: str, claim_id: int) -> str:
+    return _("%(address)s — scam claim #%(claim)s") % {"address": address, "claim": claim_id}
+
+
 def _scam_signals(found_links: list[str], found_phones: list[str]) -> list[Signal]:
     from citydesk.desk.models import Claim, HarmCategory, Report
 
@@ -100,7 +112,7 @@ def _scam_signals(found_links: list[str], found_phones: list[str]) -> list[Signa
         )
         if report is not None:
             signals.append(
-                Signal("scam", f"{link} — claim #{report.claim_id}", link=f"/admin/desk/claims/{report.claim_id}/")
+                Signal("scam", _claim_message(link, report.claim_id), link=f"/admin/desk/claims/{report.claim_id}/")
             )
     for phone in found_phones:
         national = "0" + phone[3:] if phone.startswith("+84") else phone
@@ -111,7 +123,7 @@ def _scam_signals(found_links: list[str], found_phones: list[str]) -> list[Signa
             .first()
         )
         if claim is not None:
-            signals.append(Signal("scam", f"{phone} — claim #{claim.pk}", link=f"/admin/desk/claims/{claim.pk}/"))
+            signals.append(Signal("scam", _claim_message(phone, claim.pk), link=f"/admin/desk/claims/{claim.pk}/"))
     return signals
 
 
@@ -174,13 +186,17 @@ def signals_for(text: str, *, known_spam: set[str] | None = None) -> list[Signal
     score = local_model_score(text)
     if spans or (score is not None and score >= 0.5):
         terms = ", ".join(text[a:b] for a, b in spans)
-        message = terms if score is None else f"{terms} (local model {score:.2f})".lstrip(" ,")
+        if score is None:
+            message = terms
+        else:
+            model = _("local model %(score)s") % {"score": f"{score:.2f}"}
+            message = f"{terms} ({model})" if terms else model
         strength = max(min(1.0, 0.4 * len(spans)), score or 0.0)
         signals.append(Signal("harassment", message, strength, spans))
     spam = spam_score(text)
     if known_spam and fingerprint(text) in known_spam:
-        signals.append(Signal("spam", "near-duplicate of rejected spam", 1.0))
+        signals.append(Signal("spam", _("near-duplicate of rejected spam"), 1.0))
     elif spam >= 0.5:
-        signals.append(Signal("spam", "links, phone numbers or advertising phrases", spam))
+        signals.append(Signal("spam", _("links, phone numbers or advertising phrases"), spam))
     signals += _false_information_signals(text)
     return signals

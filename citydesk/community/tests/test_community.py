@@ -164,7 +164,7 @@ def test_a_copy_of_rejected_spam_waits_for_a_moderator_with_its_signal(trusted, 
     assert copy.status == Status.PENDING
     items, _appeals = services.queue()
     [(item, signals)] = items
-    assert item == copy and "near-duplicate of rejected spam" in [signal.message for signal in signals]
+    assert item == copy and "gần trùng với một bài rác đã bị từ chối" in [str(signal.message) for signal in signals]
 
 
 def test_a_copy_of_a_rejected_spam_story_waits_for_a_moderator(trusted, moderator):
@@ -177,7 +177,7 @@ def test_a_copy_of_a_rejected_spam_story_waits_for_a_moderator(trusted, moderato
     copy = story("CO HOI VANG", "lam giau tai nha 2026, nhan tin ngay")
     assert copy.status == Status.PENDING
     [(item, signals)] = services.queue()[0]
-    assert item == copy and "near-duplicate of rejected spam" in [signal.message for signal in signals]
+    assert item == copy and "gần trùng với một bài rác đã bị từ chối" in [str(signal.message) for signal in signals]
 
 
 def test_replies_are_one_level_deep(member, make_article):
@@ -379,5 +379,5 @@ def test_an_operators_locally_trained_model_adds_its_score(settings, tmp_path):
     call_command("train_moderation_model", data=str(data), out=settings.CITYDESK_MODERATION_MODEL, verbosity=0)
     checks._local_model.cache_clear()
     assert checks.local_model_score("đồ khốn nạn") > 0.5 > checks.local_model_score("cảm ơn bài viết")
-    assert "local model" in checks.signals_for("đồ khốn nạn")[0].message
+    assert "mô hình cục bộ" in checks.signals_for("đồ khốn nạn")[0].message
     checks._local_model.cache_clear()
