@@ -4,6 +4,8 @@ Every send ends in one of: a post id (sent), Retryable (the platform said no, tr
 (the platform said no, retrying cannot help), or Unknown (no clear answer: a timeout, a dropped
 connection, a reply that is not the platform's) — which is never retried blindly.
 Messages never contain a token: requests' own exceptions (which carry the URL) are not passed on.
+They are stored on the delivery and shown in the outbox, so they are translated (the worker writes them in
+the site's language); a platform's own error text is kept as the platform wrote it.
 """
 
 import smtplib
@@ -11,6 +13,7 @@ import smtplib
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from .models import ChannelAccount, ChannelKind
@@ -73,15 +76,15 @@ def _post(url: str, **kwargs):
     try:
         return requests.post(url, timeout=_timeout(), **kwargs)
     except requests.Timeout:
-        raise Unknown("timed out waiting for the platform") from None
+        raise Unknown(_("timed out waiting for the platform")) from None
     except requests.ConnectionError as error:
         # No connection was ever made: certainly not sent. A connection dropped mid-request: unknown.
         cause = error.args[0] if error.args else None
         if isinstance(cause, MaxRetryError) and isinstance(cause.reason, NewConnectionError):
-            raise Retryable("platform unreachable (no connection)") from None
-        raise Unknown("connection lost during the request") from None
+            raise Retryable(_("platform unreachable (no connection)")) from None
+        raise Unknown(_("connection lost during the request")) from None
     except requests.RequestException as error:
-        raise Unknown(f"request failed ({type(error).__name__})") from None
+        raise Unknown(_("request failed (%(error)s)") % {"error": type(error).__name__}) from None
 
 
 def _json(response) -> dict | None:
@@ -103,13 +106,13 @@ def send_facebook(account: ChannelAccount, rendered: Rendered) -> tuple[str, str
     response = _post(f"{_api(account)}/{GRAPH_VERSION}/{account.target}/{endpoint}", data=data)
     body = _json(response)
     if body is None:
-        raise Unknown(f"HTTP {response.status_code} without the Graph API's answer")
+        raise Unknown(_("HTTP %(status)s without the Graph API's answer") % {"status": response.status_code})
     if response.ok and body.get("id"):
         post_id = str(body.get("post_id") or body["id"])
         return post_id, f"https://www.facebook.com/{post_id}"
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
     code, message = error.get("code"), str(error.get("message") or f"HTTP {response.status_code}")
-    text = f"Facebook error {code}: {message}"
+    text = _("Facebook error %(code)s: %(message)s") % {"code": code, "message": message}
     if code == FACEBOOK_DUPLICATE:
         raise Permanent(text)  # a duplicate post: never retried
     if code in FACEBOOK_AUTH:
@@ -118,7 +121,7 @@ def send_facebook(account: ChannelAccount, rendered: Rendered) -> tuple[str, str
         raise Retryable(text, _retry_after(response))
     if error:
         raise Retryable(text, _retry_after(response))
-    raise Unknown(f"HTTP {response.status_code} without an error object")
+    raise Unknown(_("HTTP %(status)s without an error object") % {"status": response.status_code})
 
 
 def find_facebook(account: ChannelAccount, rendered: Rendered) -> str | None:
@@ -131,10 +134,10 @@ def find_facebook(account: ChannelAccount, rendered: Rendered) -> str | None:
             timeout=_timeout(),
         )
     except requests.RequestException:
-        raise Unknown("page feed unreadable") from None
+        raise Unknown(_("page feed unreadable")) from None
     body = _json(response)
     if not response.ok or body is None or not isinstance(body.get("data"), list):
-        raise Unknown(f"page feed unreadable (HTTP {response.status_code})")
+        raise Unknown(_("page feed unreadable (HTTP %(status)s)") % {"status": response.status_code})
     for post in body["data"]:
         if isinstance(post, dict) and post.get("message") == rendered.text and post.get("id"):
             return str(post["id"])
@@ -152,7 +155,7 @@ def send_telegram(account: ChannelAccount, rendered: Rendered) -> tuple[str, str
     response = _post(f"{_api(account)}/bot{account.token}/{method}", json={**payload, "parse_mode": "HTML"})
     body = _json(response)
     if body is None or "ok" not in body:
-        raise Unknown(f"HTTP {response.status_code} without the Bot API's answer")
+        raise Unknown(_("HTTP %(status)s without the Bot API's answer") % {"status": response.status_code})
     if body.get("ok"):
         result = body.get("result") if isinstance(body.get("result"), dict) else {}
         message_id = str(result.get("message_id", ""))
@@ -160,7 +163,7 @@ def send_telegram(account: ChannelAccount, rendered: Rendered) -> tuple[str, str
         username = chat.get("username")
         return message_id, f"https://t.me/{username}/{message_id}" if username else ""
     code, description = body.get("error_code"), str(body.get("description") or "")
-    text = f"Telegram error {code}: {description}"
+    text = _("Telegram error %(code)s: %(message)s") % {"code": code, "message": description}
     parameters = body.get("parameters") if isinstance(body.get("parameters"), dict) else {}
     if code == 429:
         raise Retryable(text, parameters.get("retry_after"))
@@ -187,7 +190,7 @@ def send_zalo(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
         response = _post(f"{_api(account)}/v2.0/article/create", headers={"access_token": token}, json=article)
         body = _json(response)
         if body is None or "error" not in body:
-            raise Unknown(f"HTTP {response.status_code} without Zalo's answer")
+            raise Unknown(_("HTTP %(status)s without Zalo's answer") % {"status": response.status_code})
         return body
 
     token = account.token
@@ -195,7 +198,7 @@ def send_zalo(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
     if body.get("error") == ZALO_TOKEN_EXPIRED:
         body = create(refresh_zalo(account, expired=token))
     if body.get("error") != 0:  # HTTP 200 with a non-zero error is a failure
-        text = f"Zalo error {body.get('error')}: {body.get('message', '')}"
+        text = _("Zalo error %(code)s: %(message)s") % {"code": body.get("error"), "message": body.get("message", "")}
         raise Permanent(text) if body.get("error") == ZALO_TOKEN_EXPIRED else Retryable(text)
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     return str(data.get("token") or data.get("id") or ""), ""
@@ -231,7 +234,7 @@ def exchange_zalo_refresh_token(*, refresh_token: str, app_id: str, app_secret: 
     )
     body = _json(response) or {}
     if not body.get("access_token"):
-        raise Permanent(f"Zalo token refresh refused: {body.get('error_description', '')}")
+        raise Permanent(_("Zalo token refresh refused: %(message)s") % {"message": body.get("error_description", "")})
     try:
         expires_in = int(body.get("expires_in"))
     except (TypeError, ValueError):
@@ -255,12 +258,15 @@ def send_email(account: ChannelAccount, rendered: Rendered) -> tuple[str, str]:
     except (smtplib.SMTPException, OSError) as error:
         if getattr(error, "sent", None):
             # Some readers have it: sending again would give them a second copy.
-            raise Unknown(f"mail server failed after {len(error.sent)} of {len(recipients)} messages") from None
+            raise Unknown(
+                _("mail server failed after %(sent)s of %(total)s messages")
+                % {"sent": len(error.sent), "total": len(recipients)}
+            ) from None
         if isinstance(error, smtplib.SMTPServerDisconnected | TimeoutError):
-            raise Unknown("mail server connection lost") from None
-        raise Retryable(f"mail not sent ({type(error).__name__})") from None
+            raise Unknown(_("mail server connection lost")) from None
+        raise Retryable(_("mail not sent (%(error)s)") % {"error": type(error).__name__}) from None
     if not result.sent:
-        raise Permanent(f"recipients refused ({len(result.refused)})")
+        raise Permanent(_("recipients refused (%(count)s)") % {"count": len(result.refused)})
     return "", ""
 
 

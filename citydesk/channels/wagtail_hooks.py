@@ -4,6 +4,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -35,7 +36,7 @@ class ChannelAccountViewSet(UnitScopedViewSetMixin, SnippetViewSet):  # unit adm
         base_form_class=ChannelAccountForm,
     )
     icon = "site"
-    list_display = ["name", "kind", "target", "unit", "is_active", "secrets_state"]
+    list_display = ["name", "kind", "target", "unit", BooleanColumn("is_active", label=_("Active")), "secrets_state"]
     list_filter = ["kind", "is_active"]
     menu_label = _("Channel accounts")
     add_to_admin_menu = False

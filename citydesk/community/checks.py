@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from citydesk.core.text import fold_diacritics
 from citydesk.desk import indicators
@@ -43,6 +44,13 @@ class Signal:
     score: float = 1.0
     spans: list[tuple[int, int]] = field(default_factory=list)
     link: str = ""
+
+    @property
+    def category_label(self) -> str:
+        """The category's name as moderators read it ("Lừa đảo hoặc giả mạo…", not "scam")."""
+        from .models import ModerationCategory
+
+        return ModerationCategory(self.category).label
 
 
 links = indicators.links
@@ -97,13 +105,17 @@ def fingerprint(text: str) -> str:
     return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
 
 
+def _claim_message(address: str, claim_id: int) -> str:
+    return _("%(address)s — scam claim #%(claim)s") % {"address": address, "claim": claim_id}
+
+
 def _scam_signals(found: list[indicators.Found]) -> list[Signal]:
     """The desk's scam and impersonation claims carrying the same link, phone or account number."""
     signals = []
     for match in indicators.scam_matches(found):
         category = "impersonation" if match.claim.category == "impersonation" else "scam"
         link = f"/admin/desk/claims/{match.claim.pk}/"
-        signals.append(Signal(category, f"{match.found.value} — claim #{match.claim.pk}", link=link))
+        signals.append(Signal(category, _claim_message(match.found.value, match.claim.pk), link=link))
     return signals
 
 
@@ -171,12 +183,12 @@ def signals_for(text: str, *, known_spam: set[str] | None = None) -> list[Signal
         terms = ", ".join(text[a:b] for a, b in harassing.spans)
         message = f"{harassing.score:.2f}" + (f" — {terms}" if terms else "")
         if local is not None:
-            message += f" (local model {local:.2f})"
+            message += " (" + _("local model %(score)s") % {"score": f"{local:.2f}"} + ")"
         signals.append(Signal("harassment", message, max(harassing.score, local or 0.0), harassing.spans))
     spam = spam_score(text)
     if known_spam and fingerprint(text) in known_spam:
-        signals.append(Signal("spam", "near-duplicate of rejected spam", 1.0))
+        signals.append(Signal("spam", _("near-duplicate of rejected spam"), 1.0))
     elif spam >= 0.5:
-        signals.append(Signal("spam", "links, phone numbers or advertising phrases", spam))
+        signals.append(Signal("spam", _("links, phone numbers or advertising phrases"), spam))
     signals += _false_information_signals(text)
     return signals

@@ -1,13 +1,16 @@
-"""Demo of the community space: members, published and waiting stories, comments in every state."""
+"""Demo of the community space: members, published and waiting stories, comments in every state, and
+the weekly digest: the week before last sent (its public page), last week's draft ready to send."""
+
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from citydesk.newsroom.demo.images import draw_banner
-from citydesk.newsroom.models import ArticlePage
+from citydesk.newsroom.models import ArticlePage, ArticleRead
 
-from . import services
-from .models import Member
+from . import digest, services
+from .models import Member, Story
 
 STORIES = [
     ("Hoàng hôn trên cầu Rồng", "Chiều thứ Bảy cả nhà ra cầu Rồng ngắm hoàng hôn, gió mát, đường sạch.", "Cầu Rồng", (230, 120, 40)),
@@ -19,7 +22,7 @@ STORIES = [
 def load_community() -> None:
     moderator = get_user_model().objects.get(username="dieuphoi")
     members = [
-        Member.objects.create(email="hai.au@example.vn", display_name="Hải Âu"),
+        Member.objects.create(email="hai.au@example.vn", display_name="Hải Âu", wants_digest=True),
         Member.objects.create(email="hoa.sen@example.vn", display_name="Hoa Sen"),
         Member.objects.create(email="lau.nam@example.vn", display_name="Lâu Năm", approved_posts=5),
     ]
@@ -33,13 +36,14 @@ def load_community() -> None:
                 text=text,
                 place=place,
                 consent=True,
-                photo=ContentFile(banner.read(), name="story.jpg"),
+                photo=banner,
             )
         )
     services.decide(item=stories[0], moderator=moderator, action="approve")
     services.decide(item=stories[0], moderator=moderator, action="feature")
     services.decide(item=stories[1], moderator=moderator, action="approve")
     # stories[2] waits in the queue.
+    _digests(featured=stories[0], earlier=stories[1])
 
     article = ArticlePage.objects.live().order_by("-first_published_at").first()
     if article is None:
@@ -62,3 +66,31 @@ def load_community() -> None:
         item=spam, moderator=moderator, action="reject", category="spam", public_reason="Quảng cáo vay tiền"
     )
     services.appeal(member=members[0], item=spam, text="Tôi chỉ muốn giúp người cần vay.")
+
+
+def _digests(*, featured: Story, earlier: Story) -> None:
+    """Readers' stories and article reads in the last two weeks, so the digest has something to say."""
+    last_week = digest.last_week_start()
+    week_before = last_week - timedelta(days=7)
+
+    def on(day):
+        return timezone.make_aware(datetime.combine(day, time(9, 30)))
+
+    Story.objects.filter(pk=featured.pk).update(created_at=on(last_week + timedelta(days=5)))
+    Story.objects.filter(pk=earlier.pk).update(created_at=on(week_before + timedelta(days=2)))
+    articles = list(ArticlePage.objects.live().order_by("-first_published_at")[:8])
+    for rank, article in enumerate(articles):
+        for week in (week_before, last_week):
+            for day in range(0, 7, 2):
+                count = 40 * (len(articles) - rank) + 7 * day + (week == last_week) * 5 * rank
+                ArticleRead.objects.update_or_create(
+                    article=article, date=week + timedelta(days=day), defaults={"count": count}
+                )
+    editor = get_user_model().objects.get(username="bientap")
+    sent = digest.assemble(week_start=week_before)
+    sent.intro = "Một tuần nhiều nắng: chợ Cồn buổi sớm và những tin được bạn đọc quan tâm nhất."
+    sent.save(update_fields=["intro"])
+    digest.send(digest=sent, editor=editor)
+    draft = digest.assemble(week_start=last_week)
+    draft.intro = "Hoàng hôn trên cầu Rồng, lịch tiêm chủng và những tin được đọc nhiều nhất tuần qua."
+    draft.save(update_fields=["intro"])

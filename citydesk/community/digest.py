@@ -26,13 +26,18 @@ def last_week_start(today: date | None = None) -> date:
 
 
 @transaction.atomic
-def assemble(*, week_start: date | None = None) -> WeeklyDigest:
+def assemble(*, week_start: date | None = None, rebuild: bool = False) -> WeeklyDigest:
     """The draft digest of a week (Monday to Sunday): featured stories first, then other approved
-    stories of the week, and the week's most-read articles. Once per week; an existing one is kept."""
+    stories of the week, and the week's most-read articles. Once per week: an existing draft is kept,
+    unless `rebuild` (an editor's "assemble again"), which refills an unsent draft from the data as it
+    is now, keeping its introduction. A sent digest never changes."""
     week_start = week_start or last_week_start()
     digest, created = WeeklyDigest.objects.get_or_create(week_start=week_start)
     if not created:
-        return digest
+        digest = WeeklyDigest.objects.select_for_update().get(pk=digest.pk)
+        if digest.sent_at is not None or not rebuild:
+            return digest
+        digest.items.all().delete()
     end = week_start + timedelta(days=7)
     stories = Story.objects.filter(
         status=Status.APPROVED, created_at__date__gte=week_start, created_at__date__lt=end

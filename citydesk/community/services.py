@@ -136,6 +136,8 @@ def submit_story(*, member: Member, title: str, text: str, place: str, consent: 
     title, text = clean_text(title, limit=150), clean_text(text, limit=5000)
     if not title or not (text or photo):
         raise ValidationError(_("A story needs a title and a text or a photo."))
+    if photo is not None and not photo.size:
+        raise ValidationError(_("The photo is empty: choose the picture again."))
     story = Story(member=member, title=title, text=text, place=clean_text(place, limit=150), consent=True)
     story.status = _initial_status(member, story.checked_text)
     if photo is not None:

@@ -307,7 +307,7 @@ def _require_editor(request) -> None:
 def digest_list(request):
     _require_editor(request)
     if request.method == "POST":
-        made = digest.assemble()
+        made = digest.assemble(rebuild=True)
         return redirect("community_digest_edit", made.pk)
     return TemplateResponse(request, "community/admin/digests.html", {"digests": WeeklyDigest.objects.all()[:52]})
 
@@ -341,7 +341,10 @@ def digest_edit(request, pk: int):
 
 
 def digest_public(request, pk: int):
-    current = get_object_or_404(WeeklyDigest, pk=pk, sent_at__isnull=False)
+    """A sent digest, for everyone; an unsent draft only for the editors who send it (their preview)."""
+    drafts_too = request.user.is_authenticated and request.user.has_perm(digest.SEND)
+    digests = WeeklyDigest.objects.all() if drafts_too else WeeklyDigest.objects.filter(sent_at__isnull=False)
+    current = get_object_or_404(digests, pk=pk)
     return render(
         request, "community/digest.html", {"digest": current, "items": current.items.select_related("story", "article")}
     )

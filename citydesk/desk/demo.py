@@ -9,8 +9,10 @@ from datetime import timedelta
 from django.test import override_settings
 from django.utils import timezone
 
+from citydesk.core.models import Unit
+
 from . import services
-from .models import Channel
+from .models import Channel, HarmCategory
 
 # (category, statement, reports [(channel, text, url, hours ago)], target state, evidence, verdict)
 # target: new | in_verification | awaiting_approval | published | not_checkable | reopened
@@ -303,6 +305,17 @@ CLAIMS = [
 DUPLICATE_OF_FIRST = ("Bão cấp 17 vào Đà Nẵng, sơ tán toàn thành phố ngay", 25)
 
 
+# Which unit answers a claim of each harm category in the demo city (short names from newsroom/demo/people.py).
+UNIT_BY_CATEGORY = {
+    HarmCategory.HEALTH: "SYT",
+    HarmCategory.DISASTER: "PCTT",
+    HarmCategory.SCAM: "TTTT",
+    HarmCategory.IMPERSONATION: "TTTT",
+    HarmCategory.PUBLIC_SERVICES: "SXD",
+    HarmCategory.OTHER: "TTTT",
+}
+
+
 def load_claims(*, verifier, lead) -> int:
     """Drive the demo claims through the desk's services; returns how many claims were made."""
     now = timezone.now()
@@ -322,7 +335,10 @@ def load_claims(*, verifier, lead) -> int:
             services.report_receive(
                 channel=channel, text=text, url=url, claim=claim, received_at=now - timedelta(hours=hours)
             )
-        services.claim_update(claim=claim, actor=verifier, statement=statement, category=category)
+        # The desk makes a unit responsible for each claim; its reports and clarification count for that
+        # unit in the scorecards (docs/architecture.md, "Scorecards").
+        unit = Unit.objects.filter(short_name=UNIT_BY_CATEGORY[category]).first()
+        services.claim_update(claim=claim, actor=verifier, statement=statement, category=category, unit=unit)
         made.append(claim)
         if target == "new":
             continue

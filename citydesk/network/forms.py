@@ -37,7 +37,14 @@ class AssignmentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the article must answer, for whom, and the sources to use"),
     )
-    contributor = WriterChoiceField(label=_("Contributor"), queryset=_writers())
+    contributor = WriterChoiceField(
+        label=_("Contributor"),
+        queryset=_writers(),
+        help_text=_(
+            "Only active contributors with a log-in are listed: they write the draft in the admin. "
+            "Invite the others from the contributor directory."
+        ),
+    )
     co_authors = WritersChoiceField(
         label=_("Co-authors"), queryset=_writers(), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -1,6 +1,7 @@
 """State changes of the contributor network. Every transition of an assignment goes through `_move`,
 which checks it against ALLOWED_TRANSITIONS and writes the history; views and signals only call in."""
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -455,8 +456,13 @@ def directory_search(
     available_only: bool = False,
     include_inactive: bool = False,
 ) -> list[ContributorProfile]:
-    """Who can write about X: every word of the query (marks optional) in their expertise, title, bio or
-    name; people whose expertise tags match come first."""
+    """Who can write about X: every word of the query (marks optional: "y te" finds "y tế") in their
+    expertise, title, bio or name, their unit (its name and remit) or the topics they have bylines in, so
+    "sức khỏe" finds the doctors of the health department. Words match whole syllables (a word of three
+    letters or more also starts one: "huyet" finds "huyết", but "y" does not find "huyết"). People whose
+    expertise tags match come first."""
+    from citydesk.newsroom.models import ArticleByline
+
     profiles = ContributorProfile.objects.select_related("unit", "user").prefetch_related("expertise")
     if not include_inactive:
         profiles = profiles.filter(is_active=True)
@@ -464,22 +470,42 @@ def directory_search(
         profiles = profiles.filter(unit=unit)
     if available_only:
         profiles = profiles.exclude(availability=ContributorProfile.Availability.UNAVAILABLE)
-    words = fold_diacritics(query).lower().split()
+    words = _syllables(query)
     wanted_language = fold_diacritics(language).lower().strip()
+    topics_of = {}
+    if words:
+        topic_titles = dict(TopicPage.objects.values_list("path", "title"))
+        steplen = TopicPage.steplen
+        for contributor_id, path in ArticleByline.objects.values_list("contributor_id", "article__path"):
+            title = topic_titles.get(path[:-steplen])
+            if title:
+                topics_of.setdefault(contributor_id, set()).add(title)
     ranked = []
     for profile in profiles:
         if wanted_language and wanted_language not in fold_diacritics(profile.languages).lower():
             continue
-        tags = fold_diacritics(" ".join(tag.name for tag in profile.expertise.all())).lower()
-        other = fold_diacritics(" ".join([profile.title, profile.bio, profile.name])).lower()
-        if not all(word in tags or word in other for word in words):
+        tags = _syllables(" ".join(tag.name for tag in profile.expertise.all()))
+        own = profile.unit
+        unit_text = " ".join([own.name, own.short_name, own.description]) if own else ""
+        other = _syllables(
+            " ".join([profile.title, profile.bio, profile.name, unit_text, *sorted(topics_of.get(profile.pk, ()))])
+        )
+        if not all(_found(word, tags) or _found(word, other) for word in words):
             continue
-        score = sum(2 if word in tags else 1 for word in words)
-        if words and " ".join(words) in tags:
+        score = sum(2 if _found(word, tags) else 1 for word in words)
+        if words and " ".join(words) in " ".join(tags):
             score += len(words)  # the whole phrase is one of their areas
         ranked.append((-score, profile.name, profile))
     ranked.sort(key=lambda row: (row[0], row[1]))
     return [profile for _score, _name, profile in ranked]
+
+
+def _syllables(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold_diacritics(text).lower())
+
+
+def _found(word: str, syllables: list[str]) -> bool:
+    return any(syllable == word or (len(word) >= 3 and syllable.startswith(word)) for syllable in syllables)
 
 
 @transaction.atomic

@@ -268,6 +268,7 @@ def directory(request):
         "form": form,
         "people": people,
         "can_assign": request.user.has_perm(services.ASSIGN),
+        "can_invite": request.user.has_perm(services.INVITE),
         "can_change": request.user.has_perm("core.change_contributorprofile"),
     }
     return TemplateResponse(request, "network/admin/directory.html", context)

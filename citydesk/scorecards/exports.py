@@ -58,12 +58,16 @@ def _cell(value, kind: str):
     return round(value, 1) if kind in ("hours", "percent") else round(value)
 
 
+def pdf_html(period: metrics.Period, rows: list[Row]) -> str:
+    """The PDF's page as HTML (its print rules keep each unit's row on one page)."""
+    return render_to_string(
+        "scorecards/report_pdf.html",
+        {"period": period, "rows": rows, "metrics": metrics.METRICS, "chart": chart_svg(rows), "fmt": fmt},
+    )
+
+
 def pdf(period: metrics.Period, rows: list[Row]) -> bytes:
     """The same tables and chart as the dashboard, laid out for printing."""
     from weasyprint import HTML  # needs Debian's Pango (installed with Chromium by .ci/run)
 
-    html = render_to_string(
-        "scorecards/report_pdf.html",
-        {"period": period, "rows": rows, "metrics": metrics.METRICS, "chart": chart_svg(rows), "fmt": fmt},
-    )
-    return HTML(string=html).write_pdf()
+    return HTML(string=pdf_html(period, rows)).write_pdf()

@@ -7,7 +7,9 @@ Periods are calendar days in the office's time zone (Asia/Ho_Chi_Minh): a report
 - clarifications: claims whose verdict was approved in the period, each claim once, by the rating of
   its latest approval in the period (a claim reopened and re-approved is one clarification);
 - reports: reports received in the period, attributed to the unit of the claim they joined (reports
-  of a merged claim follow it); "answered at once" = answered from the archive on arrival;
+  of a merged claim follow it); "answered at once" = answered from the archive on arrival. The claim's
+  unit is the one the desk makes responsible for answering it (not the verifier's, not the sender's);
+  clarifications count for it too, so a claim's reports and its clarification share a row;
 - hours to clarification: for claims first approved in the period, first report → first approval;
 - assignments: those whose deadline falls in the period, credited to the unit of the contributor
   who writes them: "on time" when the first draft was submitted by the deadline; "overdue" when it

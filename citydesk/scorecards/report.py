@@ -55,6 +55,22 @@ def build(period: metrics.Period, *, unit_ids=None) -> list[Row]:
 
 
 PYGAL_CONFIG_SCRIPT = re.compile(r"<script[^>]*>.*?</script>", re.S)
+# pygal's CleanStyle writes its labels in a monospace stack (Consolas, Liberation Mono, …). On Debian that is
+# DejaVu Sans Mono, which lacks most precomposed Vietnamese letters (ổ, ể, ố): Chromium then draws the
+# base letter and the tone mark apart ("phô´", "Kiêm̉"). Sans fonts that carry the whole Vietnamese range
+# (the PDF's own stack first, then what Windows, macOS and Android ship) keep every word whole.
+CHART_FONTS = '"DejaVu Sans", "Noto Sans", "Segoe UI", Arial, Roboto, sans-serif'
+CHART_STYLE = pygal.style.CleanStyle(
+    font_family=CHART_FONTS,
+    label_font_family=CHART_FONTS,
+    major_label_font_family=CHART_FONTS,
+    legend_font_family=CHART_FONTS,
+    title_font_family=CHART_FONTS,
+    value_font_family=CHART_FONTS,
+    value_label_font_family=CHART_FONTS,
+    tooltip_font_family=CHART_FONTS,
+    no_data_font_family=CHART_FONTS,
+)
 
 
 def chart_svg(rows: list[Row], keys=(MetricKey.ARTICLES, MetricKey.CLARIFICATIONS, MetricKey.REPORTS)) -> str:
@@ -62,7 +78,7 @@ def chart_svg(rows: list[Row], keys=(MetricKey.ARTICLES, MetricKey.CLARIFICATION
     units = [row for row in rows if row.unit_id != "total"]
     chart = pygal.HorizontalBar(
         js=[], disable_xml_declaration=True, width=900, height=max(300, 40 + 30 * len(units)),
-        legend_at_bottom=True, print_values=False, show_y_guides=False, style=pygal.style.CleanStyle,
+        legend_at_bottom=True, print_values=False, show_y_guides=False, style=CHART_STYLE,
     )  # fmt: skip
     chart.x_labels = [row.name for row in units]
     for key in keys:

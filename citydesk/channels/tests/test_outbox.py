@@ -133,7 +133,7 @@ def test_persistent_failures_give_up_with_the_platform_error(editor, graph, face
         services.deliver_due(now=later(hour * 60))
     delivery = publication.deliveries.get()
     assert delivery.status == S.GAVE_UP and delivery.attempts == services.MAX_ATTEMPTS
-    assert "Facebook error 2" in delivery.last_error and graph.posts == []
+    assert "Facebook báo lỗi 2" in delivery.last_error and graph.posts == []
 
 
 def test_duplicate_506_is_never_retried(editor, graph, facebook_page):
@@ -212,7 +212,7 @@ def test_telegram_rate_limit_and_zalo_http_200_errors(editor, telegram, zalo):
     publication = queue(editor, tg, za)
     services.deliver_due()
     assert set(publication.deliveries.values_list("status", flat=True)) == {S.FAILED}
-    assert "Zalo error -201" in publication.deliveries.get(account=za).last_error
+    assert "Zalo báo lỗi -201" in publication.deliveries.get(account=za).last_error
     telegram.fail_with, zalo.message_error = None, None
     services.deliver_due(now=later(120))
     assert set(publication.deliveries.values_list("status", flat=True)) == {S.SENT}

@@ -77,6 +77,42 @@ def test_an_editor_edits_and_sends_by_email_and_through_the_channels(
     assert Publication.objects.filter(title__startswith="Tuần này").count() == 1 and again.status_code == 200
 
 
+def test_assembling_again_refills_an_unsent_draft_and_keeps_its_introduction(client, editor_user, make_article):
+    week = digest.last_week_start()
+    draft = digest.assemble()
+    draft.intro = "Giới thiệu của biên tập viên."
+    draft.save(update_fields=["intro"])
+    assert draft.items.count() == 0  # nothing happened yet that week
+    ArticleRead.objects.create(article=make_article(title="Lịch nghỉ Tết", publish=True), date=week, count=50)
+    assert digest.assemble().items.count() == 0  # the scheduler's weekly run keeps an existing draft
+    client.force_login(editor_user)
+    client.post("/admin/community/digest/")  # the editor's "assemble now"
+    draft.refresh_from_db()
+    assert [str(item) for item in draft.items.all()] == ["Lịch nghỉ Tết"]
+    assert draft.intro == "Giới thiệu của biên tập viên."
+
+
+def test_a_sent_digest_is_never_rebuilt(editor_user, make_article):
+    week = digest.last_week_start()
+    sent = digest.assemble()
+    ArticleRead.objects.create(article=make_article(title="Giờ tiếp dân", publish=True), date=week, count=5)
+    sent.delete()
+    sent = digest.assemble()
+    digest.send(digest=sent, editor=editor_user)
+    ArticleRead.objects.create(article=make_article(title="Lịch nghỉ Tết", publish=True), date=week, count=50)
+    assert [str(item) for item in digest.assemble(rebuild=True).items.all()] == ["Giờ tiếp dân"]
+
+
+def test_a_draft_is_previewed_by_editors_only(client, editor_user, contributor_user):
+    draft = digest.assemble()
+    assert client.get(f"/cong-dong/ban-tin/{draft.pk}/").status_code == 404
+    client.force_login(contributor_user)
+    assert client.get(f"/cong-dong/ban-tin/{draft.pk}/").status_code == 404
+    client.force_login(editor_user)
+    preview = client.get(f"/cong-dong/ban-tin/{draft.pk}/")
+    assert preview.status_code == 200 and "chưa được gửi" in preview.content.decode()
+
+
 def test_only_editors_send_the_digest(client, contributor_user):
     client.force_login(contributor_user)
     assert client.get("/admin/community/digest/").status_code == 302  # Wagtail's redirect for "forbidden"

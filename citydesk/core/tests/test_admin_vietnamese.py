@@ -12,7 +12,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from citydesk.channels import services as channels
+from citydesk.channels.models import ChannelAccount
+from citydesk.community import services as community
+from citydesk.community.models import Member
 from citydesk.conftest import log_in
+from citydesk.core.processes import free_port
+from citydesk.desk import services as desk
+from citydesk.desk.models import Channel, Claim, HarmCategory
 from citydesk.network import services as network
 from citydesk.newsroom import services as newsroom
 
@@ -23,6 +30,11 @@ COMMON_ENGLISH = [
     "Workflow", "Comments", "Submit", "Approve", "Request changes", "Sort by", "Filter", "Choose",
     "Title", "Users", "Groups", "Sites", "Collections", "Redirects", "Locked pages", "Site history",
     "Aging pages", "Workflows", "Workflow tasks", "Comment", "Lock", "Revisions", "Privacy", "Usage",
+    # Django's and humanize's time spans ("8 minutes trước", "53 seconds ago"), Wagtail's boolean cells,
+    # the moderation signals' categories and texts, the outbox's own error texts.
+    "ago", "minute", "minutes", "second", "seconds", "hour", "hours", "day", "days", "week", "weeks",
+    "True", "False", "scam", "impersonation", "harassment", "false_information", "spam", "claim",
+    "links", "advertising", "unreachable", "connection",
 ]  # fmt: skip
 WORD = {text: re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])") for text in COMMON_ENGLISH}
 
@@ -39,9 +51,32 @@ def snap(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=False)
 
 
+def _queue_with_signals(page) -> None:
+    """A comment the checks flag (a scam claim's phone number, advertising phrases) waits for a moderator."""
+    report = desk.report_receive(
+        channel=Channel.WEB, text="Vay tiền nhanh qua số 0905 123 456", category=HarmCategory.SCAM
+    )
+    Claim.objects.filter(pk=report.claim_id).update(category=HarmCategory.SCAM, statement="Vay tiền 0905 123 456")
+    member = Member.objects.create(email="ban.doc@example.vn", display_name="Hoa Sen")
+    community.post_comment(member=member, page=page, text="Vay tiền nhanh lãi suất thấp, inbox ngay 0905 123 456")
+
+
+def _failed_delivery(user, page, settings) -> None:
+    """A Facebook post whose platform cannot be reached (nothing listens on the port)."""
+    settings.CITYDESK_FACEBOOK_API_URL = f"http://127.0.0.1:{free_port()}"
+    account = ChannelAccount(name="Trang Facebook thành phố", kind="facebook", target="1234", is_active=True)
+    account.set_secrets(token="page-token")
+    account.save()
+    channels.publish(
+        page=page, accounts=[account], actor=user, title=page.title, summary="Tóm tắt.", link="http://localhost/"
+    )
+    channels.deliver_due()
+
+
 @pytest.mark.browser
-def test_admin_screens_are_in_vietnamese(live_server, browser, make_article, contributor_user, unit, topic):
+def test_admin_screens_are_in_vietnamese(live_server, browser, make_article, contributor_user, unit, topic, settings):
     superuser = get_user_model().objects.create_superuser("quantri", "quantri@x.vn", "pw-quantri")
+    get_user_model().objects.filter(pk=contributor_user.pk).update(first_name="Lan", last_name="Võ Thị")
     article = make_article(title="Lịch tiêm chủng mở rộng tháng 12")
     newsroom.article_submit_for_review(article=article, user=contributor_user)
     assignment = network.assignment_create(
@@ -53,6 +88,8 @@ def test_admin_screens_are_in_vietnamese(live_server, browser, make_article, con
         topic=topic,
     )
     network.assignment_accept(assignment=assignment, user=contributor_user)
+    _queue_with_signals(article)
+    _failed_delivery(superuser, topic, settings)
     admin = log_in(browser, live_server.url, "quantri", "pw-quantri")
 
     screens = {
@@ -70,13 +107,31 @@ def test_admin_screens_are_in_vietnamese(live_server, browser, make_article, con
         "loi-moi": "/admin/network/invitations/",
         "kiem-duyet-cong-dong": "/admin/community/",
         "ban-tin-tuan": "/admin/community/digest/",
+        "nguoi-dung": "/admin/users/",
+        "tai-khoan-kenh": "/admin/snippets/channels/channelaccount/",
+        "hop-thu-di": "/admin/channels/",
     }
-    found = {}
+    found, names = {}, {}
     for name, path in screens.items():
         admin.goto(live_server.url + path)
         assert admin.locator("html").get_attribute("lang") == "vi", path
         snap(admin, name)
-        found[path] = english_left(admin.locator("body").inner_text())
+        # Icons' titles (the boolean cells' "True"/"False") are read out by screen readers, not inner_text.
+        titles = " ".join(admin.locator("main svg title").all_text_contents())
+        found[path] = english_left(admin.locator("body").inner_text() + " " + titles)
+        names[path] = admin.locator("main").text_content()
+
+    # Vietnamese names are family name first, wherever Wagtail names a person.
+    for path in ("/admin/users/",):
+        assert "Võ Thị Lan" in names[path] and "Lan Võ Thị" not in names[path], " ".join(names[path].split())
+
+    # The page editor's status panel: the workflow step's age (humanize's naturaltime).
+    admin.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
+    admin.locator("[data-side-panel-toggle='status']").first.click()
+    panel = admin.locator("[data-side-panel='status']")
+    panel.wait_for(state="visible")
+    assert "giây trước" in panel.inner_text() or "phút trước" in panel.inner_text()
+    found["status panel"] = english_left(panel.inner_text())
 
     # The workflow dialog: approve with a comment, from the editor's action menu.
     admin.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")

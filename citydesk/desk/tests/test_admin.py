@@ -166,3 +166,13 @@ def test_bulk_merge_from_the_inbox(client, claim, verifier):
     assert set(Claim.objects.filter(status=ClaimStatus.DUPLICATE).values_list("pk", flat=True)) == {a.pk, b.pk}
     response = client.post(reverse("desk_merge"), {"claims": [claim.pk], "into": 999999}, follow=True)
     assert "Không có nhận định #999999." in response.content.decode()
+
+
+def test_editing_a_claims_text_is_logged_as_an_edit_not_a_status_change(client, claim, verifier):
+    services.claim_start_verification(claim=claim, actor=verifier)
+    client.force_login(verifier)
+    url = reverse("desk_claim_action", args=[claim.pk, "edit"])
+    client.post(url, {"statement": "Nước chanh nóng không chữa khỏi sốt xuất huyết", "category": "health"})
+    timeline = client.get(reverse("desk_claim", args=[claim.pk])).content.decode().split("Nhật ký")[-1]
+    assert timeline.count("Sửa thông tin nhận định") == 1 and "Trước khi sửa: Uống nước chanh nóng" in timeline
+    assert timeline.count("Đổi trạng thái") == 1  # only the start of verification, before the edit

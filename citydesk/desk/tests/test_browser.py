@@ -64,3 +64,28 @@ def test_verifier_to_lead_to_public_clarification(live_server, browser, verifier
     assert review["reviewRating"]["alternateName"] == "Sai"
     assert review["itemReviewed"]["appearance"][0]["url"] == "https://example.net/tin-nhan/cat-dien"
     reader.context.close()
+
+
+@pytest.mark.browser
+def test_inbox_filters_and_table_fit_a_desktop_and_a_phone(live_server, browser, verifier, claim):
+    from citydesk.core.models import Unit
+
+    Unit.objects.create(name="Ban Chỉ huy Phòng chống thiên tai và Tìm kiếm cứu nạn thành phố", short_name="PCTT")
+    desk = log_in(browser, live_server.url, verifier.username, "pw-kiemchung")
+    for width in (1280, 390):
+        desk.set_viewport_size({"width": width, "height": 900})
+        desk.goto(f"{live_server.url}/admin/desk/")
+        boxes = [desk.locator(f".desk-grid [name={name}]").bounding_box() for name in ("unit", "seen_from")]
+        unit, date = boxes
+        overlap = unit["x"] < date["x"] + date["width"] and date["x"] < unit["x"] + unit["width"]
+        overlap = overlap and unit["y"] < date["y"] + date["height"] and date["y"] < unit["y"] + unit["height"]
+        assert not overlap, width
+        page_width = desk.evaluate("document.documentElement.clientWidth")
+        assert unit["x"] + unit["width"] <= page_width, width
+        # The page never scrolls sideways; the table scrolls inside its own box, so its last column is reachable.
+        assert desk.evaluate("document.documentElement.scrollWidth") <= page_width, width
+        scroller = desk.locator(".desk-table-scroll")
+        assert scroller.evaluate("box => box.scrollWidth >= box.querySelector('table').offsetWidth")
+        scroller.evaluate("box => { box.scrollLeft = box.scrollWidth }")
+        last = desk.locator(".desk-inbox th").last.bounding_box()
+        assert last["x"] + last["width"] <= page_width + 1, width

@@ -147,3 +147,11 @@ def test_zalo_official_command_does_not_vouch_for_phishing_links(client, fake_za
     answers = [message["message"]["text"] for message in fake_zalo.messages()]
     assert len(answers) == 3
     assert all(answer.startswith("Không có trong danh sách chính thức") for answer in answers), answers
+
+
+def test_the_lookup_does_not_copy_its_query_into_the_headers_article_search(client, directory):
+    page = client.get("/tai-khoan-chinh-thuc/", {"q": "0236 3888 115"}).content.decode()
+    header = page[page.index("<header") : page.index("</header>")]
+    assert 'id="site-search" type="search" name="q" value=""' in header
+    search = client.get("/tim-kiem/", {"q": "sốt xuất huyết"}).content.decode()
+    assert 'name="q" value="sốt xuất huyết"' in search[search.index("<header") : search.index("</header>")]

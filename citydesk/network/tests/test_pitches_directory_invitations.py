@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from citydesk.core import roles
-from citydesk.core.models import ContributorProfile
+from citydesk.core.models import ContributorProfile, Unit
 from citydesk.network import services
 from citydesk.network.models import Assignment, Invitation, Notification, Pitch
 
@@ -114,6 +114,25 @@ def test_directory_filters_by_unit_language_and_availability(directory, hospital
     assert "Phạm An" not in available and "BS. Lê Thu" in available
     everyone = [p.name for p in services.directory_search("sốt xuất huyết", include_inactive=True)]
     assert "Vũ Lan" in everyone
+
+
+def test_health_contributors_are_found_by_their_unit_and_the_topics_they_write_in(
+    make_article, contributor_user, hospital
+):
+    health = Unit.objects.create(name="Sở Y tế", short_name="SYT", kind=Unit.Kind.DEPARTMENT)
+    pharmacist = ContributorProfile.objects.create(name="Bùi Ngọc Trâm", unit=health, title="Dược sĩ")
+    pharmacist.expertise.set(["thuốc", "an toàn thực phẩm"])
+    pharmacist.save()
+    planner = ContributorProfile.objects.create(name="Ngô Hải", unit=hospital, title="Kỹ sư quy hoạch")
+    planner.expertise.set(["quy hoạch đô thị", "tiện ích"])
+    planner.save()
+    make_article(publish=True)  # the contributor's byline under the topic "Sức khỏe"
+    writer = contributor_user.contributor_profile.name
+    for query in ("y te", "Y tế", "y tế"):
+        assert [p.name for p in services.directory_search(query)] == ["Bùi Ngọc Trâm"], query  # "quy", "tiện": no
+    for query in ("sức khỏe", "suc khoe", "sức khoẻ"):
+        assert [p.name for p in services.directory_search(query)] == [writer], query
+    assert [p.name for p in services.directory_search("duoc")] == ["Bùi Ngọc Trâm"]  # a syllable's start
 
 
 def test_directory_screen_searches_over_http(client, editor_user, directory):

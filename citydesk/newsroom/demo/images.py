@@ -22,4 +22,5 @@ def draw_banner(colour: tuple[int, int, int], seed: int) -> ImageFile:
     draw.rectangle([0, 560, width, height], fill=(30, 80, 130))
     buffer = BytesIO()
     picture.save(buffer, format="JPEG", quality=80)
+    buffer.seek(0)  # read from the start: a caller's read() otherwise got b"" (the demo's 0-byte story photos)
     return ImageFile(buffer, name=f"demo-{seed}.jpg")

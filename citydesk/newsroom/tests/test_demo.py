@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from citydesk.core import roles
 from citydesk.core.models import ContributorProfile, Unit
@@ -37,6 +38,16 @@ def test_load_demo_builds_a_realistic_vietnamese_site(client, capsys):
     assert set(Claim.objects.values_list("status", flat=True)) == set(ClaimStatus.values)
     assert ClarificationPage.objects.live().count() >= 5
     assert Claim.objects.filter(corrections__isnull=False).exists()
+    # Reports and clarifications count for their claim's unit: the demo's claims all have one, so the
+    # scorecards show per-unit figures instead of "Chưa có đơn vị".
+    assert not Claim.objects.exclude(status=ClaimStatus.DUPLICATE).filter(unit__isnull=True).exists()
+    from citydesk.scorecards import metrics
+    from citydesk.scorecards.models import MetricKey
+
+    table = metrics.compute(metrics.period(timezone.localdate().year))
+    assert table["total"][MetricKey.REPORTS] >= 25 and not table.get(None, {}).get(MetricKey.REPORTS)
+    health = Unit.objects.get(short_name="SYT").pk
+    assert table[health][MetricKey.REPORTS] >= 5 and table[health].get(MetricKey.CLARIFICATIONS, 0) >= 1
 
     article = live.first()
     assert client.get(article.url).status_code == 200

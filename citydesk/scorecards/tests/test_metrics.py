@@ -1,6 +1,7 @@
 """Scorecard figures on a fixture with known answers, including the edge cases the counting rules name."""
 
 import io
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -232,3 +233,40 @@ def test_drilldown_screen_and_permissions(client, office):
     assert client.get(reverse("scorecards_items", args=["nope", "total"])).status_code == 404
     client.force_login(make_user("congtacvien2", roles.CONTRIBUTOR))
     assert client.get(reverse("scorecards_dashboard")).status_code == 302  # refused, back to the dashboard
+
+
+def test_the_pdf_keeps_each_units_row_on_one_page_and_repeats_the_headings():
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import TableRowGroupBox
+
+    from citydesk.scorecards.exports import pdf_html
+
+    for n in range(45):  # long names wrap, so rows are several lines high and fall across page ends
+        Unit.objects.create(
+            name=f"Ủy ban nhân dân phường số {n} và các tổ dân phố trực thuộc khu vực ven biển phía đông"
+        )
+    period = metrics.period(2026)
+    document = HTML(string=pdf_html(period, build(period))).render()
+    assert len(document.pages) > 2
+    pages_of_row, headings = {}, 0
+    for number, page in enumerate(document.pages):
+        for group in page._page_box.descendants():
+            if isinstance(group, TableRowGroupBox):
+                for row in group.children:
+                    if group.is_header:
+                        headings += 1
+                    else:
+                        pages_of_row.setdefault(id(row.element), set()).add(number)
+    assert len(pages_of_row) == 45 + 1 and all(len(pages) == 1 for pages in pages_of_row.values())
+    assert headings == len({page for pages in pages_of_row.values() for page in pages})
+
+
+def test_the_charts_words_keep_their_tone_marks_in_a_font_that_has_them():
+    from citydesk.scorecards.report import chart_svg
+
+    Unit.objects.create(name="Sở Y tế")
+    svg = chart_svg(build(metrics.period(2026)))
+    assert "Sở Y tế" in svg
+    families = set(re.findall(r"font-family:\s*([^;]+);", svg))
+    # pygal's default monospace stack (DejaVu Sans Mono on Debian) lacks ổ, ể, ố: Chromium split the marks.
+    assert families and all(family.startswith('"DejaVu Sans",') and "Mono" not in family for family in families)
