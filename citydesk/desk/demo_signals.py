@@ -6,7 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from citydesk.core.models import Unit
+
 from . import services
+from .demo import UNIT_BY_CATEGORY
 from .models import Channel, HarmCategory
 
 SCAM_PHONE = "0888 555 123"
@@ -32,7 +35,9 @@ def load_signal_claims(*, verifier, lead) -> int:
     scam = services.report_receive(
         channel=Channel.WEB, text=SCAM_REPORT, category=HarmCategory.SCAM, received_at=now - timedelta(hours=40)
     ).claim
-    services.claim_update(claim=scam, actor=verifier, statement=SCAM_STATEMENT, category=HarmCategory.SCAM)
+    # Reports and clarifications count for their claim's unit (docs/architecture.md, "Scorecards").
+    office = Unit.objects.filter(short_name=UNIT_BY_CATEGORY[HarmCategory.SCAM]).first()
+    services.claim_update(claim=scam, actor=verifier, statement=SCAM_STATEMENT, category=HarmCategory.SCAM, unit=office)
     services.claim_assign(claim=scam, assignee=verifier, actor=lead)
     services.evidence_add(
         claim=scam,
@@ -49,6 +54,9 @@ def load_signal_claims(*, verifier, lead) -> int:
         explanation="Số điện thoại và đường link trong tin nhắn không thuộc ngành điện. Không gọi, không chuyển tiền.",
     )
     services.verdict_approve(claim=scam, approver=lead)
-    services.report_receive(channel=Channel.WEB, text=NEW_TIP, received_at=now - timedelta(minutes=20))
-    services.report_receive(channel=Channel.ZALO, text=LOOKALIKE_TIP, received_at=now - timedelta(minutes=10))
+    for channel, text, minutes in ((Channel.WEB, NEW_TIP, 20), (Channel.ZALO, LOOKALIKE_TIP, 10)):
+        tip = services.report_receive(channel=channel, text=text, received_at=now - timedelta(minutes=minutes)).claim
+        # Triaged to the office's unit, category not yet confirmed: the claim screen suggests one.
+        unit = Unit.objects.filter(short_name=UNIT_BY_CATEGORY[HarmCategory.OTHER]).first()
+        services.claim_update(claim=tip, actor=verifier, statement=tip.statement, category=tip.category, unit=unit)
     return 3
