@@ -7,7 +7,8 @@ tone marks and teencode) and word 1–2-grams; a logistic regression turns them 
 
 The artefact is two files next to this module: `data/comment_classifier.npz` (vocabularies as UTF-8
 bytes, IDF weights and coefficients as plain arrays; loaded with allow_pickle=False, so loading it
-runs no code) and `data/comment_classifier.json` (parameters, seed, the threshold chosen on ViHOS dev
+runs no code; it also records which features are common in neutral news and so may only lower a score)
+and `data/comment_classifier.json` (parameters, seed, the threshold chosen on ViHOS dev
 and the dev figures). Scoring needs only numpy, scipy and scikit-learn's CountVectorizer.
 """
 
@@ -70,6 +71,8 @@ class Classifier:
     word_idf: np.ndarray
     coef: np.ndarray
     intercept: float
+    # Which features are common in neutral news (vnPara dev): their weights are <= 0 (training.fit_logistic).
+    news_neutral: np.ndarray | None = field(default=None, repr=False, compare=False)
     vectorizers: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -89,8 +92,12 @@ class Classifier:
         """Probability that each comment is offensive or hateful."""
         if not texts:
             return np.zeros(0)
-        margin = self.features(texts) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-margin.astype(np.float64)))
+        features = self.features(texts)
+        margin = features @ self.coef + self.intercept
+        scores = 1.0 / (1.0 + np.exp(-margin.astype(np.float64)))
+        # A text without a single known n-gram (empty) gives no evidence: the intercept alone is not a verdict.
+        scores[np.diff(features.indptr) == 0] = 0.0
+        return scores
 
     def score(self, text: str) -> float:
         return float(self.scores([text])[0])
@@ -111,6 +118,7 @@ def load(path: Path = MODEL) -> Classifier:
             word_idf=arrays["word_idf"].astype(np.float32),
             coef=arrays["coef"].astype(np.float32),
             intercept=float(arrays["intercept"][0]),
+            news_neutral=arrays["news_neutral"].astype(bool) if "news_neutral" in arrays else None,
         )
 
 

@@ -415,7 +415,7 @@ CITYDESK_MODERATION_MODEL = os.environ.get(
 # A trusted member's post waits for a moderator when the shipped comment classifier (ViHOS-trained)
 # scores it at least this high. The default is the threshold chosen on ViHOS dev (at most 0.5 % of its
 # clean comments held; citydesk/community/data/comment_classifier.json, docs/moderation.md).
-CITYDESK_MODERATION_HOLD_AT = float(os.environ.get("CITYDESK_MODERATION_HOLD_AT", "0.95"))
+CITYDESK_MODERATION_HOLD_AT = float(os.environ.get("CITYDESK_MODERATION_HOLD_AT", "0.92"))
 # Public datasets used to build and measure the moderation signals (never shipped, never needed to run).
 CITYDESK_DATASETS = os.environ.get("CITYDESK_DATASETS", str(BASE_DIR.parent / "shared" / "data"))
 

@@ -28,6 +28,17 @@ INSULTS = [  # thugs, animals, crooks, beasts: no profanity
     "Lũ lừa đảo này là đồ súc sinh, cả nhà chúng nó cũng chẳng ra gì.",
 ]
 
+POLITICAL = [  # opinions for and against those in power, none with an insult
+    "Tôi ủng hộ Đảng và Nhà nước, cảm ơn chính quyền đã lo cho dân.",
+    "Tôi tin tưởng vào sự lãnh đạo của Đảng, đất nước ngày càng phát triển.",
+    "Chính phủ đã làm rất tốt trong việc chống dịch, tôi ủng hộ.",
+    "Đảng cộng sản cần lắng nghe dân nhiều hơn.",
+    "Chính quyền cần lắng nghe dân nhiều hơn.",
+    "Tôi không đồng ý với chính sách này của chính phủ, mong Quốc hội xem xét lại.",
+    "Đảng và Nhà nước cần xử lý nghiêm cán bộ tham nhũng, dân đã chờ quá lâu.",
+    "Tôi phản đối quyết định thu hồi đất của ủy ban, người dân chưa được hỏi ý kiến.",
+]
+
 
 @pytest.fixture
 def trusted(db):
@@ -51,9 +62,35 @@ def test_a_trusted_members_insult_without_profanity_waits_for_a_moderator(truste
     assert signal.score >= 0.95 and signal.spans
 
 
+@pytest.mark.parametrize("text", POLITICAL)
+def test_a_political_opinion_of_either_side_without_insults_scores_well_below_the_hold_threshold(
+    trusted, make_article, text
+):
+    meta = classifier.shipped_meta()
+    assert classifier.shipped().score(text) < meta["hold_threshold"] - 0.2
+    assert services.post_comment(member=trusted, page=make_article(publish=True), text=text).status == Status.APPROVED
+
+
+def test_the_shipped_model_gives_no_offensive_weight_to_what_neutral_news_says_often():
+    # The rule is a property of the data, checked on the artefact: every n-gram that vnPara dev's news
+    # sentences use often (recorded at training) has a weight <= 0. The words of public life are among
+    # them because the news uses them, not because anyone listed them.
+    model, meta = classifier.shipped(), classifier.shipped_meta()
+    assert model.news_neutral is not None and int(model.news_neutral.sum()) == meta["news_neutral_features"]
+    assert (model.coef[model.news_neutral] <= 0).all()
+    vocabulary = model.char_vocabulary + model.word_vocabulary
+    for phrase in ("đảng", "nhà nước", "chính phủ", "tòa"):
+        assert model.news_neutral[vocabulary.index(phrase)], phrase
+    assert not model.news_neutral[vocabulary.index("súc vật")]  # insults are not news vocabulary
+
+
+def test_an_empty_text_is_not_held_by_the_intercept_alone():
+    assert classifier.shipped().scores(["", "   "]).tolist() == [0.0, 0.0]
+
+
 def test_the_hold_threshold_is_a_setting(trusted, make_article, settings):
     article = make_article(publish=True)
-    settings.CITYDESK_MODERATION_HOLD_AT = 0.5
+    settings.CITYDESK_MODERATION_HOLD_AT = 0.05
     assert services.post_comment(member=trusted, page=article, text=PARENTS).status == Status.PENDING
     settings.CITYDESK_MODERATION_HOLD_AT = 1.01
     assert services.post_comment(member=trusted, page=article, text=INSULTS[0]).status == Status.APPROVED
@@ -132,6 +169,35 @@ def test_retraining_from_one_command_with_a_fixed_seed_writes_the_same_bytes(tmp
     scores = model.scores(["thằng khốn cút đi", "bài viết rất hữu ích"])
     assert scores[0] > 0.5 > scores[1]
     assert np.isfinite(scores).all()
+
+
+def test_the_news_rule_is_learned_from_the_data_not_from_a_list(tmp_path):
+    # A corpus where a neutral word ("quận") occurs only in offensive comments: without the rule it would
+    # be evidence of offence. Put it in the news file and the retrained model may not weigh it up.
+    write_small_corpus(tmp_path)
+    train = tmp_path / "vihos" / "train.csv"
+    lines = train.read_text(encoding="utf-8").splitlines()
+    lines = [line.replace("lũ súc vật", "lũ súc vật quận") for line in lines]
+    train.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    news = tmp_path / "vnpara" / "dev.jsonl"
+    plain_out, ruled_out = tmp_path / "plain", tmp_path / "ruled"
+    call_command("build_moderation_signals", data=str(tmp_path), out=str(plain_out), verbosity=0)
+    plain = classifier.load(plain_out / "comment_classifier.npz")
+    pair = {
+        "id": 2,
+        "sentence1": "Quận tổ chức họp dân.",
+        "sentence2": "Ủy ban quận công bố kế hoạch.",
+        "paraphrase": 1,
+    }
+    news.write_text(news.read_text(encoding="utf-8") + json.dumps(pair, ensure_ascii=False) + "\n", encoding="utf-8")
+    call_command("build_moderation_signals", data=str(tmp_path), out=str(ruled_out), verbosity=0)
+    ruled = classifier.load(ruled_out / "comment_classifier.npz")
+    before = len(plain.char_vocabulary) + plain.word_vocabulary.index("quận")
+    assert not plain.news_neutral[before] and plain.coef[before] > 0
+    after = len(ruled.char_vocabulary) + ruled.word_vocabulary.index("quận")
+    assert ruled.news_neutral[after] and ruled.coef[after] <= 0
+    assert (ruled.coef[ruled.news_neutral] <= 0).all()
+    assert ruled.score("quận") < plain.score("quận")
 
 
 def test_build_moderation_signals_says_what_is_missing(tmp_path):

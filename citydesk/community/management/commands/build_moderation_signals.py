@@ -32,7 +32,7 @@ class Command(BaseCommand):
         target.mkdir(parents=True, exist_ok=True)
         lexicon = training.build_lexicon(vihos=vihos, vnpara=vnpara)
         training.write_lexicon(lexicon, target / training.LEXICON.name)
-        model, meta = training.train_classifier(vihos=vihos, seed=seed)
+        model, meta = training.train_classifier(vihos=vihos, vnpara=vnpara, seed=seed)
         training.save_classifier(model, meta, path=target / classifier.MODEL.name)
         self.stdout.write(
             f"lexicon: {len(lexicon['terms'])} terms, {len(lexicon['ordinary'])} ordinary (never fire alone); "
