@@ -45,13 +45,6 @@ class Signal:
     spans: list[tuple[int, int]] = field(default_factory=list)
     link: str = ""
 
-    @property
-    def category_label(self) -> str:
-        """The category's name as moderators read it ("Lừa đảo hoặc giả mạo…", not "scam")."""
-        from .models import ModerationCategory
-
-        return ModerationCategory(self.category).label
-
 
 links = indicators.links
 phones = indicators.phones

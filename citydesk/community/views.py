@@ -16,7 +16,7 @@ from citydesk.core.clientip import client_ip
 
 from . import checks, digest, services
 from .forms import AppealForm, AvatarForm, CommentForm, DecisionForm, FlagForm, SignInForm, StoryForm
-from .models import Appeal, Comment, Decision, Member, Status, Story, WeeklyDigest
+from .models import Appeal, Comment, Decision, Member, ModerationCategory, Status, Story, WeeklyDigest
 
 SESSION_KEY = "community_member"
 
@@ -232,7 +232,8 @@ def moderation_queue(request):
             {
                 "item": item,
                 "kind": "story" if isinstance(item, Story) else "comment",
-                "signals": signals,
+                # Each signal with its category as moderators read it ("Lừa đảo hoặc giả mạo…", not "scam").
+                "signals": [(signal, ModerationCategory(signal.category).label) for signal in signals],
                 "harassment": found,
                 "parts": services.highlighted(item.text, shown),
             }
