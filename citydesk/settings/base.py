@@ -312,6 +312,9 @@ CITYDESK_UPLOAD_RATE_LIMIT = int(os.environ.get("CITYDESK_UPLOAD_RATE_LIMIT", "1
 CITYDESK_UPLOAD_RATE_WINDOW = int(os.environ.get("CITYDESK_UPLOAD_RATE_WINDOW", "600"))
 CITYDESK_TIP_RATE_LIMIT = int(os.environ.get("CITYDESK_TIP_RATE_LIMIT", "5"))  # tips per IP per window
 CITYDESK_TIP_RATE_WINDOW = int(os.environ.get("CITYDESK_TIP_RATE_WINDOW", "600"))
+# Public skills quiz: answers per address per window that count in the public totals (all are marked).
+CITYDESK_QUIZ_RATE_LIMIT = int(os.environ.get("CITYDESK_QUIZ_RATE_LIMIT", "20"))
+CITYDESK_QUIZ_RATE_WINDOW = int(os.environ.get("CITYDESK_QUIZ_RATE_WINDOW", "3600"))
 CITYDESK_CHAT_RATE_LIMIT = int(os.environ.get("CITYDESK_CHAT_RATE_LIMIT", "20"))  # messages per chat per window
 CITYDESK_CHAT_RATE_WINDOW = int(os.environ.get("CITYDESK_CHAT_RATE_WINDOW", "600"))
 # A tipline message is worked on by one worker at a time for this long; past it, the scheduler's sweep

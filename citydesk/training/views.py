@@ -1,6 +1,7 @@
 """Training screens in the admin ("Đào tạo của tôi", lessons, exercises, results, certificates, the
 manager's page, the case library) and the public skills quiz. Views parse input and call services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from citydesk.core import ratelimit
+from citydesk.core.clientip import client_ip
 from citydesk.desk.models import Claim
 
 from . import certificates, exercises, public, selectors, services
@@ -241,7 +244,16 @@ def public_quiz(request):
                 {"quiz": quiz, "error": _("This quiz has been replaced by a newer one; please answer again.")},
                 status=400,
             )
-        result = public.answer(exercise=exercise, answers=_answers(request, exercise.questions))
+        # Anyone may answer as often as they like and see the key; only the first answers of an address
+        # in a window count in the public totals, so a script cannot inflate them (the address is hashed
+        # into a cache key that expires with the window, never stored).
+        counted = ratelimit.allow(
+            "public-quiz",
+            client_ip(request),
+            limit=settings.CITYDESK_QUIZ_RATE_LIMIT,
+            window_seconds=settings.CITYDESK_QUIZ_RATE_WINDOW,
+        )
+        result = public.answer(exercise=exercise, answers=_answers(request, exercise.questions), count=counted)
         shares = public.shares(exercise)
         marked = [
             {

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from citydesk.conftest import make_user
@@ -7,6 +8,14 @@ from citydesk.desk import services as desk
 from citydesk.desk.models import Channel, HarmCategory
 from citydesk.intake.models import OfficialAccount
 from citydesk.training import services, starter
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The public quiz's rate limit lives in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

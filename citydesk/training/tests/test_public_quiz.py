@@ -77,3 +77,23 @@ def test_refresh_makes_new_public_exercises_and_the_page_shows_the_latest(client
     shown = public.current_quiz()
     assert {e.pk for e in shown} == {e.pk for e in newer}
     assert Exercise.objects.filter(is_public=True).count() == 6
+
+
+def test_a_script_answering_again_and_again_is_marked_but_stops_counting(client, quiz, settings):
+    settings.CITYDESK_QUIZ_RATE_LIMIT = 3
+    exercise = next(e for e in quiz if e.kind == "official")
+    first = exercise.questions[0]
+    for _ in range(10):
+        response = client.post(
+            reverse("training_public_quiz"),
+            {"exercise": exercise.pk, f"q-{first['id']}": "fake"},
+            REMOTE_ADDR="198.51.100.7",
+        )
+        assert response.status_code == 200  # still told the answer
+    client.post(
+        reverse("training_public_quiz"),
+        {"exercise": exercise.pk, f"q-{first['id']}": "fake"},
+        REMOTE_ADDR="198.51.100.8",
+    )
+    counts = dict(QuestionTally.objects.filter(exercise=exercise, question=first["id"]).values_list("option", "count"))
+    assert counts == {"fake": 4}  # three from the script's address, one from another reader

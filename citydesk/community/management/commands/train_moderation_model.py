@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
+from tqdm import tqdm
 
 
 class Command(BaseCommand):
@@ -38,8 +39,15 @@ class Command(BaseCommand):
             TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
             LogisticRegression(max_iter=2000, class_weight="balanced"),
         )
-        model.fit(texts, labels)
         target = Path(out)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(model, target)
+        with tqdm(
+            total=2, desc="ViHSD model", unit="step", file=self.stderr._out, disable=options["verbosity"] == 0
+        ) as bar:
+            bar.set_postfix_str("fit")
+            model.fit(texts, labels)
+            bar.update()
+            bar.set_postfix_str("save")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            joblib.dump(model, target)
+            bar.update()
         self.stdout.write(f"trained on {len(rows)} comments; written to {target}")
