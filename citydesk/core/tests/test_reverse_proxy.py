@@ -124,6 +124,7 @@ def proxied_citydesk(nginx_binary, tmp_path_factory):
     one set-up for the module (each test uses its own client addresses)."""
     tmp_path = tmp_path_factory.mktemp("proxy")
     database = ProcessDatabase(tmp_path, "proxy")
+    database.reset()  # on PostgreSQL the migrated copy is a template until then
     env = {
         **database.env,
         "DJANGO_SETTINGS_MODULE": "citydesk.core.tests.proxy_settings",
