@@ -1,21 +1,19 @@
 """RSS 2.0 and Atom 1.0 feeds of the Kiểm chứng section: the newest clarifications with their verdicts."""
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+
+from citydesk.core.feeds import FEED_SIZE, PageFeed
 
 from .models import FactCheckIndexPage
 from .selectors import latest_clarifications
 
-FEED_SIZE = 30
 
-
-class ClarificationsFeed(Feed):
+class ClarificationsFeed(PageFeed):
     """The newest clarifications, as RSS 2.0: the claim as the title, the verdict and its summary as text."""
 
     description = _("The office's newest clarifications of claims circulating in the city, with their verdicts")
-    language = "vi"  # clarifications are written in Vietnamese, whatever the reader's interface language
 
     def title(self):
         return f"{_('Fact checks')} · {settings.WAGTAIL_SITE_NAME}"
@@ -33,15 +31,6 @@ class ClarificationsFeed(Feed):
     def item_description(self, item):
         verdict = item.claim.approved_verdict
         return f"{_('Verdict')}: {verdict.get_rating_display()}. {verdict.summary}"
-
-    def item_link(self, item):
-        return item.url
-
-    def item_pubdate(self, item):
-        return item.first_published_at
-
-    def item_updateddate(self, item):
-        return item.last_published_at
 
     def item_author_name(self, item):
         return settings.WAGTAIL_SITE_NAME  # the office speaks, not a person

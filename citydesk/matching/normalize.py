@@ -219,11 +219,11 @@ def normalize(text: str) -> Normalized:
         core = word.strip(".,;:!?\"'()[]{}…“”‘’«»-–—*")
         if core and _WORD.fullmatch(core):
             # Tone placed first, so the lookup sees what a second pass would see ("eý" → "éy").
-            toned = " ".join(place_tone(part) for part in core.split(" "))
+            toned = place_tone(core)  # one word: _WORD has no spaces
             word = word.replace(core, toned)
-            core = toned
-            expanded = _expand(core)
-            for _ in range(3):  # what an entry expands to may itself be an entry ("cê" → "c" → "cậu")
+            core = expanded = toned
+            # What an entry expands to may itself be an entry ("cê" → "c" → "cậu"); most words are none.
+            for _ in range(4):
                 again = _expand(expanded)
                 if again == expanded:
                     break

@@ -5,18 +5,17 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from citydesk.core.feeds import FEED_SIZE, PageFeed
+
 from .selectors import corrections_log, latest_articles
 
-FEED_SIZE = 30
 
-
-class LatestArticlesFeed(Feed):
+class LatestArticlesFeed(PageFeed):
     """The newest articles, as RSS 2.0."""
 
     title = settings.WAGTAIL_SITE_NAME
     description = _("Latest official news from the city's public-information office")
     link = "/"
-    language = "vi"  # the articles are written in Vietnamese, whatever the reader's interface language
 
     def items(self):
         return latest_articles(limit=FEED_SIZE)
@@ -26,15 +25,6 @@ class LatestArticlesFeed(Feed):
 
     def item_description(self, item):
         return item.lead
-
-    def item_link(self, item):
-        return item.url
-
-    def item_pubdate(self, item):
-        return item.first_published_at
-
-    def item_updateddate(self, item):
-        return item.last_published_at
 
     def item_author_name(self, item):
         return ", ".join(contributor.byline for contributor in item.contributors())
