@@ -269,7 +269,7 @@ def judge_pair(
     # disease, office, number, date) filled differently refuses "same". A negation or a direction found
     # in what differs refuses "sure" only: vnPara's paraphrases move negations around ("bi quan" /
     # "không tin tưởng"), and refusing "same" on them cost decision accuracy on dev.
-    blocking = set(difference.differ) - SURE_ONLY
+    blocking = (set(difference.differ) - SURE_ONLY) | difference.in_place
     same = q >= threshold and not blocking and not any(values[FEATURES.index(name)] for name in HARD_NO)
     confidence = q if same else 1.0 - min(q, threshold)
     sure = same and not difference.key_slot_differs and q >= SURE

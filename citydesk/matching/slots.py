@@ -270,6 +270,9 @@ _NOT_NEGATION = {
     "không ai",
 }
 _UNMARKED_NEGATIONS = {"khong", "chang"}  # unambiguous even without marks
+# Words that go with a negation or its positive counterpart in the same place: "là" / "không phải là",
+# "chưa hề", "đã" / "chưa", "có thể" / "không thể", "được" / "không được", "đã … rồi" / "chưa".
+_POLARITY_COMPANIONS = {"phải", "hề", "có", "đã", "rồi", "phai", "he", "co", "da", "roi"}
 # "…có thật không?", "…đúng không vậy?", "…chưa ạ?": a question tag, not a negation.
 _TAG_BEFORE = {"thật", "đúng", "phải", "hay", "that", "dung", "phai"}
 _PARTICLES = {
@@ -324,6 +327,9 @@ class Difference:
     replaced: int = 0  # differing spans where both texts have content words the other lacks
     # In a close pair, each span where one text has content words in place of the other's (a's, b's).
     replacements: list[tuple[list[str], list[str]]] = field(default_factory=list)
+    # Families of `differ` found *in place*: a negation added or removed, or a direction word replaced
+    # by its opposite, where the two texts are otherwise the same ("sẽ" / "sẽ không", "tăng" / "giảm").
+    in_place: set[str] = field(default_factory=set)
 
     @property
     def key_slot_differs(self) -> bool:
@@ -570,7 +576,10 @@ def _negations(words: Tokens, spans: list[tuple[int, int]]) -> list[str]:
                         found.append("không")
                     i += hit[0]
                     continue
-            elif words.folded[i] in _UNMARKED_NEGATIONS and not _question_tag(words, i):
+            # Bare text, or a bare "khong" left in a text whose marks were put back (the restorer had
+            # not seen the word in the other text's wording).
+            bare = not words.has_marks or words.marked[i] == words.folded[i]
+            if bare and words.folded[i] in _UNMARKED_NEGATIONS and not _question_tag(words, i):
                 following = words.folded[i + 1] if i + 1 < len(words.folded) else ""
                 if fold(f"{words.marked[i]} {following}") not in {fold(n) for n in _NOT_NEGATION}:
                     found.append("không")
@@ -756,6 +765,12 @@ def compare(a: Normalized, b: Normalized) -> Difference:
     fewer = difference.content_a if len(negations_a) < len(negations_b) else difference.content_b
     if len(negations_a) != len(negations_b) and len(fewer) <= 1:
         difference.differ["negation"] = (negations_a, negations_b)
+        # In place only when the text without the negation has no content word the other lacks: "không
+        # nên thi" / "nên bỏ thi" says the same with a word where the negation was.
+        if not fewer and any(
+            _negation_in_place(words_a, words_b, op) for op in matcher.get_opcodes() if op[0] != "equal"
+        ):
+            difference.in_place.add("negation")
     directions_a, directions_b = _directions(words_a, spans_a), _directions(words_b, spans_b)
     flipped = sorted(
         {_OPPOSITES[pair][side] for pair, side in directions_a if (pair, 1 - side) in directions_b}
@@ -766,4 +781,40 @@ def compare(a: Normalized, b: Normalized) -> Difference:
             [_OPPOSITES[pair][side] for pair, side in directions_a if (pair, 1 - side) in directions_b],
             [_OPPOSITES[pair][side] for pair, side in directions_b if (pair, 1 - side) in directions_a],
         )
+        if any(_direction_in_place(words_a, words_b, op) for op in matcher.get_opcodes() if op[0] == "replace"):
+            difference.in_place.add("direction")
     return difference
+
+
+def _negation_in_place(words_a: Tokens, words_b: Tokens, op: tuple) -> bool:
+    """One aligned span where one text has a negation the other lacks and nothing else changed but the
+    words that go with it ("sẽ" / "sẽ không", "là" / "không phải là", "đã" / "chưa", "có thể" /
+    "không thể"): the claim is denied, not reworded."""
+    _tag, i1, i2, j1, j2 = op
+    if len(_negations(words_a, [(i1, i2)])) == len(_negations(words_b, [(j1, j2)])):
+        return False
+    negation_words = {word for phrase in NEGATIONS for word in phrase.split()}
+    negation_words |= {fold(word) for word in negation_words}
+
+    def rest(words: Tokens, start: int, end: int) -> list[str]:
+        return [
+            word
+            for word in words.folded[start:end]
+            if word not in negation_words and word not in _POLARITY_COMPANIONS and word.isalpha()
+        ]
+
+    return rest(words_a, i1, i2) == rest(words_b, j1, j2)
+
+
+def _direction_in_place(words_a: Tokens, words_b: Tokens, op: tuple) -> bool:
+    """One aligned span where a direction word of one text stands opposite its pair in the other
+    ("giá điện *tăng*" / "giá điện *giảm*", "*thu* phí" / "*miễn* phí"): the same place, the opposite
+    claim."""
+    _tag, i1, i2, j1, j2 = op
+    # A negation in the same span turns the opposite back: "không nhiều" / "ít", "không cao" / "thấp".
+    # Compared marked ("chớ" folds to "cho" of "cho phép"); a bare text only by the unambiguous ones.
+    negation_words = {word for phrase in NEGATIONS for word in phrase.split()} - {"phải"} | _UNMARKED_NEGATIONS
+    if negation_words & {*words_a.marked[i1:i2], *words_b.marked[j1:j2]}:
+        return False
+    here_a, here_b = _directions(words_a, [(i1, i2)]), _directions(words_b, [(j1, j2)])
+    return any((pair, 1 - side) in here_b for pair, side in here_a)

@@ -73,3 +73,39 @@ def test_unrelated_words_in_the_only_differing_span_refuse_the_verdict_but_not_a
     # A copy with one word respelled, or several spans reworded, is not this rule's business.
     assert differ(claim, "Công nhân nhà máy giày được nghỉ 3 ngày vì mất điện!") == {}
     assert judge_texts(claim, claim + " Mọi người chia sẻ giúp.").sure
+
+
+def test_a_direction_replaced_by_its_opposite_in_place_is_never_the_same_claim():
+    claim = "Từ tháng sau, giá nước sinh hoạt ở Cần Thơ sẽ tăng mạnh"
+    tip = "Từ tháng sau, giá nước sinh hoạt ở Cần Thơ sẽ giảm mạnh"
+    assert compare(normalize(claim), normalize(tip)).in_place == {"direction"}
+    assert same_claim(claim, tip)[0] is False
+    assert (
+        same_claim("Thành phố cho phép bắn pháo hoa đêm giao thừa", "Thành phố cấm bắn pháo hoa đêm giao thừa")[0]
+        is False
+    )
+    # A negation beside the opposite turns it back: "không nhiều" says "ít", not its opposite.
+    assert (
+        "direction"
+        not in compare(
+            normalize("Rất ít người biết quán cà phê này"), normalize("Không nhiều người biết quán cà phê này")
+        ).in_place
+    )
+
+
+def test_a_negation_added_in_place_is_never_the_same_claim_with_or_without_marks():
+    claim = "Nhà máy nước Thủ Đức đã cắt nước toàn bộ khu vực phía đông"
+    assert same_claim(claim, "Nhà máy nước Thủ Đức chưa cắt nước toàn bộ khu vực phía đông")[0] is False
+    assert same_claim(claim, "Nhà máy nước Thủ Đức không hề cắt nước toàn bộ khu vực phía đông")[0] is False
+    bare = "nha may nuoc thu duc khong cat nuoc toan bo khu vuc phia dong"
+    assert same_claim(claim, bare)[0] is False
+    free = "Vé xe buýt là miễn phí cho học sinh"
+    assert same_claim(free, "Vé xe buýt không phải là miễn phí cho học sinh")[0] is False
+    # A word in place of the negation is a rewording, not a denial ("không nên giữ" / "nên bỏ").
+    difference = compare(
+        normalize("Nhiều người cho rằng không nên giữ quy định này"),
+        normalize("Nhiều người cho rằng nên bỏ quy định này"),
+    )
+    assert "negation" not in difference.in_place
+    # A copy is still the same claim.
+    assert same_claim(claim, claim + " Có thật không ạ?")[0]
