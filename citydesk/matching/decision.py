@@ -61,6 +61,10 @@ DIFFERENCE_FEATURES = [
     "named_one_side",
 ]
 SURE_ONLY = {"negation", "direction", "wording"}  # key slots that refuse "sure" (the verdict), not "same"
+# e5's cosine between two noun spans at or above which they are read as one thing said two ways: on
+# vnPara dev the paraphrases' noun spans ("đợt" / "giai đoạn") are at 0.897–0.919, the fit half's
+# diseases and offices put in each other's place ("mỡ máu" / "đột quỵ") at 0.816–0.884.
+SYNONYM_COSINE = 0.89
 SURE = 0.9  # the decision is sure (a citizen may be told the verdict) at or above this confidence
 _NEGATION_WORDS = {word for phrase in NEGATIONS for word in phrase.split()} - {"phải"}
 _NEGATION_FOLDED = {fold(word) for word in _NEGATION_WORDS}
@@ -269,7 +273,15 @@ def judge_pair(
     # disease, office, number, date) filled differently refuses "same". A negation or a direction found
     # in what differs refuses "sure" only: vnPara's paraphrases move negations around ("bi quan" /
     # "không tin tưởng"), and refusing "same" on them cost decision accuracy on dev.
-    blocking = (set(difference.differ) - SURE_ONLY) | difference.in_place
+    # In place, a negation added or a direction turned (slots.compare) refuses "same" too; so does one
+    # thing named in place of another in the only span that differs, unless e5 reads the two as the same
+    # thing (a synonym: "tình huống" / "viễn cảnh").
+    in_place = set(difference.in_place)
+    if "wording" in in_place and span_cosine is not None:
+        ([lost], [gained]) = difference.differ["wording"]
+        if span_cosine(lost.split(), gained.split()) >= SYNONYM_COSINE:
+            in_place.discard("wording")
+    blocking = (set(difference.differ) - SURE_ONLY) | in_place
     same = q >= threshold and not blocking and not any(values[FEATURES.index(name)] for name in HARD_NO)
     confidence = q if same else 1.0 - min(q, threshold)
     sure = same and not difference.key_slot_differs and q >= SURE

@@ -664,6 +664,34 @@ def _unrelated_words_replaced(difference, matcher, words, content, named) -> Non
     if set(span_a) & set(span_b) or not any(content_a[i1:i2]) or not any(content_b[j1:j2]):
         return
     difference.differ["wording"] = ([" ".join(words_a.marked[i1:i2])], [" ".join(words_b.marked[j1:j2])])
+    # Both spans name a thing (a noun last, as pyvi's part-of-speech tagger reads
+    # the sentence): one thing put in another's place ("nghỉ học vì *quai bị*" / "nghỉ học vì *đột
+    # quỵ*", "*Viettel* xác nhận" / "*Bảo hiểm xã hội* xác nhận") is another claim; a verb or an
+    # adjective replaced ("*kể*" / "*chia sẻ*") is how paraphrases reword.
+    # e5 then tells a synonym from another thing (decision.judge_pair); an abbreviation of the other
+    # span ("PV" / "phóng viên") is neither.
+    if _abbreviates(span_a, span_b) or _abbreviates(span_b, span_a):
+        return
+    if words_a.has_marks and _noun_last(words_a, i2) and _noun_last(words_b, j2):
+        difference.in_place.add("wording")
+
+
+def _abbreviates(short: list[str], long: list[str]) -> bool:
+    return len(short) == 1 and len(long) >= 2 and short[0] == "".join(word[0] for word in long)
+
+
+_NOUN_TAGS = {"N", "Np", "Nc", "Ny", "Nb"}
+
+
+def _noun_last(words: Tokens, end: int) -> bool:
+    """Whether the word ending at token `end` is a noun (pyvi's tagger, on the whole sentence)."""
+    from pyvi import ViPosTagger, ViTokenizer
+
+    tagged_words, tags = ViPosTagger.postagging(ViTokenizer.tokenize(" ".join(words.marked)))
+    per_syllable = [tag for word, tag in zip(tagged_words, tags, strict=True) for _syllable in word.split("_")]
+    if len(per_syllable) != len(words.marked):
+        return False
+    return per_syllable[end - 1] in _NOUN_TAGS
 
 
 def compare(a: Normalized, b: Normalized) -> Difference:
