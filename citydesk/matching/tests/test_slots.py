@@ -109,3 +109,25 @@ def test_a_negation_added_in_place_is_never_the_same_claim_with_or_without_marks
     assert "negation" not in difference.in_place
     # A copy is still the same claim.
     assert same_claim(claim, claim + " Có thật không ạ?")[0]
+
+
+def test_one_thing_named_in_place_of_another_is_not_the_same_claim_but_a_synonym_is():
+    # No list knows these goods or conditions: the only span that differs names another thing.
+    shop = "Cửa hàng ở chợ Bến Thành bán điện thoại giả"
+    judgement = judge_texts(shop, "Cửa hàng ở chợ Bến Thành bán đồng hồ giả")
+    assert "wording" in judgement.difference.in_place
+    assert not judgement.same
+    hospital = "Trẻ em ở xã Tân Phú phải nhập viện vì ngộ độc sau khi ăn bánh mì"
+    assert not same_claim(hospital, "Trẻ em ở xã Tân Phú phải nhập viện vì sỏi mật sau khi ăn bánh mì")[0]
+    # e5 reads two nouns as one thing said two ways: still a suggestion, never the verdict.
+    trip = "Nhiều tình huống khó xảy ra khi đi du lịch một mình"
+    judgement = judge_texts(trip, "Nhiều viễn cảnh khó xảy ra khi đi du lịch một mình")
+    assert judgement.same and not judgement.sure
+    # An abbreviation of the other span is the same thing.
+    report = "Tiếp đó, PV báo Dân trí đến thăm gia đình ngư dân"
+    assert (
+        "wording"
+        not in compare(
+            normalize(report), normalize("Tiếp đó, phóng viên báo Dân trí đến thăm gia đình ngư dân")
+        ).in_place
+    )
