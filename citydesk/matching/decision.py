@@ -4,8 +4,12 @@ Two stages. A logistic model over a few features (semantic similarity, word and 
 and hard signals: different numbers, negation on one side only) gives the probability that search
 ranks by (weights fitted on the vnPara dev split by `bench/matching_eval.py --fit`, in
 data/same_claim.json). The decision then looks at what differs between the two texts (slots.py): a
-key slot filled differently on both sides (place, country, disease, office, title, number, date,
-direction, negation) is never the same claim, and a second logistic model over the aligned
+key slot filled differently on both sides (place, country, disease, office, title, number, date) is
+never the same claim, nor is a negation added or a direction word turned to its opposite in place
+(nothing else changed in that span), nor one thing named in place of another in the only span that
+differs (nouns by pyvi's tagger, not synonyms by e5); elsewhere a negation, a direction or unrelated
+words only refuse "sure" (the verdict to a citizen, a report joined by itself). A second logistic
+model over the aligned
 difference (content words one text has in place of the other's, how related they are by e5, how
 much of each text they are) weighs the rest (data/difference.json, fitted on vnPara dev pairs and on
 slot swaps made from vnPara dev by `bench/matching_eval.py --fit-difference`).

@@ -6,7 +6,10 @@ Two texts are aligned word by word (folded syllables, after the marks were put b
 a slot *differs* when both texts fill it and no value of one is compatible with a value of the other
 ("Hà Nội" / "Đà Nẵng"; "Buôn Ma Thuột" is compatible with "Đắk Lắk", the province it lies in), or when a
 negation or a direction word stands on one side only of what differs ("sẽ" / "sẽ không", "tăng" /
-"giảm"). Lists: data/places.json (administrative units), data/countries.json (CLDR),
+"giảm"). `Difference.in_place` says which of negation, direction and `wording` were found in place:
+the negation or the opposite in one aligned span that is otherwise the same, or a noun phrase in
+place of another as the only difference; those refuse "same" (decision.py), the rest only "sure".
+Lists: data/places.json (administrative units), data/countries.json (CLDR),
 data/stopwords.json (stopwords-iso); see data/README.md for their sources and licences.
 """
 
