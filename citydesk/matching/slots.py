@@ -20,6 +20,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 
+from pyvi import ViPosTagger, ViTokenizer
+
 from .normalize import Normalized, fold
 from .syllables import is_syllable
 
@@ -594,13 +596,21 @@ def _directions(words: Tokens, spans: list[tuple[int, int]]) -> set[tuple[str, i
     """(pair id, side) of the direction words that overlap the spans (side 0 or 1 of an opposite
     pair): "thu phí" / "miễn phí" differ only in "thu" / "miễn", the phrase is still found."""
     found = set()
-    text = words.marked if words.has_marks else words.folded
+    # A word left bare in a text whose marks were put back ("giam": the other text never says "giảm")
+    # is compared folded, as on a bare text.
+    text = [
+        folded if marked == folded or not words.has_marks else marked
+        for marked, folded in zip(words.marked, words.folded, strict=True)
+    ]
     for pair_id, pair in enumerate(_OPPOSITES):
         for side, phrase in enumerate(pair):
-            phrase_words = (phrase if words.has_marks else fold(phrase)).split()
-            size = len(phrase_words)
+            marked_words, folded_words = phrase.split(), fold(phrase).split()
+            size = len(marked_words)
             for i in range(len(text) - size + 1):
-                if text[i : i + size] == phrase_words and any(start < i + size and i < end for start, end in spans):
+                if all(
+                    token == (folded_words[k] if token == words.folded[i + k] else marked_words[k])
+                    for k, token in enumerate(text[i : i + size])
+                ) and any(start < i + size and i < end for start, end in spans):
                     found.add((pair_id, side))
     return found
 
@@ -702,8 +712,6 @@ _NOUN_TAGS = {"N", "Np", "Nc", "Ny", "Nb"}
 
 def _noun_last(words: Tokens, end: int) -> bool:
     """Whether the word ending at token `end` is a noun (pyvi's tagger, on the whole sentence)."""
-    from pyvi import ViPosTagger, ViTokenizer
-
     tagged_words, tags = ViPosTagger.postagging(ViTokenizer.tokenize(" ".join(words.marked)))
     per_syllable = [tag for word, tag in zip(tagged_words, tags, strict=True) for _syllable in word.split("_")]
     if len(per_syllable) != len(words.marked):

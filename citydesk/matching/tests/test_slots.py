@@ -131,3 +131,18 @@ def test_one_thing_named_in_place_of_another_is_not_the_same_claim_but_a_synonym
             normalize(report), normalize("Tiếp đó, phóng viên báo Dân trí đến thăm gia đình ngư dân")
         ).in_place
     )
+
+
+def test_the_index_refuses_an_opposite_or_a_denial_in_place_as_the_lone_pair_does():
+    from citydesk.matching import ClaimIndex
+
+    index = ClaimIndex()
+    index.add(1, "Giá điện sinh hoạt ở Hải Phòng sẽ tăng 10% từ tháng sau")
+    for tip in (
+        "Giá điện sinh hoạt ở Hải Phòng sẽ giảm 10% từ tháng sau",
+        "Giá điện sinh hoạt ở Hải Phòng sẽ không tăng 10% từ tháng sau",
+        "gia dien sinh hoat o hai phong se giam 10% tu thang sau",
+    ):
+        assert index.same_claim(tip, 1)[0] is False
+        assert same_claim(tip, "Giá điện sinh hoạt ở Hải Phòng sẽ tăng 10% từ tháng sau")[0] is False
+    assert index.same_claim("gia dien sinh hoat o hai phong se tang 10% tu thang sau", 1)[0]
