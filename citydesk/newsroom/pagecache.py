@@ -12,14 +12,21 @@ a comment approved, a contributor renamed...) replaces the token, at once and ag
 so the next request renders afresh. A request stores its page under the generation it read *before*
 rendering, so a render that raced with a change is stored under a token nobody asks for any more.
 
+Each process also keeps copies of the entries it served (CITYDESK_PAGE_CACHE_COPIES, by key, so by
+generation): a hit then costs one read of the generation token from the shared store, never the page
+itself. The token is read on every request, so a change made by any process shows on the very next
+request in every process; the copies of an older generation are dropped when a new one is seen.
+
 With a CDN or Varnish configured (WAGTAILFRONTENDCACHE, from CITYDESK_FRONTEND_CACHE_URL), the same
 changes purge the affected URLs in both languages after the commit.
 """
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -71,6 +78,53 @@ def _generation(cache) -> str:
         if not cache.add(GENERATION_KEY, generation, None):
             generation = cache.get(GENERATION_KEY) or generation
     return generation
+
+
+class _Copies:
+    """This process's copies of shared entries, for the generation it saw last (least recently used
+    dropped first). Keys hold the generation, so a copy is never served after the token changed."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries: OrderedDict = OrderedDict()
+        self._generation = None
+
+    def get(self, generation: str, key: str):
+        with self._lock:
+            if generation != self._generation:
+                self._entries.clear()
+                self._generation = generation
+                return None
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if time.time() - entry["modified"] > settings.CITYDESK_PAGE_CACHE_SECONDS:
+                del self._entries[key]  # as old as the shared entry may live
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, generation: str, key: str, entry: dict) -> None:
+        size = settings.CITYDESK_PAGE_CACHE_COPIES
+        with self._lock:
+            if size <= 0 or generation != self._generation:
+                return  # a render of an older generation, or a new one nobody here has read yet
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._generation = None
+
+
+_copies = _Copies()
+
+
+def _keeps_copies(cache) -> bool:
+    return not isinstance(cache, LocMemCache)  # a LocMem cache is this process's memory already
 
 
 def _eligible_page_number(request) -> str | None:
@@ -126,11 +180,16 @@ class PageCacheMiddleware:
         if number is None:
             return self.get_response(request)
         cache = page_cache()
-        key = None
+        key = generation = None
         if cache is not None:
             try:
-                key = _key(_generation(cache), request, number)  # read before rendering: see the docstring
-                entry = cache.get(key)
+                generation = _generation(cache)  # read before rendering: see the docstring
+                key = _key(generation, request, number)
+                entry = _copies.get(generation, key) if _keeps_copies(cache) else None
+                if entry is None:
+                    entry = cache.get(key)
+                    if entry is not None and _keeps_copies(cache):
+                        _copies.put(generation, key, entry)
             except Exception:  # a cache that does not answer (its database is down) is a miss
                 logger.warning("page cache unavailable", exc_info=True)
                 cache, entry = None, None
@@ -155,6 +214,8 @@ class PageCacheMiddleware:
             }
             try:
                 cache.set(key, entry, settings.CITYDESK_PAGE_CACHE_SECONDS)
+                if _keeps_copies(cache):
+                    _copies.put(generation, key, entry)
             except Exception:  # the reader still gets the page
                 logger.warning("page cache: the page could not be stored", exc_info=True)
             response[HIT_HEADER] = "miss"

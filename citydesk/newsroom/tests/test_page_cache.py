@@ -252,3 +252,69 @@ def test_pages_that_need_no_data_render_while_the_database_and_its_cache_are_dow
         response = client.get("/hoi-dap-kiem-chung/")
     assert response.status_code == 200
     assert '<link rel="canonical" href="http://127.0.0.1:8000/hoi-dap-kiem-chung/">' in response.content.decode()
+
+
+@pytest.fixture
+def database_page_cache(settings):
+    """The embedded default: pages in the database cache every process shares."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-local"},
+        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "citydesk_test_pages"},
+    }
+    settings.CITYDESK_PAGE_CACHE, settings.CITYDESK_PAGE_CACHE_LOCAL = "pages", False
+    call_command("createcachetable", "citydesk_test_pages", verbosity=0)
+    pagecache._copies.clear()
+    yield caches["pages"]
+    pagecache._copies.clear()
+
+
+def test_a_hit_reads_only_the_generation_from_the_shared_cache(client, database_page_cache, make_article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = make_article(publish=True)
+    client.get(article.url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.url)
+    assert hit(response)
+    cache_reads = [query["sql"] for query in queries.captured_queries if "citydesk_test_pages" in query["sql"]]
+    assert len(cache_reads) == 1 and "generation" in cache_reads[0]  # the page is this process's copy
+
+
+def test_a_change_made_by_another_process_shows_on_the_next_request_despite_the_copies(
+    client, database_page_cache, make_article, monkeypatch
+):
+    article = make_article(title="Bản tin sáng", publish=True)
+    first_process = pagecache._copies
+    second_process = pagecache._Copies()
+    for copies in (first_process, second_process):  # each web process has read the page twice
+        monkeypatch.setattr(pagecache, "_copies", copies)
+        client.get(article.url)
+        assert hit(client.get(article.url))
+    # A third process (the scheduler, the admin's process) changes the page: it only writes the shared
+    # cache's token, which the web processes read on their next request.
+    ArticlePage = type(article)
+    ArticlePage.objects.filter(pk=article.pk).update(title="Bản tin chiều")
+    database_page_cache.set(pagecache.GENERATION_KEY, "from-another-process", None)
+    monkeypatch.setattr(pagecache, "_copies", first_process)
+    response, html = get(client, article.url)
+    assert not hit(response) and "Bản tin chiều" in html and "Bản tin sáng" not in html
+    monkeypatch.setattr(pagecache, "_copies", second_process)
+    response, html = get(client, article.url)  # the first process's fresh render, from the shared cache
+    assert hit(response) and "Bản tin chiều" in html and "Bản tin sáng" not in html
+
+
+def test_copies_are_bounded_and_expire_with_the_shared_entry(settings, monkeypatch):
+    settings.CITYDESK_PAGE_CACHE_COPIES = 2
+    copies = pagecache._Copies()
+    assert copies.get("g1", "a") is None  # first sight of the generation
+    now = pagecache.time.time()
+    for key in ("a", "b", "c"):
+        copies.put("g1", key, {"modified": now})
+    assert copies.get("g1", "a") is None and copies.get("g1", "c") is not None  # the oldest went first
+    copies.put("g0", "d", {"modified": now})  # a render of an older generation is not kept
+    assert copies.get("g1", "d") is None
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + settings.CITYDESK_PAGE_CACHE_SECONDS + 1)
+    assert copies.get("g1", "c") is None
+    assert copies.get("g2", "b") is None and copies.get("g1", "b") is None  # a new generation drops them all
