@@ -3,7 +3,7 @@
 What is cached: the rendered home, topic, article, Kiểm chứng index (and methodology) and clarification
 pages, for anonymous GETs only (no session or messages cookie, no Authorization header, no query
 parameter but the page number and tracking tags), and only responses that set no cookie (a page that
-used a CSRF token or the session is never stored). Entries live in Django's cache framework, in the
+used a CSRF token, the session or a CSP nonce is never stored). Entries live in Django's cache framework, in the
 cache named by CITYDESK_PAGE_CACHE (database or Redis: it must be shared by every process).
 
 Invalidation is a generation: every key holds the current generation token, and any change to what a
@@ -201,6 +201,8 @@ class PageCacheMiddleware:
             return response
         if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return response  # the page used the session or a CSRF token: it is not the same for everyone
+        if getattr(request, "_csp_nonce", None) is not None:
+            return response  # a CSP nonce in the HTML is this response's only: a copy would not match its header
         etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
         modified = time.time()
         if cache is not None:

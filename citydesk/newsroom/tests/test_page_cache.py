@@ -318,3 +318,40 @@ def test_copies_are_bounded_and_expire_with_the_shared_entry(settings, monkeypat
     monkeypatch.setattr(pagecache.time, "time", lambda: now + settings.CITYDESK_PAGE_CACHE_SECONDS + 1)
     assert copies.get("g1", "c") is None
     assert copies.get("g2", "b") is None and copies.get("g1", "b") is None  # a new generation drops them all
+
+
+def test_a_page_that_used_a_csp_nonce_is_never_stored(client, home, monkeypatch):
+    from citydesk.newsroom.models import HomePage
+
+    original = HomePage.get_context
+
+    def context_with_nonce(self, request, *args, **kwargs):
+        context = original(self, request, *args, **kwargs)
+        context["nonce"] = str(request.csp_nonce)  # what {{ request.csp_nonce }} in a template does
+        return context
+
+    monkeypatch.setattr(HomePage, "get_context", context_with_nonce)
+    # (The public policy names no nonce today; a template that starts using one must not be shared.)
+    assert client.get("/").status_code == 200
+    assert not hit(client.get("/"))
+
+
+def test_a_cached_page_carries_the_security_headers_of_a_fresh_one(client, make_article):
+    article = make_article(publish=True)
+    fresh = client.get(article.url, HTTP_X_REQUEST_ID="fresh-request-0001")
+    cached = client.get(article.url, HTTP_X_REQUEST_ID="cached-request-0002")
+    assert hit(cached) and not hit(fresh)
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Cache-Control",
+        "ETag",
+        "Last-Modified",
+        "Content-Language",
+        "Vary",
+    ):
+        assert cached[header] == fresh[header], header
+    assert cached["X-Request-ID"] == "cached-request-0002"
