@@ -44,15 +44,19 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
 HIT_HEADER = "X-Page-Cache"
 
 
-def page_cache():
-    """The cache that holds public pages, or None when the page cache is off."""
-    alias = settings.CITYDESK_PAGE_CACHE
-    if not alias:
-        return None
-    cache = caches[alias]
+def generation_cache():
+    """The shared cache that holds the generation token: the page cache's, else the default cache (the
+    site-wide fragments use the token even when whole pages are not cached); None when it is a
+    per-process LocMem cache outside tests and benchmarks."""
+    cache = caches[settings.CITYDESK_PAGE_CACHE or "default"]
     if isinstance(cache, LocMemCache) and not settings.CITYDESK_PAGE_CACHE_LOCAL:
         return None  # one copy per process: a publish by the scheduler would not reach the web processes
     return cache
+
+
+def page_cache():
+    """The cache that holds public pages, or None when the page cache is off."""
+    return generation_cache() if settings.CITYDESK_PAGE_CACHE else None
 
 
 def _new_generation(cache) -> None:
@@ -63,8 +67,9 @@ def _new_generation(cache) -> None:
 
 
 def bump_generation() -> None:
-    """Make every cached page stale: now (for this process) and again after the commit (for the others)."""
-    cache = page_cache()
+    """Make every cached page and fragment stale: now (for this process) and again after the commit
+    (for the others)."""
+    cache = generation_cache()
     if cache is None:
         return
     _new_generation(cache)
@@ -78,6 +83,118 @@ def _generation(cache) -> str:
         if not cache.add(GENERATION_KEY, generation, None):
             generation = cache.get(GENERATION_KEY) or generation
     return generation
+
+
+def current_generation(request) -> str | None:
+    """The generation token, read once per request (None without a shared cache or when it does not
+    answer: then nothing is served from memory)."""
+    if not hasattr(request, "_citydesk_generation"):
+        cache = generation_cache()
+        try:
+            request._citydesk_generation = _generation(cache) if cache is not None else None
+        except Exception:
+            logger.warning("page cache unavailable", exc_info=True)
+            request._citydesk_generation = None
+    return request._citydesk_generation
+
+
+class _Fragments:
+    """Site-wide parts every page needs (the navigation, which page a path leads to), built once per
+    generation in each process: a change that bumps the generation rebuilds them on the next request."""
+
+    LIMIT = 5000
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._values: dict = {}
+        self._generation = None
+
+    def get(self, generation: str, key):
+        with self._lock:
+            if generation != self._generation:
+                self._values.clear()
+                self._generation = generation
+            return self._values.get(key)
+
+    def put(self, generation: str, key, value) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
+            if len(self._values) >= self.LIMIT:
+                self._values.clear()
+            self._values[key] = value
+
+    def remember(self, request, key, build):
+        """build() once per generation (and key); without a generation, every time."""
+        generation = current_generation(request)
+        if generation is None:
+            return build()
+        value = self.get(generation, key)
+        if value is None:
+            value = build()
+            self.put(generation, key, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._generation = None
+
+
+fragments = _Fragments()
+
+
+class RouteMemoMiddleware:
+    """Which site and page a public path leads to is the same for every reader: remembered per
+    generation, so a render loads its page in one query instead of walking the tree (Wagtail's routing
+    reads each level, then each page again for its specific type). Put it after PageCacheMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from wagtail.models import Site
+        from wagtail.url_routing import RouteResult
+
+        known = None
+        generation = current_generation(request) if request.method in ("GET", "HEAD") else None
+        if generation is not None:
+            key = ("route", request.get_host(), request.path)
+            known = self._replay(request, fragments.get(generation, key), RouteResult)
+            # Every page URL on the page is made from the sites' root paths (Wagtail reads them from
+            # the default cache, the database's, once per request).
+            request._wagtail_cached_site_root_paths = fragments.remember(
+                request, ("site_root_paths",), Site.get_site_root_paths
+            )
+        response = self.get_response(request)
+        if generation is not None and known is None and response.status_code == 200:
+            route = getattr(request, "_wagtail_route_for_request", None)
+            page = route.page if route is not None else None
+            if page is not None and not route.args and not route.kwargs and page.live:
+                fragments.put(generation, key, (request._wagtail_site, type(page), page.pk))
+        return response
+
+    @staticmethod
+    def _replay(request, known, route_result):
+        from wagtail.models import Page
+
+        if known is None:
+            return None
+        site, model, pk = known
+        pages = model.objects.filter(pk=pk, live=True)
+        if getattr(model, "route_select_related", None):
+            pages = pages.select_related(*model.route_select_related)
+        page = pages.first()
+        if page is None:
+            return None  # Wagtail routes it again (and answers 404)
+        if page.depth > 2:  # its parent (a topic, the Kiểm chứng index), as Wagtail's routing leaves it
+            parent_path = page.path[: -page.steplen]
+            page._cached_parent_obj = fragments.remember(
+                request, ("page", parent_path), lambda: Page.objects.get(path=parent_path).specific
+            )
+        request._wagtail_site = site
+        request._wagtail_route_for_request = route_result(page)
+        return known
 
 
 class _Copies:
@@ -183,7 +300,9 @@ class PageCacheMiddleware:
         key = generation = None
         if cache is not None:
             try:
-                generation = _generation(cache)  # read before rendering: see the docstring
+                generation = current_generation(request)  # read before rendering: see the docstring
+                if generation is None:
+                    raise ConnectionError("the generation could not be read")
                 key = _key(generation, request, number)
                 entry = _copies.get(generation, key) if _keeps_copies(cache) else None
                 if entry is None:
@@ -247,7 +366,7 @@ class PublicPageCacheMixin:
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if getattr(request, "is_preview", False) or self.get_view_restrictions().exists():
+        if page_cache() is None or getattr(request, "is_preview", False) or self.get_view_restrictions().exists():
             return response
         article_id = self.pk if getattr(self, "counts_reads", False) else None
         return mark_cacheable(response, article_id=article_id)
@@ -284,6 +403,7 @@ SHOWN_MODELS = {
     "community.member",
     "wagtailimages.image",
     "wagtailcore.site",
+    "wagtailcore.pageviewrestriction",  # a page made private must not be served from a copy
 }
 CLAIM_FIELDS_SHOWN = {"status", "statement", "category"}
 

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "citydesk.staffauth.csp.PolicyByAreaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "citydesk.newsroom.pagecache.PageCacheMiddleware",
+    # A public page not served from the cache: which page its path leads to, remembered per generation.
+    "citydesk.newsroom.pagecache.RouteMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -355,3 +355,71 @@ def test_a_cached_page_carries_the_security_headers_of_a_fresh_one(client, make_
     ):
         assert cached[header] == fresh[header], header
     assert cached["X-Request-ID"] == "cached-request-0002"
+
+
+def test_a_page_made_private_is_not_served_from_the_cache(client, commit, make_article):
+    from wagtail.models import PageViewRestriction
+
+    article = make_article(title="Thông báo nội bộ", publish=True)
+    client.get(article.url)
+    assert hit(client.get(article.url))
+    commit(PageViewRestriction.objects.create, page=article, restriction_type="password", password="bi-mat")
+    response, html = get(client, article.url)
+    assert not hit(response) and "Thông báo nội bộ" not in html
+
+
+def count_queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return response, len(queries.captured_queries)
+
+
+@pytest.fixture
+def pages_not_cached(settings):
+    """Whole pages not cached; the generation (and the site-wide fragments) still kept."""
+    settings.CITYDESK_PAGE_CACHE = ""
+    pagecache.fragments.clear()
+    yield
+    pagecache.fragments.clear()
+
+
+def test_a_remembered_route_loads_the_page_in_fewer_queries_and_renders_the_same(
+    client, pages_not_cached, make_article
+):
+    article = make_article(title="Lịch tiêm chủng tháng 12", publish=True)
+    first, walked = count_queries(client, article.url)
+    second, remembered = count_queries(client, article.url)
+    assert remembered < walked
+    assert second.content == first.content and second.status_code == 200
+    assert pagecache.HIT_HEADER not in second  # rendered, not a copy
+
+
+def test_a_remembered_route_follows_moves_and_unpublishing_on_the_next_request(
+    client, commit, pages_not_cached, make_article, home
+):
+    article = make_article(title="Cấm đường đua xe đạp", publish=True)
+    old_url = article.url
+    client.get(old_url)
+    client.get(old_url)
+    other = TopicPage(title="Giao thông", slug="giao-thong", show_in_menus=True)
+    commit(home.add_child, instance=other)
+    commit(lambda: other.save_revision().publish())
+    commit(article.move, other, pos="last-child")
+    article.refresh_from_db()
+    assert client.get(old_url).status_code == 404
+    response, html = get(client, article.url)
+    assert response.status_code == 200 and 'class="kicker"><a href="/giao-thong/">Giao thông</a>' in html
+    commit(article.unpublish)
+    assert client.get(article.url).status_code == 404
+
+
+def test_without_a_shared_cache_nothing_is_remembered(client, settings, make_article):
+    settings.CITYDESK_PAGE_CACHE, settings.CITYDESK_PAGE_CACHE_LOCAL = "", False  # LocMem, one per process
+    article = make_article(publish=True)
+    client.get(article.url)
+    _response, first = count_queries(client, article.url)
+    _response, second = count_queries(client, article.url)
+    assert first == second
