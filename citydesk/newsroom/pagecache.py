@@ -126,7 +126,9 @@ class _Fragments:
 
     def remember(self, request, key, build):
         """build() once per generation (and key); without a generation, every time."""
-        generation = current_generation(request)
+        return self.remember_for(current_generation(request), key, build)
+
+    def remember_for(self, generation: str | None, key, build):
         if generation is None:
             return build()
         value = self.get(generation, key)
@@ -187,6 +189,7 @@ class RouteMemoMiddleware:
         page = pages.first()
         if page is None:
             return None  # Wagtail routes it again (and answers 404)
+        page._citydesk_generation = request._citydesk_generation  # see PublicPageCacheMixin
         if page.depth > 2:  # its parent (a topic, the Kiểm chứng index), as Wagtail's routing leaves it
             parent_path = page.path[: -page.steplen]
             page._cached_parent_obj = fragments.remember(
@@ -363,6 +366,21 @@ class PageCacheMiddleware:
 
 class PublicPageCacheMixin:
     """For page types whose public rendering is the same for every anonymous reader."""
+
+    def get_view_restrictions(self):
+        """Wagtail's check (two queries: the ancestors, then their restrictions) is skipped for a page
+        loaded by a remembered route while no page of any site has a view restriction: that fact is
+        remembered per generation, and adding or removing a restriction replaces the generation."""
+        from wagtail.models import PageViewRestriction
+
+        generation = getattr(self, "_citydesk_generation", None)
+        if generation is not None:
+            any_restriction = fragments.remember_for(
+                generation, ("any_view_restriction",), PageViewRestriction.objects.exists
+            )
+            if not any_restriction:
+                return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
