@@ -423,3 +423,16 @@ def test_without_a_shared_cache_nothing_is_remembered(client, settings, make_art
     _response, first = count_queries(client, article.url)
     _response, second = count_queries(client, article.url)
     assert first == second
+
+
+def test_a_remembered_route_still_asks_for_the_password_of_a_page_made_private(
+    client, commit, pages_not_cached, make_article
+):
+    from wagtail.models import PageViewRestriction
+
+    article = make_article(title="Kế hoạch nội bộ", publish=True)
+    client.get(article.url)
+    assert "Kế hoạch nội bộ" in get(client, article.url)[1]  # the route and "no restriction" remembered
+    commit(PageViewRestriction.objects.create, page=article, restriction_type="password", password="bi-mat")
+    response, html = get(client, article.url)
+    assert "Kế hoạch nội bộ" not in html and 'name="password"' in html
