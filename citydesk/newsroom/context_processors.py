@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError
+from django.utils.translation import get_language
 
 from .pagecache import fragments
 from .selectors import site_sections
@@ -27,7 +28,8 @@ def site_navigation(request):
         return [Section(page.pk, page.title, page.get_url(request)) for page in site_sections()]
 
     try:
-        sections = fragments.remember(request, ("nav", request.get_host()), build)
+        key = ("nav", request.get_host(), get_language())  # the links carry the language prefix (/en/)
+        sections = fragments.remember(request, key, build)
     except DatabaseError:
         sections = caches["local"].get(NAV_KEY, [])
     else:

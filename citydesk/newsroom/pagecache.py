@@ -31,7 +31,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 
@@ -165,9 +165,12 @@ class RouteMemoMiddleware:
             known = self._replay(request, fragments.get(generation, key), RouteResult)
             # Every page URL on the page is made from the sites' root paths (Wagtail reads them from
             # the default cache, the database's, once per request).
-            request._wagtail_cached_site_root_paths = fragments.remember(
-                request, ("site_root_paths",), Site.get_site_root_paths
-            )
+            try:
+                request._wagtail_cached_site_root_paths = fragments.remember(
+                    request, ("site_root_paths",), Site.get_site_root_paths
+                )
+            except DatabaseError:  # Wagtail asks again if a page needs them
+                logger.warning("site root paths unavailable", exc_info=True)
         response = self.get_response(request)
         if generation is not None and known is None and response.status_code == 200:
             route = getattr(request, "_wagtail_route_for_request", None)

@@ -434,5 +434,17 @@ def test_a_remembered_route_still_asks_for_the_password_of_a_page_made_private(
     client.get(article.url)
     assert "Kế hoạch nội bộ" in get(client, article.url)[1]  # the route and "no restriction" remembered
     commit(PageViewRestriction.objects.create, page=article, restriction_type="password", password="bi-mat")
-    response, html = get(client, article.url)
+    html = get(client, article.url)[1]
     assert "Kế hoạch nội bộ" not in html and 'name="password"' in html
+
+
+def test_the_remembered_navigation_links_stay_in_the_readers_language(pages_not_cached, topic, make_article):
+    from django.test import Client
+
+    url = make_article(publish=True).url  # (page.url follows the active language: read it once)
+    english_reader, vietnamese_reader = Client(), Client()
+    english_reader.get("/en" + url)  # the navigation remembered while rendering in English
+    english = english_reader.get("/en" + url).content.decode()
+    vietnamese = vietnamese_reader.get(url).content.decode()
+    assert 'href="/en/suc-khoe/"' in english
+    assert 'href="/suc-khoe/"' in vietnamese and 'href="/en/suc-khoe/"' not in vietnamese.split("<main")[0]
