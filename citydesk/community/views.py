@@ -290,6 +290,8 @@ def moderation_appeal(request, pk: int):
 def comments_for(page) -> list:
     """Approved comments of a page with their approved replies, for the page's template."""
     top = list(Comment.objects.filter(page=page, parent__isnull=True, status=Status.APPROVED).select_related("member"))
+    if not top:
+        return []
     replies = Comment.objects.filter(parent__in=top, status=Status.APPROVED).select_related("member")
     by_parent: dict[int, list] = {}
     for reply in replies:

@@ -118,7 +118,10 @@ class Claim(index.Indexed, models.Model):
 
     @property
     def approved_verdict(self):
-        """The verdict the public sees: the latest approved one."""
+        """The verdict the public sees: the latest approved one (read once while its clarification page
+        renders: ClarificationPage.get_context)."""
+        if hasattr(self, "_approved_verdict_for_render"):
+            return self._approved_verdict_for_render
         return self.verdicts.filter(approved_at__isnull=False).order_by("-approved_at").first()
 
     @property
@@ -486,6 +489,14 @@ class ClarificationPage(PublicPageCacheMixin, Page):
         # The sources shown come from desk_tags (public_evidence): models import no selectors.
         context = super().get_context(request, *args, **kwargs)
         context["page_corrections"] = self.claim.corrections.all()
+        # The template, the share card and the JSON-LD ask for it about seven times; this page instance
+        # (and its claim) lives for this one request.
+        self.claim._approved_verdict_for_render = (
+            self.claim.verdicts.filter(approved_at__isnull=False)
+            .select_related("verifier__contributor_profile__unit", "approver__contributor_profile__unit")
+            .order_by("-approved_at")
+            .first()
+        )
         return context
 
     def search_text(self) -> str:

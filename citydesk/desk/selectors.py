@@ -76,7 +76,12 @@ def public_evidence(claim: Claim) -> QuerySet[Evidence]:
     verdict = claim.approved_verdict
     if verdict is None:
         return Evidence.objects.none()
-    return claim.evidence.filter(added_at__lte=verdict.approved_at).select_related("capture")
+    # The page shows neither the page text kept at the time nor the capture's main text: not loaded.
+    return (
+        claim.evidence.filter(added_at__lte=verdict.approved_at)
+        .select_related("capture")
+        .defer("snapshot", "capture__text")
+    )
 
 
 def appearance_urls(claim: Claim) -> list[str]:

@@ -3,7 +3,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError
+from django.utils.translation import get_language
 
+from .pagecache import fragments
 from .selectors import site_sections
 
 NAV_KEY = "citydesk:nav-sections"
@@ -17,11 +19,17 @@ class Section:
 
 
 def site_navigation(request):
-    """Site name and sections for the site's header and navigation. While the database does not
-    answer, the last sections this process saw are used (its own memory: the shared cache is in the
-    database), so pages that need no data (the tip form) still render."""
+    """Site name and sections for the site's header and navigation, built once per page-cache
+    generation in each process (pagecache.fragments: a change to any page rebuilds them). While the
+    database does not answer, the last sections this process saw are used (its own memory: the shared
+    cache is in the database), so pages that need no data (the tip form) still render."""
+
+    def build():
+        return [Section(page.pk, page.title, page.get_url(request)) for page in site_sections()]
+
     try:
-        sections = [Section(page.pk, page.title, page.get_url(request)) for page in site_sections()]
+        key = ("nav", request.get_host(), get_language())  # the links carry the language prefix (/en/)
+        sections = fragments.remember(request, key, build)
     except DatabaseError:
         sections = caches["local"].get(NAV_KEY, [])
     else:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -111,10 +112,17 @@ class ArticlePage(PublicPageCacheMixin, Page):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
-    @property
+    # Loaded with the article when the route is remembered (pagecache.RouteMemoMiddleware).
+    route_select_related = ("unit", "main_image")
+
+    @cached_property
     def topic(self):
-        """The topic page the article is filed under."""
-        return self.get_parent().specific
+        """The topic page the article is filed under (its parent: a topic, see parent_page_types)."""
+        parent = getattr(self, "_cached_parent_obj", None)  # set by the routing
+        if isinstance(parent, TopicPage):
+            return parent
+        topic = TopicPage.objects.filter(path=self.path[: -self.steplen]).first()
+        return topic if topic is not None else self.get_parent().specific
 
     def body_text(self) -> str:
         """The body as plain text, for search and summaries."""
@@ -134,8 +142,16 @@ class ArticlePage(PublicPageCacheMixin, Page):
         return fold_diacritics(" ".join([self.title, self.lead, self.body_text(), names]))
 
     def contributors(self):
-        """The credited contributors, in byline order."""
-        return [byline.contributor for byline in self.bylines.select_related("contributor__unit")]
+        """The credited contributors, in byline order (read once per instance: the byline and the
+        JSON-LD both show them)."""
+        if not hasattr(self, "_contributors"):
+            self._contributors = [byline.contributor for byline in self.bylines.select_related("contributor__unit")]
+        return self._contributors
+
+    @cached_property
+    def correction_list(self):
+        """The public corrections, oldest first (the page lists them; the JSON-LD's dateModified)."""
+        return list(self.corrections.all())
 
     def serve(self, request, *args, **kwargs):
         if request.method == "GET" and not getattr(request, "is_preview", False):

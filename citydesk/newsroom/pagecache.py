@@ -3,7 +3,7 @@
 What is cached: the rendered home, topic, article, Kiểm chứng index (and methodology) and clarification
 pages, for anonymous GETs only (no session or messages cookie, no Authorization header, no query
 parameter but the page number and tracking tags), and only responses that set no cookie (a page that
-used a CSRF token or the session is never stored). Entries live in Django's cache framework, in the
+used a CSRF token, the session or a CSP nonce is never stored). Entries live in Django's cache framework, in the
 cache named by CITYDESK_PAGE_CACHE (database or Redis: it must be shared by every process).
 
 Invalidation is a generation: every key holds the current generation token, and any change to what a
@@ -12,19 +12,26 @@ a comment approved, a contributor renamed...) replaces the token, at once and ag
 so the next request renders afresh. A request stores its page under the generation it read *before*
 rendering, so a render that raced with a change is stored under a token nobody asks for any more.
 
+Each process also keeps copies of the entries it served (CITYDESK_PAGE_CACHE_COPIES, by key, so by
+generation): a hit then costs one read of the generation token from the shared store, never the page
+itself. The token is read on every request, so a change made by any process shows on the very next
+request in every process; the copies of an older generation are dropped when a new one is seen.
+
 With a CDN or Varnish configured (WAGTAILFRONTENDCACHE, from CITYDESK_FRONTEND_CACHE_URL), the same
 changes purge the affected URLs in both languages after the commit.
 """
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 
@@ -37,15 +44,19 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
 HIT_HEADER = "X-Page-Cache"
 
 
-def page_cache():
-    """The cache that holds public pages, or None when the page cache is off."""
-    alias = settings.CITYDESK_PAGE_CACHE
-    if not alias:
-        return None
-    cache = caches[alias]
+def generation_cache():
+    """The shared cache that holds the generation token: the page cache's, else the default cache (the
+    site-wide fragments use the token even when whole pages are not cached); None when it is a
+    per-process LocMem cache outside tests and benchmarks."""
+    cache = caches[settings.CITYDESK_PAGE_CACHE or "default"]
     if isinstance(cache, LocMemCache) and not settings.CITYDESK_PAGE_CACHE_LOCAL:
         return None  # one copy per process: a publish by the scheduler would not reach the web processes
     return cache
+
+
+def page_cache():
+    """The cache that holds public pages, or None when the page cache is off."""
+    return generation_cache() if settings.CITYDESK_PAGE_CACHE else None
 
 
 def _new_generation(cache) -> None:
@@ -56,8 +67,9 @@ def _new_generation(cache) -> None:
 
 
 def bump_generation() -> None:
-    """Make every cached page stale: now (for this process) and again after the commit (for the others)."""
-    cache = page_cache()
+    """Make every cached page and fragment stale: now (for this process) and again after the commit
+    (for the others)."""
+    cache = generation_cache()
     if cache is None:
         return
     _new_generation(cache)
@@ -71,6 +83,171 @@ def _generation(cache) -> str:
         if not cache.add(GENERATION_KEY, generation, None):
             generation = cache.get(GENERATION_KEY) or generation
     return generation
+
+
+def current_generation(request) -> str | None:
+    """The generation token, read once per request (None without a shared cache or when it does not
+    answer: then nothing is served from memory)."""
+    if not hasattr(request, "_citydesk_generation"):
+        cache = generation_cache()
+        try:
+            request._citydesk_generation = _generation(cache) if cache is not None else None
+        except Exception:
+            logger.warning("page cache unavailable", exc_info=True)
+            request._citydesk_generation = None
+    return request._citydesk_generation
+
+
+class _Fragments:
+    """Site-wide parts every page needs (the navigation, which page a path leads to), built once per
+    generation in each process: a change that bumps the generation rebuilds them on the next request."""
+
+    LIMIT = 5000
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._values: dict = {}
+        self._generation = None
+
+    def get(self, generation: str, key):
+        with self._lock:
+            if generation != self._generation:
+                self._values.clear()
+                self._generation = generation
+            return self._values.get(key)
+
+    def put(self, generation: str, key, value) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
+            if len(self._values) >= self.LIMIT:
+                self._values.clear()
+            self._values[key] = value
+
+    def remember(self, request, key, build):
+        """build() once per generation (and key); without a generation, every time."""
+        return self.remember_for(current_generation(request), key, build)
+
+    def remember_for(self, generation: str | None, key, build):
+        if generation is None:
+            return build()
+        value = self.get(generation, key)
+        if value is None:
+            value = build()
+            self.put(generation, key, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._generation = None
+
+
+fragments = _Fragments()
+
+
+class RouteMemoMiddleware:
+    """Which site and page a public path leads to is the same for every reader: remembered per
+    generation, so a render loads its page in one query instead of walking the tree (Wagtail's routing
+    reads each level, then each page again for its specific type). Put it after PageCacheMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from wagtail.models import Site
+        from wagtail.url_routing import RouteResult
+
+        known = None
+        generation = current_generation(request) if request.method in ("GET", "HEAD") else None
+        if generation is not None:
+            key = ("route", request.get_host(), request.path)
+            known = self._replay(request, fragments.get(generation, key), RouteResult)
+            # Every page URL on the page is made from the sites' root paths (Wagtail reads them from
+            # the default cache, the database's, once per request).
+            try:
+                request._wagtail_cached_site_root_paths = fragments.remember(
+                    request, ("site_root_paths",), Site.get_site_root_paths
+                )
+            except DatabaseError:  # Wagtail asks again if a page needs them
+                logger.warning("site root paths unavailable", exc_info=True)
+        response = self.get_response(request)
+        if generation is not None and known is None and response.status_code == 200:
+            route = getattr(request, "_wagtail_route_for_request", None)
+            page = route.page if route is not None else None
+            if page is not None and not route.args and not route.kwargs and page.live:
+                fragments.put(generation, key, (request._wagtail_site, type(page), page.pk))
+        return response
+
+    @staticmethod
+    def _replay(request, known, route_result):
+        from wagtail.models import Page
+
+        if known is None:
+            return None
+        site, model, pk = known
+        pages = model.objects.filter(pk=pk, live=True)
+        if getattr(model, "route_select_related", None):
+            pages = pages.select_related(*model.route_select_related)
+        page = pages.first()
+        if page is None:
+            return None  # Wagtail routes it again (and answers 404)
+        page._citydesk_generation = request._citydesk_generation  # see PublicPageCacheMixin
+        if page.depth > 2:  # its parent (a topic, the Kiểm chứng index), as Wagtail's routing leaves it
+            parent_path = page.path[: -page.steplen]
+            page._cached_parent_obj = fragments.remember(
+                request, ("page", parent_path), lambda: Page.objects.get(path=parent_path).specific
+            )
+        request._wagtail_site = site
+        request._wagtail_route_for_request = route_result(page)
+        return known
+
+
+class _Copies:
+    """This process's copies of shared entries, for the generation it saw last (least recently used
+    dropped first). Keys hold the generation, so a copy is never served after the token changed."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries: OrderedDict = OrderedDict()
+        self._generation = None
+
+    def get(self, generation: str, key: str):
+        with self._lock:
+            if generation != self._generation:
+                self._entries.clear()
+                self._generation = generation
+                return None
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if time.time() - entry["modified"] > settings.CITYDESK_PAGE_CACHE_SECONDS:
+                del self._entries[key]  # as old as the shared entry may live
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, generation: str, key: str, entry: dict) -> None:
+        size = settings.CITYDESK_PAGE_CACHE_COPIES
+        with self._lock:
+            if size <= 0 or generation != self._generation:
+                return  # a render of an older generation, or a new one nobody here has read yet
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._generation = None
+
+
+_copies = _Copies()
+
+
+def _keeps_copies(cache) -> bool:
+    return not isinstance(cache, LocMemCache)  # a LocMem cache is this process's memory already
 
 
 def _eligible_page_number(request) -> str | None:
@@ -126,11 +303,18 @@ class PageCacheMiddleware:
         if number is None:
             return self.get_response(request)
         cache = page_cache()
-        key = None
+        key = generation = None
         if cache is not None:
             try:
-                key = _key(_generation(cache), request, number)  # read before rendering: see the docstring
-                entry = cache.get(key)
+                generation = current_generation(request)  # read before rendering: see the docstring
+                if generation is None:
+                    raise ConnectionError("the generation could not be read")
+                key = _key(generation, request, number)
+                entry = _copies.get(generation, key) if _keeps_copies(cache) else None
+                if entry is None:
+                    entry = cache.get(key)
+                    if entry is not None and _keeps_copies(cache):
+                        _copies.put(generation, key, entry)
             except Exception:  # a cache that does not answer (its database is down) is a miss
                 logger.warning("page cache unavailable", exc_info=True)
                 cache, entry = None, None
@@ -142,6 +326,8 @@ class PageCacheMiddleware:
             return response
         if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return response  # the page used the session or a CSRF token: it is not the same for everyone
+        if getattr(request, "_csp_nonce", None) is not None:
+            return response  # a CSP nonce in the HTML is this response's only: a copy would not match its header
         etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
         modified = time.time()
         if cache is not None:
@@ -155,6 +341,8 @@ class PageCacheMiddleware:
             }
             try:
                 cache.set(key, entry, settings.CITYDESK_PAGE_CACHE_SECONDS)
+                if _keeps_copies(cache):
+                    _copies.put(generation, key, entry)
             except Exception:  # the reader still gets the page
                 logger.warning("page cache: the page could not be stored", exc_info=True)
             response[HIT_HEADER] = "miss"
@@ -182,9 +370,24 @@ class PageCacheMiddleware:
 class PublicPageCacheMixin:
     """For page types whose public rendering is the same for every anonymous reader."""
 
+    def get_view_restrictions(self):
+        """Wagtail's check (two queries: the ancestors, then their restrictions) is skipped for a page
+        loaded by a remembered route while no page of any site has a view restriction: that fact is
+        remembered per generation, and adding or removing a restriction replaces the generation."""
+        from wagtail.models import PageViewRestriction
+
+        generation = getattr(self, "_citydesk_generation", None)
+        if generation is not None:
+            any_restriction = fragments.remember_for(
+                generation, ("any_view_restriction",), PageViewRestriction.objects.exists
+            )
+            if not any_restriction:
+                return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if getattr(request, "is_preview", False) or self.get_view_restrictions().exists():
+        if page_cache() is None or getattr(request, "is_preview", False) or self.get_view_restrictions().exists():
             return response
         article_id = self.pk if getattr(self, "counts_reads", False) else None
         return mark_cacheable(response, article_id=article_id)
@@ -221,6 +424,7 @@ SHOWN_MODELS = {
     "community.member",
     "wagtailimages.image",
     "wagtailcore.site",
+    "wagtailcore.pageviewrestriction",  # a page made private must not be served from a copy
 }
 CLAIM_FIELDS_SHOWN = {"status", "statement", "category"}
 

@@ -38,7 +38,7 @@ def news_article(*, article: ArticlePage, request) -> dict:
     if article.first_published_at:
         data["datePublished"] = article.first_published_at.isoformat()
     # A correction is a modification readers and search engines must see, even without a new revision.
-    latest_correction = article.corrections.order_by("-created_at").values_list("created_at", flat=True).first()
+    latest_correction = max((correction.created_at for correction in article.correction_list), default=None)
     modified = max(filter(None, [article.last_published_at, latest_correction]), default=None)
     if modified:
         data["dateModified"] = modified.isoformat()

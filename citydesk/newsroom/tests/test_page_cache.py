@@ -252,3 +252,199 @@ def test_pages_that_need_no_data_render_while_the_database_and_its_cache_are_dow
         response = client.get("/hoi-dap-kiem-chung/")
     assert response.status_code == 200
     assert '<link rel="canonical" href="http://127.0.0.1:8000/hoi-dap-kiem-chung/">' in response.content.decode()
+
+
+@pytest.fixture
+def database_page_cache(settings):
+    """The embedded default: pages in the database cache every process shares."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-local"},
+        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "citydesk_test_pages"},
+    }
+    settings.CITYDESK_PAGE_CACHE, settings.CITYDESK_PAGE_CACHE_LOCAL = "pages", False
+    call_command("createcachetable", "citydesk_test_pages", verbosity=0)
+    pagecache._copies.clear()
+    yield caches["pages"]
+    pagecache._copies.clear()
+
+
+def test_a_hit_reads_only_the_generation_from_the_shared_cache(client, database_page_cache, make_article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = make_article(publish=True)
+    client.get(article.url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.url)
+    assert hit(response)
+    cache_reads = [query["sql"] for query in queries.captured_queries if "citydesk_test_pages" in query["sql"]]
+    assert len(cache_reads) == 1 and "generation" in cache_reads[0]  # the page is this process's copy
+
+
+def test_a_change_made_by_another_process_shows_on_the_next_request_despite_the_copies(
+    client, database_page_cache, make_article, monkeypatch
+):
+    article = make_article(title="Bản tin sáng", publish=True)
+    first_process = pagecache._copies
+    second_process = pagecache._Copies()
+    for copies in (first_process, second_process):  # each web process has read the page twice
+        monkeypatch.setattr(pagecache, "_copies", copies)
+        client.get(article.url)
+        assert hit(client.get(article.url))
+    # A third process (the scheduler, the admin's process) changes the page: it only writes the shared
+    # cache's token, which the web processes read on their next request.
+    ArticlePage = type(article)
+    ArticlePage.objects.filter(pk=article.pk).update(title="Bản tin chiều")
+    database_page_cache.set(pagecache.GENERATION_KEY, "from-another-process", None)
+    monkeypatch.setattr(pagecache, "_copies", first_process)
+    response, html = get(client, article.url)
+    assert not hit(response) and "Bản tin chiều" in html and "Bản tin sáng" not in html
+    monkeypatch.setattr(pagecache, "_copies", second_process)
+    response, html = get(client, article.url)  # the first process's fresh render, from the shared cache
+    assert hit(response) and "Bản tin chiều" in html and "Bản tin sáng" not in html
+
+
+def test_copies_are_bounded_and_expire_with_the_shared_entry(settings, monkeypatch):
+    settings.CITYDESK_PAGE_CACHE_COPIES = 2
+    copies = pagecache._Copies()
+    assert copies.get("g1", "a") is None  # first sight of the generation
+    now = pagecache.time.time()
+    for key in ("a", "b", "c"):
+        copies.put("g1", key, {"modified": now})
+    assert copies.get("g1", "a") is None and copies.get("g1", "c") is not None  # the oldest went first
+    copies.put("g0", "d", {"modified": now})  # a render of an older generation is not kept
+    assert copies.get("g1", "d") is None
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + settings.CITYDESK_PAGE_CACHE_SECONDS + 1)
+    assert copies.get("g1", "c") is None
+    assert copies.get("g2", "b") is None and copies.get("g1", "b") is None  # a new generation drops them all
+
+
+def test_a_page_that_used_a_csp_nonce_is_never_stored(client, home, monkeypatch):
+    from citydesk.newsroom.models import HomePage
+
+    original = HomePage.get_context
+
+    def context_with_nonce(self, request, *args, **kwargs):
+        context = original(self, request, *args, **kwargs)
+        context["nonce"] = str(request.csp_nonce)  # what {{ request.csp_nonce }} in a template does
+        return context
+
+    monkeypatch.setattr(HomePage, "get_context", context_with_nonce)
+    # (The public policy names no nonce today; a template that starts using one must not be shared.)
+    assert client.get("/").status_code == 200
+    assert not hit(client.get("/"))
+
+
+def test_a_cached_page_carries_the_security_headers_of_a_fresh_one(client, make_article):
+    article = make_article(publish=True)
+    fresh = client.get(article.url, HTTP_X_REQUEST_ID="fresh-request-0001")
+    cached = client.get(article.url, HTTP_X_REQUEST_ID="cached-request-0002")
+    assert hit(cached) and not hit(fresh)
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Cache-Control",
+        "ETag",
+        "Last-Modified",
+        "Content-Language",
+        "Vary",
+    ):
+        assert cached[header] == fresh[header], header
+    assert cached["X-Request-ID"] == "cached-request-0002"
+
+
+def test_a_page_made_private_is_not_served_from_the_cache(client, commit, make_article):
+    from wagtail.models import PageViewRestriction
+
+    article = make_article(title="Thông báo nội bộ", publish=True)
+    client.get(article.url)
+    assert hit(client.get(article.url))
+    commit(PageViewRestriction.objects.create, page=article, restriction_type="password", password="bi-mat")
+    response, html = get(client, article.url)
+    assert not hit(response) and "Thông báo nội bộ" not in html
+
+
+def count_queries(client, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return response, len(queries.captured_queries)
+
+
+@pytest.fixture
+def pages_not_cached(settings):
+    """Whole pages not cached; the generation (and the site-wide fragments) still kept."""
+    settings.CITYDESK_PAGE_CACHE = ""
+    pagecache.fragments.clear()
+    yield
+    pagecache.fragments.clear()
+
+
+def test_a_remembered_route_loads_the_page_in_fewer_queries_and_renders_the_same(
+    client, pages_not_cached, make_article
+):
+    article = make_article(title="Lịch tiêm chủng tháng 12", publish=True)
+    first, walked = count_queries(client, article.url)
+    second, remembered = count_queries(client, article.url)
+    assert remembered < walked
+    assert second.content == first.content and second.status_code == 200
+    assert pagecache.HIT_HEADER not in second  # rendered, not a copy
+
+
+def test_a_remembered_route_follows_moves_and_unpublishing_on_the_next_request(
+    client, commit, pages_not_cached, make_article, home
+):
+    article = make_article(title="Cấm đường đua xe đạp", publish=True)
+    old_url = article.url
+    client.get(old_url)
+    client.get(old_url)
+    other = TopicPage(title="Giao thông", slug="giao-thong", show_in_menus=True)
+    commit(home.add_child, instance=other)
+    commit(lambda: other.save_revision().publish())
+    commit(article.move, other, pos="last-child")
+    article.refresh_from_db()
+    assert client.get(old_url).status_code == 404
+    response, html = get(client, article.url)
+    assert response.status_code == 200 and 'class="kicker"><a href="/giao-thong/">Giao thông</a>' in html
+    commit(article.unpublish)
+    assert client.get(article.url).status_code == 404
+
+
+def test_without_a_shared_cache_nothing_is_remembered(client, settings, make_article):
+    settings.CITYDESK_PAGE_CACHE, settings.CITYDESK_PAGE_CACHE_LOCAL = "", False  # LocMem, one per process
+    article = make_article(publish=True)
+    client.get(article.url)
+    _response, first = count_queries(client, article.url)
+    _response, second = count_queries(client, article.url)
+    assert first == second
+
+
+def test_a_remembered_route_still_asks_for_the_password_of_a_page_made_private(
+    client, commit, pages_not_cached, make_article
+):
+    from wagtail.models import PageViewRestriction
+
+    article = make_article(title="Kế hoạch nội bộ", publish=True)
+    client.get(article.url)
+    assert "Kế hoạch nội bộ" in get(client, article.url)[1]  # the route and "no restriction" remembered
+    commit(PageViewRestriction.objects.create, page=article, restriction_type="password", password="bi-mat")
+    html = get(client, article.url)[1]
+    assert "Kế hoạch nội bộ" not in html and 'name="password"' in html
+
+
+def test_the_remembered_navigation_links_stay_in_the_readers_language(pages_not_cached, topic, make_article):
+    from django.test import Client
+
+    url = make_article(publish=True).url  # (page.url follows the active language: read it once)
+    english_reader, vietnamese_reader = Client(), Client()
+    english_reader.get("/en" + url)  # the navigation remembered while rendering in English
+    english = english_reader.get("/en" + url).content.decode()
+    vietnamese = vietnamese_reader.get(url).content.decode()
+    assert 'href="/en/suc-khoe/"' in english
+    assert 'href="/suc-khoe/"' in vietnamese and 'href="/en/suc-khoe/"' not in vietnamese.split("<main")[0]
