@@ -6,8 +6,11 @@ keys. Every web process on every host counts in the same place, so a limit is on
 
 Counting is atomic on each backend: Redis and LocMem increment in place; the database cache has no
 atomic increment (get, then set), so there each attempt takes the first free numbered slot with
-`add`, which the table's primary key makes atomic. While the shared cache does not answer (the
-database is down and the tip form spools tips), each process counts in its own memory.
+`add`, which the table's primary key makes atomic. A hint (the slot after the last one taken) says where
+to start looking, and slots are read a few at a time, so an attempt costs a query or two whatever the
+limit (reading every slot made each API request read 600 keys, and a huge limit exhausted memory).
+While the shared cache does not answer (the database is down and the tip form spools tips), each
+process counts in its own memory.
 """
 
 import hashlib
@@ -45,7 +48,21 @@ def _increment(cache, key: str, *, limit: int, timeout: int) -> bool:
     return count <= limit
 
 
+SLOTS_PER_READ = 16
+
+
 def _take_slot(cache, key: str, *, limit: int, timeout: int) -> bool:
-    slots = [f"{key}:{number}" for number in range(limit)]
-    taken = cache.get_many(slots)
-    return any(slot not in taken and cache.add(slot, 1, timeout=timeout) for slot in slots)
+    # Every slot below the hint is taken: the hint is only ever written just after taking the slot before
+    # it, by a scan that found every slot between its start and that one taken (adds are never undone,
+    # and all slots and the hint belong to this window). A stale, lower hint only costs a longer scan.
+    hint_key = f"{key}:next"
+    number = min(int(cache.get(hint_key) or 0), limit)
+    while number < limit:
+        slots = [f"{key}:{n}" for n in range(number, min(number + SLOTS_PER_READ, limit))]
+        taken = cache.get_many(slots)
+        for offset, slot in enumerate(slots):
+            if slot not in taken and cache.add(slot, 1, timeout=timeout):
+                cache.set(hint_key, number + offset + 1, timeout=timeout)
+                return True
+        number += len(slots)
+    return False

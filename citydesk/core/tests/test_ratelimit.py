@@ -30,7 +30,10 @@ def test_the_database_cache_counts_each_identity_up_to_its_limit(database_cache)
     results = [ratelimit.allow("tip-form", "203.0.113.7", limit=3, window_seconds=600) for _ in range(5)]
     assert results == [True, True, True, False, False]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM citydesk_cache WHERE cache_key LIKE %s", ["%citydesk:rate:%"])
+        cursor.execute(
+            "SELECT COUNT(*) FROM citydesk_cache WHERE cache_key LIKE %s AND cache_key NOT LIKE %s",
+            ["%citydesk:rate:%", "%:next"],
+        )
         assert cursor.fetchone()[0] == 3  # counted in the shared table, one slot per allowed attempt
     assert ratelimit.allow("tip-form", "198.51.100.4", limit=3, window_seconds=600)
     assert ratelimit.allow("community-sign-in", "203.0.113.7", limit=3, window_seconds=600)
@@ -60,3 +63,22 @@ def test_without_the_shared_cache_each_process_still_limits(database_cache):
         cursor.execute("DROP TABLE citydesk_cache")  # what a database that does not answer looks like to it
     results = [ratelimit.allow("tip-form", "203.0.113.9", limit=2, window_seconds=600) for _ in range(3)]
     assert results == [True, True, False]
+
+
+@pytest.mark.django_db
+def test_a_large_limit_reads_a_few_slots_an_attempt_not_all_of_them(database_cache, django_assert_max_num_queries):
+    for _ in range(40):
+        assert ratelimit.allow("api", "key-1", limit=100_000_000, window_seconds=60)
+    # the hint, one read of a few slots, the add and the new hint (each a few statements on this backend)
+    with django_assert_max_num_queries(16):
+        assert ratelimit.allow("api", "key-1", limit=100_000_000, window_seconds=60)
+
+
+@pytest.mark.django_db
+def test_the_limit_holds_past_one_read_of_slots_and_without_the_hint(database_cache):
+    limit = ratelimit.SLOTS_PER_READ * 2 + 3  # more than one read of slots
+    results = [ratelimit.allow("tip-form", "203.0.113.10", limit=limit, window_seconds=600) for _ in range(limit + 2)]
+    assert results == [True] * limit + [False] * 2
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM citydesk_cache WHERE cache_key LIKE %s", ["%:next"])  # the hint is lost
+    assert not ratelimit.allow("tip-form", "203.0.113.10", limit=limit, window_seconds=600)
