@@ -79,7 +79,9 @@ def main() -> int:
             "CITYDESK_TELEGRAM_BOT_TOKEN": TOKEN,
             "CITYDESK_TELEGRAM_WEBHOOK_SECRET": SECRET,
             "CITYDESK_TELEGRAM_API_URL": fake.url,
-            "CITYDESK_CHAT_RATE_LIMIT": "1000000",
+            # Enough for the messages of one chat (500 chats) and no more: on the database cache each
+            # message reads one slot per allowed message (citydesk/core/ratelimit.py).
+            "CITYDESK_CHAT_RATE_LIMIT": str(max(20, args.n // 500 + 2)),
             "CITYDESK_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         }
     )

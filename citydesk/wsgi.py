@@ -4,6 +4,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from citydesk.core.threads import limit_native_threads
+
+limit_native_threads()  # before anything loads the e5 encoder (citydesk/core/threads.py)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citydesk.settings.base")
 application = get_wsgi_application()
 

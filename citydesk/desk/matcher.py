@@ -12,12 +12,15 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from citydesk.matching import ClaimIndex
 from citydesk.matching.decision import Judgement, judge_texts
+from citydesk.matching.encoder import embed
+from citydesk.matching.normalize import normalize
 
 from .models import Claim, ClaimStatus
 
@@ -77,10 +80,32 @@ class DeskMatcher:
     def _sync(self) -> None:
         new = list(Claim.objects.filter(pk__gt=self._indexed_upto).order_by("pk").values_list("pk", "statement"))
         if new:
-            store = self._index.vector_store
-            vectors = store.stored([pk for pk, _text in new]) if hasattr(store, "stored") else None
-            self._index.add_many(new, vectors=vectors)
+            self._index.add_many(new, vectors=self._vectors(new))
             self._indexed_upto = new[-1][0]
+
+    def _vectors(self, new: list[tuple[int, str]]) -> np.ndarray | None:
+        """The vectors of new claims without encoding a text twice: those another process stored
+        (pgvector), and a tip's own vector for the claim just opened from it (the tip was encoded when
+        it was matched, moments before, and the claim's statement is its text). None: the index
+        encodes them all, as before."""
+        if not self._index.semantic:
+            return None
+        store = self._index.vector_store
+        known = store.found([pk for pk, _text in new]) if hasattr(store, "found") else {}
+        # The index encodes a claim's normalised statement and a query's normalised (restored) text, and
+        # keeps its last query's (text, vector): equal texts, equal vectors.
+        last = getattr(self._index, "_last_query", None)
+        if last is not None:
+            for pk, statement in new:
+                if pk not in known and normalize(statement).text == last[0]:
+                    known[pk] = last[1]
+        if not known:
+            return None
+        missing = [(pk, statement) for pk, statement in new if pk not in known]
+        if missing:
+            encoded = embed([normalize(statement).text for _pk, statement in missing])
+            known.update(zip([pk for pk, _statement in missing], encoded, strict=True))
+        return np.vstack([np.asarray(known[pk], dtype=np.float32) for pk, _statement in new])
 
     def update(self, claim: Claim) -> None:
         """Re-index a claim whose wording changed."""

@@ -72,13 +72,11 @@ class PgVectorStore:
             self._remember(claim_id, stored)
         return self._cache[claim_id]
 
-    def stored(self, claim_ids: list[int]) -> np.ndarray | None:
-        """The vectors already in the database for these claims, in order, or None if any is missing
-        (then the index embeds them: a new process does not re-embed what another one stored)."""
-        found = dict(ClaimEmbedding.objects.filter(claim_id__in=claim_ids).values_list("claim_id", "vector"))
-        if len(found) < len(claim_ids):
-            return None
-        return np.vstack([np.asarray(found[claim_id], dtype=np.float32) for claim_id in claim_ids])
+    def found(self, claim_ids: list[int]) -> dict[int, np.ndarray]:
+        """The vectors already in the database for these claims (a new process does not re-embed what
+        another one stored; the desk's matcher encodes only the rest)."""
+        rows = ClaimEmbedding.objects.filter(claim_id__in=claim_ids).values_list("claim_id", "vector")
+        return {claim_id: np.asarray(vector, dtype=np.float32) for claim_id, vector in rows}
 
     def __len__(self) -> int:
         # Asked on every semantic search; a COUNT(*) each time is wasted at millions of rows.

@@ -6,7 +6,8 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
@@ -17,7 +18,7 @@ from django_tasks import task
 
 from citydesk.desk import indicators
 from citydesk.desk import services as desk
-from citydesk.desk.matcher import matcher
+from citydesk.desk.matcher import Match, matcher
 from citydesk.desk.models import Claim, ClaimStatus, ClarificationPage, Report, Verdict
 from citydesk.matching.normalize import canonical_url, normalize
 
@@ -112,6 +113,7 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _LINK = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")  # as citydesk.matching.normalize finds links
 
 
+@lru_cache(maxsize=256)  # a tip's text is fingerprinted when it is looked up and again when it is kept
 def fingerprint(text: str, url: str = "") -> str:
     """The same for two tips whose normalised texts are identical (case, spacing, punctuation, tone-mark
     placement and teencode aside) and that carry the same links; diacritics count."""
@@ -148,15 +150,58 @@ def remember_answered(*, text: str, url: str = "", report: Report) -> None:
         AnsweredText.objects.get_or_create(fingerprint=fingerprint(text, url), defaults={"report": report})
 
 
+# A claim the desk is still working on: an exact copy of a text stored with it may join it unasked.
+OPEN_STATUSES = (ClaimStatus.NEW, ClaimStatus.IN_VERIFICATION, ClaimStatus.AWAITING_APPROVAL)
+
+
+@dataclass(frozen=True)
+class SeenCopy(Match):
+    """A tip identical to one stored with this open claim: it joins the claim (no model ran)."""
+
+
+def seen_before(text: str, url: str = "") -> SeenCopy | None:
+    """The open claim an identical text was stored with (when it got the thank-you, no answer), as a
+    match to join (no model runs). None when the text has a link (a link may carry its own published
+    answer), is too short to join on by itself, or when its claim was published, closed or is stale:
+    then matching decides as for any tip."""
+    text = (text or "").strip()
+    if url or len(text.split()) < settings.CITYDESK_MATCH_MIN_WORDS:
+        return None
+    from .models import SeenText
+
+    known = SeenText.objects.filter(fingerprint=fingerprint(text, url)).select_related("report__claim").first()
+    if known is None:
+        return None
+    claim = known.report.claim  # where the desk keeps the report now (moved or merged claims followed)
+    while claim.status == ClaimStatus.DUPLICATE and claim.duplicate_of_id:
+        claim = claim.duplicate_of
+    recent = claim.last_seen_at >= timezone.now() - timedelta(days=settings.CITYDESK_MATCH_WINDOW_DAYS)
+    if claim.status not in OPEN_STATUSES or not recent:
+        return None
+    return SeenCopy(claim=claim, score=1.0, automatic=True, same=True)
+
+
+def remember_seen(*, text: str, url: str = "", report: Report) -> None:
+    """Keep the fingerprint of a text just stored with no answer (the first report stays)."""
+    if (text or "").strip() and not url:
+        from .models import SeenText
+
+        SeenText.objects.get_or_create(fingerprint=fingerprint(text, url), defaults={"report": report})
+
+
 def judge_tip(*, text: str = "", url: str = "", image=None, cheap: bool = False) -> tuple[Answer | None, list]:
     """What take_tip will decide, read-only (so it can run before a write transaction opens): the
     published answer, if any, and the matcher's candidates. cheap: first look for an identical text
-    already answered with a verdict (a forwarded copy), which needs no model."""
+    already answered with a verdict (a forwarded copy), then for one stored with a claim still open
+    (a copy of a rumour not answered yet: joined, and thanked), which need no model."""
     text = (text or "").strip()
     if cheap and image is None:
         answer = answered_before(text, url)
         if answer is not None:
             return answer, []
+        copy = seen_before(text, url)
+        if copy is not None:
+            return None, [copy]
     # One search serves both questions: is it answered already, and else which claims it may join.
     matches = matcher.candidates(text) if text and settings.CITYDESK_MATCHING else []
     return find_answer(text, url, matches=matches), matches
@@ -176,12 +221,16 @@ def take_tip(
     matcher decides (join, suggest, or a new claim). judged: judge_tip's result, when already known."""
     text = (text or "").strip()
     answer, matches = judged if judged is not None else judge_tip(text=text, url=url, image=image)
+    if answer is not None and answer.sure:
+        claim = answer.claim
+    else:  # an identical copy of a text of an open claim joins it, whether or not matching is on
+        claim = matches[0].claim if matches and isinstance(matches[0], SeenCopy) else None
     report = desk.report_receive(
         channel=channel,
         text=text,
         url=url,
         image=image,
-        claim=answer.claim if answer and answer.sure else None,
+        claim=claim,
         reply_handle=reply_handle,
         received_at=received_at,
         matches=matches,

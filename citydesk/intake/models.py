@@ -177,3 +177,16 @@ class AnsweredText(models.Model):
 
     def __str__(self) -> str:
         return self.fingerprint[:12]
+
+
+class SeenText(models.Model):
+    """The fingerprint of a normalised tip text and the report it was first stored as: an identical copy
+    joins the same claim while the desk still has it open, without running a model (the rumour wave's
+    copies of a claim not answered yet). The reply to such a copy is the thank-you, never a verdict."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    report = models.ForeignKey("desk.Report", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]

@@ -5,7 +5,8 @@ the platform at once, whether or not a worker runs. The job (`process`) fetches 
 before anything else is stored, decides and stores the report and the reply in one transaction, then
 sends the reply: the verdict when the office has already answered the claim, otherwise a thank-you
 and the promise of a follow-up. A forwarded copy of a text already answered with a verdict is
-recognised by its fingerprint, before any model runs.
+recognised by its fingerprint, before any model runs; so is an identical copy of a text whose claim
+the desk still has open (it joins that claim and gets the thank-you).
 
 Exactly once: each step is recorded before the next starts, and a row is worked on under a lease, so a
 worker that dies is replaced by the scheduler's sweep (`process_unfinished`) from the last recorded
@@ -224,6 +225,8 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             report, answer = result.report, result.answer
             if answer is None:
                 outcome, reply = "received", answers.received_message(language=incoming.language)
+                if image is None:  # an identical copy may join its claim while it is open (answers.seen_before)
+                    answers.remember_seen(text=incoming.text, url=incoming.url, report=report)
             else:
                 outcome = "answered" if answer.sure else "pointed"
                 reply = answers.answer_message(answer, language=incoming.language)

@@ -6,7 +6,11 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from citydesk.core.threads import limit_native_threads
 from citydesk.ops.logs import logging_config
+
+# Every process that sets Django up (tests, scripts, other settings modules) gets these too.
+limit_native_threads()
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent

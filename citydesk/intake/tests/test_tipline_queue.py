@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from citydesk.desk.models import Report
 from citydesk.intake import answers, tipline
-from citydesk.intake.models import AnsweredText, InboundUpdate
+from citydesk.intake.models import AnsweredText, InboundUpdate, SeenText
 
 from .conftest import CLAIM_TEXT, TELEGRAM_SECRET, telegram_update
 
@@ -73,6 +73,54 @@ def test_the_answer_follows_the_claim_when_the_verdict_is_withdrawn(client, fake
     assert post(client, telegram_update(13002, CLAIM_TEXT + " có thật không?", chat_id=2)).json()["handled"] == (
         "received"
     )
+
+
+RUMOUR = "Khẩn: tối nay nhà máy nước Cầu Đỏ ngừng cấp nước 3 ngày vì nguồn nước nhiễm độc, tích trữ nước ngay"
+
+
+def test_an_exact_copy_of_a_rumour_the_desk_has_open_joins_its_claim_without_matching(client, fake_telegram, settings):
+    assert post(client, telegram_update(18001, RUMOUR, chat_id=1)).json()["handled"] == "received"
+    first = Report.objects.get()
+    assert SeenText.objects.get().report == first
+
+    # No model may run now: matching is off, so only the fingerprint can find the open claim.
+    settings.CITYDESK_MATCHING = False
+    copy = "  " + RUMOUR.upper().replace(",", " ,, ") + "!!!"
+    assert post(client, telegram_update(18002, copy, chat_id=2)).json()["handled"] == "received"
+    joined = Report.objects.get(text=copy.strip())
+    assert joined.claim_id == first.claim_id and joined.match_explanation["joined"]
+    thanks, again = fake_telegram.messages()
+    assert again["chat_id"] == "2" and again["text"] == thanks["text"]  # the thank-you: no verdict, no pointer
+    assert SeenText.objects.count() == 1  # the first report stays the one remembered
+
+    # One number differs: not a copy, so it does not join (with matching off, a claim of its own).
+    other = RUMOUR.replace("3 ngày", "5 ngày")
+    assert post(client, telegram_update(18003, other, chat_id=3)).json()["handled"] == "received"
+    assert Report.objects.get(text=other).claim_id != first.claim_id
+
+
+def test_a_copy_of_a_rumour_whose_claim_was_closed_or_published_is_matched_as_any_tip(client, fake_telegram, settings):
+    post(client, telegram_update(19001, RUMOUR, chat_id=1))
+    claim = Report.objects.get().claim
+    settings.CITYDESK_MATCHING = False  # with matching off, a tip that is not joined opens a claim of its own
+    for update_id, status in ((19002, "published"), (19003, "not_checkable")):
+        claim.status = status
+        claim.save(update_fields=["status"])
+        assert answers.seen_before(RUMOUR) is None
+        post(client, telegram_update(update_id, RUMOUR, chat_id=update_id))
+        assert Report.objects.filter(claim=claim).count() == 1
+    claim.status = "in_verification"
+    claim.save(update_fields=["status"])
+    assert answers.seen_before(RUMOUR).claim == claim
+    # Stale (not seen within the matching window), too short to join on, or with a link: never joined unasked.
+    claim.last_seen_at = timezone.now() - timedelta(days=settings.CITYDESK_MATCH_WINDOW_DAYS + 1)
+    claim.save(update_fields=["last_seen_at"])
+    assert answers.seen_before(RUMOUR) is None
+    claim.last_seen_at = timezone.now()
+    claim.save(update_fields=["last_seen_at"])
+    assert answers.seen_before(RUMOUR, "https://a.example/x") is None
+    settings.CITYDESK_MATCH_MIN_WORDS = 50
+    assert answers.seen_before(RUMOUR) is None
 
 
 def stored_message(update_id: int, text: str, *, chat_id: int = 5550001, **fields) -> InboundUpdate:
