@@ -94,11 +94,11 @@ class DeskMatcher:
         known = store.found([pk for pk, _text in new]) if hasattr(store, "found") else {}
         # The index encodes a claim's normalised statement and a query's normalised (restored) text, and
         # keeps its last query's (text, vector): equal texts, equal vectors.
-        last = getattr(self._index, "_last_query", None)
-        if last is not None:
-            for pk, statement in new:
-                if pk not in known and normalize(statement).text == last[0]:
-                    known[pk] = last[1]
+        for pk, statement in new:
+            if pk not in known:
+                vector = self._index.recent_vector(normalize(statement).text)
+                if vector is not None:
+                    known[pk] = vector
         if not known:
             return None
         missing = [(pk, statement) for pk, statement in new if pk not in known]

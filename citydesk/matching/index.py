@@ -290,6 +290,12 @@ class ClaimIndex:
             last = self._last_query = (normalized.text, self._embed([normalized.text])[0])
         return last[1]
 
+    def recent_vector(self, normalized_text: str) -> np.ndarray | None:
+        """The vector of the last query if its normalised text is this one (a claim just opened from a
+        tip has the tip's text: the caller need not encode it again), else None."""
+        last = self._last_query
+        return last[1] if last is not None and last[0] == normalized_text else None
+
     def search(self, text: str, k: int = 10, *, vector: np.ndarray | None = None, rerank: bool = True) -> list[tuple]:
         """The k stored claims most like text, best first, each with the probability it is the same claim.
 
