@@ -30,6 +30,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse, HttpResponseNotModified
@@ -77,8 +78,41 @@ def bump_generation() -> None:
     transaction.on_commit(lambda: _new_generation(cache))
 
 
+class _TokenRow:
+    """The generation token read from a database cache in one plain query (Django's DatabaseCache.get
+    builds a model field, converts the expiry date and unpickles the value on every call: three times the
+    query's own cost). The row is compared with the one read last; only a changed row goes through
+    cache.get. The token is always written without an expiry, so an unchanged row is still valid."""
+
+    def __init__(self):
+        self._last = (None, None)  # (row, token), replaced in one assignment
+
+    def read(self, cache) -> str | None:
+        from django.db import connections, router
+
+        connection = connections[router.db_for_read(cache.cache_model_class)]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('value')}, {quote('expires')} FROM {quote(cache._table)} "  # noqa: S608 (names only)
+                f"WHERE {quote('cache_key')} = %s",
+                [cache.make_and_validate_key(GENERATION_KEY)],
+            )
+            row = cursor.fetchone()
+        last_row, last_token = self._last
+        if row is not None and row == last_row:
+            return last_token
+        token = cache.get(GENERATION_KEY)
+        if row is not None and token is not None:
+            self._last = (row, token)
+        return token
+
+
+_token_row = _TokenRow()
+
+
 def _generation(cache) -> str:
-    generation = cache.get(GENERATION_KEY)
+    generation = _token_row.read(cache) if isinstance(cache, DatabaseCache) else cache.get(GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
         if not cache.add(GENERATION_KEY, generation, None):
