@@ -30,6 +30,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse, HttpResponseNotModified
@@ -40,8 +41,9 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "citydesk:pages:generation"
 PAGE_PARAM = "trang"
 TRACKING_PARAMS = {"fbclid", "gclid", "zarsrc", "zaloapp", "_ga", "ref", "igshid"}
-STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
 HIT_HEADER = "X-Page-Cache"
+# Headers a stored page does not keep: this response's own, or set again on every answer.
+PER_RESPONSE = {"x-request-id", HIT_HEADER.lower(), "etag", "last-modified", "cache-control", "content-length"}
 
 
 def generation_cache():
@@ -76,8 +78,41 @@ def bump_generation() -> None:
     transaction.on_commit(lambda: _new_generation(cache))
 
 
+class _TokenRow:
+    """The generation token read from a database cache in one plain query (Django's DatabaseCache.get
+    builds a model field, converts the expiry date and unpickles the value on every call: three times the
+    query's own cost). The row is compared with the one read last; only a changed row goes through
+    cache.get. The token is always written without an expiry, so an unchanged row is still valid."""
+
+    def __init__(self):
+        self._last = (None, None)  # (row, token), replaced in one assignment
+
+    def read(self, cache) -> str | None:
+        from django.db import connections, router
+
+        connection = connections[router.db_for_read(cache.cache_model_class)]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('value')}, {quote('expires')} FROM {quote(cache._table)} "  # noqa: S608 (names only)
+                f"WHERE {quote('cache_key')} = %s",
+                [cache.make_and_validate_key(GENERATION_KEY)],
+            )
+            row = cursor.fetchone()
+        last_row, last_token = self._last
+        if row is not None and row == last_row:
+            return last_token
+        token = cache.get(GENERATION_KEY)
+        if row is not None and token is not None:
+            self._last = (row, token)
+        return token
+
+
+_token_row = _TokenRow()
+
+
 def _generation(cache) -> str:
-    generation = cache.get(GENERATION_KEY)
+    generation = _token_row.read(cache) if isinstance(cache, DatabaseCache) else cache.get(GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
         if not cache.add(GENERATION_KEY, generation, None):
@@ -254,6 +289,8 @@ def _eligible_page_number(request) -> str | None:
     """The page number the cache key needs, or None when the request must not use the cache."""
     if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
         return None
+    if settings.STATIC_URL and request.path.startswith(settings.STATIC_URL):
+        return None  # WhiteNoise's
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return None
     number = ""
@@ -268,7 +305,8 @@ def _eligible_page_number(request) -> str | None:
 
 
 def _key(generation: str, request, number: str) -> str:
-    path = hashlib.sha256(f"{request.get_host()}{request.path}?{number}".encode()).hexdigest()
+    # The scheme: a page rendered for https carries Strict-Transport-Security.
+    path = hashlib.sha256(f"{request.scheme}://{request.get_host()}{request.path}?{number}".encode()).hexdigest()
     return f"citydesk:page:{generation}:{path}"
 
 
@@ -284,21 +322,28 @@ def _caching_headers(response, etag: str, modified: float) -> None:
     response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.CITYDESK_PAGE_SHARED_MAX_AGE}"
 
 
-def _not_modified(request, etag: str, modified: float):
+def _not_modified(request, etag: str, modified: float, headers):
     if etag in [tag.strip() for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
         response = HttpResponseNotModified()
+        for name, value in headers:
+            if name.lower() != "content-type":
+                response[name] = value
         _caching_headers(response, etag, modified)
         return response
     return None
 
 
 class PageCacheMiddleware:
-    """Serves and stores cacheable public pages; put it before SessionMiddleware."""
+    """Serves and stores cacheable public pages. It comes first in MIDDLEWARE: a hit is answered before
+    any other middleware runs, with the headers the whole chain gave the page when it was rendered
+    (security headers, Content-Security-Policy, X-Frame-Options, Content-Language, Vary), a new
+    X-Request-ID, its access-log line and its request metrics (citydesk.ops.middleware.answered)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        started = time.monotonic()
         number = _eligible_page_number(request)
         if number is None:
             return self.get_response(request)
@@ -319,7 +364,11 @@ class PageCacheMiddleware:
                 logger.warning("page cache unavailable", exc_info=True)
                 cache, entry = None, None
             if entry is not None:
-                return self._from_cache(request, entry)
+                from citydesk.ops.middleware import answered
+
+                response = self._from_cache(request, entry)
+                answered(request, response, started)
+                return response
         response = self.get_response(request)
         marker = getattr(response, "citydesk_page_cache", None)
         if marker is None or response.status_code != 200 or response.streaming:
@@ -330,8 +379,8 @@ class PageCacheMiddleware:
             return response  # a CSP nonce in the HTML is this response's only: a copy would not match its header
         etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
         modified = time.time()
+        headers = tuple((name, value) for name, value in response.items() if name.lower() not in PER_RESPONSE)
         if cache is not None:
-            headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
             entry = {
                 "content": response.content,
                 "headers": headers,
@@ -347,7 +396,8 @@ class PageCacheMiddleware:
                 logger.warning("page cache: the page could not be stored", exc_info=True)
             response[HIT_HEADER] = "miss"
         _caching_headers(response, etag, modified)
-        return _not_modified(request, etag, modified) or response
+        not_modified = _not_modified(request, etag, modified, response.items())
+        return not_modified or response
 
     @staticmethod
     def _from_cache(request, entry):
@@ -355,12 +405,12 @@ class PageCacheMiddleware:
             from .models import ArticleRead
 
             ArticleRead.record_id(entry["article_id"])
-        not_modified = _not_modified(request, entry["etag"], entry["modified"])
+        not_modified = _not_modified(request, entry["etag"], entry["modified"], entry["headers"])
         if not_modified is not None:
             not_modified[HIT_HEADER] = "hit"
             return not_modified
         response = HttpResponse(b"" if request.method == "HEAD" else entry["content"])
-        for name, value in entry["headers"].items():
+        for name, value in entry["headers"]:
             response[name] = value
         _caching_headers(response, entry["etag"], entry["modified"])
         response[HIT_HEADER] = "hit"

@@ -22,14 +22,32 @@ def view_name(request) -> str:
     return match.view_name or f"{match.func.__module__}.{getattr(match.func, '__name__', 'view')}"
 
 
+def request_id_for(request) -> str:
+    """The request's id (the proxy's when it looks like one, else a new one), kept on the request."""
+    given = request.META.get("HTTP_X_REQUEST_ID", "")
+    request.request_id = given if WELL_FORMED.match(given) else uuid.uuid4().hex
+    return request.request_id
+
+
+def answered(request, response, started: float, view: str = "unresolved") -> None:
+    """What RequestMiddleware does on the way out, for a response answered before it (a cached page):
+    the X-Request-ID header, the request metrics and the access-log line."""
+    token = REQUEST_ID.set(request_id_for(request))
+    try:
+        response["X-Request-ID"] = request.request_id
+        seconds = time.monotonic() - started
+        metrics.observe(view=view, method=request.method, status=response.status_code, seconds=seconds)
+        RequestMiddleware.log(request, response.status_code, seconds, view)
+    finally:
+        REQUEST_ID.reset(token)
+
+
 class RequestMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        given = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if WELL_FORMED.match(given) else uuid.uuid4().hex
-        request.request_id = request_id
+        request_id = request_id_for(request)
         token = REQUEST_ID.set(request_id)
         started = time.monotonic()
         try:
@@ -43,7 +61,8 @@ class RequestMiddleware:
         finally:
             REQUEST_ID.reset(token)
 
-    def log(self, request, status: int, seconds: float, view: str) -> None:
+    @staticmethod
+    def log(request, status: int, seconds: float, view: str) -> None:
         if not access_log.isEnabledFor(logging.INFO):
             return
         fields = {

@@ -84,13 +84,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: the request id every log line carries, the access log and the request metrics (citydesk/ops).
+    # First: a public page served from the cache is answered here, with the headers the chain below
+    # gave it when it was rendered, its own request id, access-log line and metrics (newsroom/pagecache.py).
+    "citydesk.newsroom.pagecache.PageCacheMiddleware",
+    # Then: the request id every log line carries, the access log and the request metrics (citydesk/ops).
     "citydesk.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # One Content-Security-Policy for the public site, a wider one for the admin (staffauth/csp.py).
     "citydesk.staffauth.csp.PolicyByAreaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "citydesk.newsroom.pagecache.PageCacheMiddleware",
     # A public page not served from the cache: which page its path leads to, remembered per generation.
     "citydesk.newsroom.pagecache.RouteMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,5 +1,7 @@
 """Public pages from the cache: hits, HTTP caching headers, and no stale read after any change."""
 
+import json
+
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
@@ -448,3 +450,54 @@ def test_the_remembered_navigation_links_stay_in_the_readers_language(pages_not_
     vietnamese = vietnamese_reader.get(url).content.decode()
     assert 'href="/en/suc-khoe/"' in english
     assert 'href="/suc-khoe/"' in vietnamese and 'href="/en/suc-khoe/"' not in vietnamese.split("<main")[0]
+
+
+def test_a_hit_is_answered_first_and_still_logged_and_counted_with_its_own_request_id(client, make_article):
+    import logging
+    from io import StringIO
+
+    from prometheus_client import REGISTRY
+
+    from citydesk.ops.logs import JsonLineFormatter, RequestIdFilter
+
+    article = make_article(publish=True)
+    client.get(article.url)
+    labels = {"view": "unresolved", "method": "GET", "status": "200"}
+    before = REGISTRY.get_sample_value("citydesk_http_requests_total", labels) or 0
+    stream = StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonLineFormatter())
+    handler.addFilter(RequestIdFilter())
+    access = logging.getLogger("citydesk.access")
+    level = access.level
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        response = client.get(article.url, HTTP_X_REQUEST_ID="cached-request-0003")
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(level)
+    assert hit(response) and response["X-Request-ID"] == "cached-request-0003"
+    [line] = [json.loads(text) for text in stream.getvalue().splitlines()]
+    assert (line["request_id"], line["route"], line["status"]) == ("cached-request-0003", article.url, 200)
+    assert REGISTRY.get_sample_value("citydesk_http_requests_total", labels) == before + 1
+
+
+def test_a_304_from_the_cache_carries_the_headers_of_the_page_and_its_own_request_id(client, make_article):
+    article = make_article(publish=True)
+    fresh = client.get(article.url)
+    response = client.get(article.url, HTTP_IF_NONE_MATCH=fresh["ETag"], HTTP_X_REQUEST_ID="cached-request-0004")
+    assert response.status_code == 304 and hit(response) and response.content == b""
+    assert response["X-Request-ID"] == "cached-request-0004"
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "ETag", "Cache-Control"):
+        assert response[header] == fresh[header], header
+
+
+def test_a_page_rendered_for_https_is_not_served_to_plain_http(client, settings, make_article):
+    settings.SECURE_HSTS_SECONDS = 3600
+    article = make_article(publish=True)
+    client.get(article.url, secure=True)
+    secure = client.get(article.url, secure=True)
+    assert hit(secure) and "Strict-Transport-Security" in secure
+    plain = client.get(article.url)
+    assert not hit(plain) and "Strict-Transport-Security" not in plain
