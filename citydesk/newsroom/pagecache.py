@@ -21,6 +21,7 @@ With a CDN or Varnish configured (WAGTAILFRONTENDCACHE, from CITYDESK_FRONTEND_C
 changes purge the affected URLs in both languages after the commit.
 """
 
+import contextlib
 import hashlib
 import logging
 import threading
@@ -61,9 +62,23 @@ def page_cache():
     return generation_cache() if settings.CITYDESK_PAGE_CACHE else None
 
 
+def _isolated(cache):
+    """A savepoint around a database cache's statements when a transaction is open (a test's, or a
+    publish's): on PostgreSQL a failed statement (the cache table missing) would otherwise abort the
+    whole transaction, and the caller's next query would fail instead of this one."""
+    if isinstance(cache, DatabaseCache):
+        from django.db import connections, router
+
+        alias = router.db_for_write(cache.cache_model_class)
+        if connections[alias].in_atomic_block:
+            return transaction.atomic(using=alias)
+    return contextlib.nullcontext()
+
+
 def _new_generation(cache) -> None:
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        with _isolated(cache):
+            cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:  # any backend's failure; entries expire after CITYDESK_PAGE_CACHE_SECONDS
         logger.exception("page cache: the generation could not be replaced")
 
@@ -126,7 +141,11 @@ def current_generation(request) -> str | None:
     if not hasattr(request, "_citydesk_generation"):
         cache = generation_cache()
         try:
-            request._citydesk_generation = _generation(cache) if cache is not None else None
+            if cache is None:
+                request._citydesk_generation = None
+            else:
+                with _isolated(cache):
+                    request._citydesk_generation = _generation(cache)
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
             request._citydesk_generation = None
