@@ -12,25 +12,10 @@ import os
 from django.db import DatabaseError
 from django.db.models import Count, F, Q
 from django.utils import timezone
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from . import health
-
-REQUESTS = Counter(
-    "citydesk_http_requests", "HTTP requests answered, by view, method and status", ["view", "method", "status"]
-)
-LATENCY = Histogram(
-    "citydesk_http_request_duration_seconds",
-    "Time to answer an HTTP request, by view",
-    ["view", "method"],
-    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-)
-
-
-def observe(*, view: str, method: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(view=view, method=method, status=str(status)).inc()
-    LATENCY.labels(view=view, method=method).observe(seconds)
 
 
 class OfficeCollector:

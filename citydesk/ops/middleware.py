@@ -8,7 +8,7 @@ import uuid
 
 from django.conf import settings
 
-from . import metrics
+from . import request_metrics as metrics
 from .context import REQUEST_ID, route
 
 access_log = logging.getLogger("citydesk.access")
