@@ -126,18 +126,27 @@ def fingerprint(text: str, url: str = "") -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _claim_of(model, key: str):
+    """The claim the report stored under this fingerprint belongs to now (moved or merged claims
+    followed), or None."""
+    known = model.objects.filter(fingerprint=key).select_related("report__claim").first()
+    if known is None:
+        return None
+    claim = known.report.claim
+    while claim.status == ClaimStatus.DUPLICATE and claim.duplicate_of_id:
+        claim = claim.duplicate_of
+    return claim
+
+
 def answered_before(text: str, url: str = "") -> Answer | None:
     """The verdict an identical text was answered with, if its claim is still published (no model runs)."""
     if not (text or "").strip():
         return None
     from .models import AnsweredText
 
-    known = AnsweredText.objects.filter(fingerprint=fingerprint(text, url)).select_related("report__claim").first()
-    if known is None:
+    claim = _claim_of(AnsweredText, fingerprint(text, url))
+    if claim is None:
         return None
-    claim = known.report.claim  # where the desk keeps the report now (moved or merged claims followed)
-    while claim.status == ClaimStatus.DUPLICATE and claim.duplicate_of_id:
-        claim = claim.duplicate_of
     published = _published(claim)
     return Answer(claim, *published, score=1.0, sure=True) if published else None
 
@@ -169,12 +178,9 @@ def seen_before(text: str, url: str = "") -> SeenCopy | None:
         return None
     from .models import SeenText
 
-    known = SeenText.objects.filter(fingerprint=fingerprint(text, url)).select_related("report__claim").first()
-    if known is None:
+    claim = _claim_of(SeenText, fingerprint(text, url))
+    if claim is None:
         return None
-    claim = known.report.claim  # where the desk keeps the report now (moved or merged claims followed)
-    while claim.status == ClaimStatus.DUPLICATE and claim.duplicate_of_id:
-        claim = claim.duplicate_of
     recent = claim.last_seen_at >= timezone.now() - timedelta(days=settings.CITYDESK_MATCH_WINDOW_DAYS)
     if claim.status not in OPEN_STATUSES or not recent:
         return None

@@ -235,16 +235,9 @@ def test_a_per_process_cache_is_refused_outside_tests_and_benchmarks(client, set
     assert pagecache.HIT_HEADER not in client.get("/")
 
 
-def test_pages_that_need_no_data_render_while_the_database_and_its_cache_are_down(client, settings, home):
+def test_pages_that_need_no_data_render_while_the_database_and_its_cache_are_down(client, database_page_cache, home):
     from django.db import OperationalError, connection
 
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "citydesk-local"},
-        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "citydesk_test_pages"},
-    }
-    settings.CITYDESK_PAGE_CACHE, settings.CITYDESK_PAGE_CACHE_LOCAL = "pages", False
-    call_command("createcachetable", "citydesk_test_pages", verbosity=0)
     client.get("/tim-kiem/")  # the navigation is remembered while the database answers
 
     def refuse(execute, sql, params, many, context):
