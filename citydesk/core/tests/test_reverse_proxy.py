@@ -6,7 +6,6 @@ forever) and every citizen had the proxy's address (one tip limit for the whole 
 counted in its own memory.
 """
 
-import datetime
 import io
 import os
 import re
@@ -25,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from citydesk.conftest import ProcessDatabase
 from citydesk.core.management.commands.serve import web_command
 from citydesk.core.processes import ROOT, free_port
+from citydesk.core.tests.certificates import self_signed_certificate
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TIP_FORM = "/hoi-dap-kiem-chung/"
@@ -78,34 +78,6 @@ def nginx_binary():
     return NGINX
 
 
-def self_signed_certificate(folder: Path) -> Path:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    (folder / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return folder / "cert.pem"
-
-
 def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -152,7 +124,7 @@ def proxied_citydesk(nginx_binary, tmp_path_factory):
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
             processes.append(process)
             wait_for_port(port, process, log)
-        certificate = self_signed_certificate(tmp_path)
+        certificate, _key = self_signed_certificate(tmp_path)
         https_port, http_port = free_port(), free_port()
         upstreams = " ".join(f"server 127.0.0.1:{port};" for port in web_ports)
         site = site_config(tmp_path, upstreams, https_port, http_port)

@@ -1,8 +1,6 @@
 """A real SMTP server on 127.0.0.1 for the tests (aiosmtpd): STARTTLS or TLS from the first byte with a
 certificate made here, AUTH LOGIN/PLAIN with one user, every accepted message recorded."""
 
-import datetime
-import ipaddress
 import ssl
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -13,40 +11,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from citydesk.core.processes import free_port
+from citydesk.core.tests.certificates import self_signed_certificate
 
 USER, PASSWORD = "citydesk@mail.danang.gov.vn", "mat-khau-smtp-0123"
-
-
-def make_certificate(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert, key_file = folder / "smtp-cert.pem", folder / "smtp-key.pem"
-    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert, key_file
 
 
 @dataclass
@@ -78,7 +45,7 @@ class LocalSMTP:
     """security: "starttls" (plain, then STARTTLS required before AUTH) or "ssl" (TLS from the start)."""
 
     def __init__(self, folder: Path, security: str):
-        self.cert, key = make_certificate(folder)
+        self.cert, key = self_signed_certificate(folder, prefix="smtp-")
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.cert, key)
         self.recorder = Recorder()
