@@ -115,6 +115,16 @@ def unit(db):
 
 
 @pytest.fixture
+def verifier(unit):
+    return make_user("kiemchung", roles.DESK_VERIFIER, unit=unit)
+
+
+@pytest.fixture
+def lead(db):
+    return make_user("truongnhom", roles.DESK_LEAD)
+
+
+@pytest.fixture
 def contributor_user(unit):
     return make_user("congtacvien", roles.CONTRIBUTOR, unit=unit)
 

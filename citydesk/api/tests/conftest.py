@@ -6,7 +6,7 @@ from citydesk.api.models import PartnerScope
 from citydesk.conftest import make_user
 from citydesk.core import roles
 from citydesk.desk import services as desk
-from citydesk.desk.tests.conftest import claim, evidenced_claim, lead, proposed_claim, verifier  # noqa: F401
+from citydesk.desk.tests.conftest import claim, evidenced_claim, proposed_claim  # noqa: F401
 
 CLAIM_TEXT = "Uống nước chanh nóng chữa khỏi sốt xuất huyết trong 3 ngày"  # the desk fixtures' claim
 ALL_SCOPES = list(PartnerScope.values)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from citydesk.desk.tests.conftest import claim, lead, verifier  # noqa: F401
+from citydesk.desk.tests.conftest import claim  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from citydesk.community.models import Member
 from citydesk.conftest import log_in, make_user
 from citydesk.core import roles
 from citydesk.desk import services as desk
-from citydesk.desk.tests.conftest import claim, evidenced_claim, lead, proposed_claim, verifier  # noqa: F401
+from citydesk.desk.tests.conftest import claim, evidenced_claim, proposed_claim  # noqa: F401
 from citydesk.network import services as network
 from citydesk.network.models import Assignment
 

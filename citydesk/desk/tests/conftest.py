@@ -1,19 +1,7 @@
 import pytest
 
-from citydesk.conftest import make_user
-from citydesk.core import roles
 from citydesk.desk import services
 from citydesk.desk.models import Channel, HarmCategory
-
-
-@pytest.fixture
-def verifier(unit):
-    return make_user("kiemchung", roles.DESK_VERIFIER, unit=unit)
-
-
-@pytest.fixture
-def lead(db):
-    return make_user("truongnhom", roles.DESK_LEAD)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from citydesk.desk import services as desk
-from citydesk.desk.tests.conftest import claim, evidenced_claim, lead, proposed_claim, verifier  # noqa: F401
+from citydesk.desk.tests.conftest import claim, evidenced_claim, proposed_claim  # noqa: F401
 
 from .fakes import FakeTelegram, FakeZalo
 

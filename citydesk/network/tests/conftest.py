@@ -6,7 +6,7 @@ from django.utils import timezone
 from citydesk.conftest import make_user
 from citydesk.core import roles
 from citydesk.core.models import Unit
-from citydesk.desk.tests.conftest import claim, lead, verifier  # noqa: F401
+from citydesk.desk.tests.conftest import claim  # noqa: F401
 from citydesk.network import services
 
 

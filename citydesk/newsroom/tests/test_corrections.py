@@ -10,7 +10,7 @@ from django.urls import reverse
 from citydesk.channels import services as channels
 from citydesk.channels.models import ChannelAccount, Delivery, Publication
 from citydesk.desk import services as desk
-from citydesk.desk.tests.conftest import claim, evidenced_claim, lead, proposed_claim, verifier  # noqa: F401
+from citydesk.desk.tests.conftest import claim, evidenced_claim, proposed_claim  # noqa: F401
 from citydesk.newsroom.models import ArticleCorrection
 
 pytestmark = pytest.mark.django_db

@@ -1,1 +1,1 @@
-from citydesk.desk.tests.conftest import claim, evidenced_claim, lead, proposed_claim, verifier  # noqa: F401
+from citydesk.desk.tests.conftest import claim, evidenced_claim, proposed_claim  # noqa: F401

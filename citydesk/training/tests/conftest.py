@@ -36,16 +36,6 @@ def directory(unit):
     return accounts
 
 
-@pytest.fixture
-def verifier(unit):
-    return make_user("kiemchung", roles.DESK_VERIFIER, unit=unit)
-
-
-@pytest.fixture
-def lead(db):
-    return make_user("truongnhom", roles.DESK_LEAD)
-
-
 def publish_claim(*, verifier, lead, text, category, rating, sources, reply_handle="", url=""):
     """A claim through the desk's own services, up to its published clarification."""
     report = desk.report_receive(
