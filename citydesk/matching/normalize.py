@@ -115,8 +115,10 @@ def place_tone(word: str) -> str:
         target = marked[-1]
     elif len(nucleus) == 1:
         target = nucleus[0]
-    elif end < len(base) or len(nucleus) == 3:
-        target = nucleus[1]  # a final consonant or three vowels: the second vowel ("hoàn", "ngoài")
+    elif (end < len(base) and base[end].isalpha()) or len(nucleus) == 3:
+        # A final consonant (not a full stop: "bảy." stays "bảy.") or three vowels: the second vowel
+        # ("hoàn", "ngoài").
+        target = nucleus[1]
     else:
         target = nucleus[0]  # two vowels, open syllable: the first ("hòa", "mùa", "thủy")
     letters[target] += tones[0]

@@ -438,6 +438,11 @@ class Tokens:
     has_marks: bool
 
 
+def _keys(words: Tokens) -> list[str]:
+    """The words two texts are aligned on: as written when they carry marks, else folded."""
+    return words.marked if words.has_marks else words.folded
+
+
 def tokens(normalized: Normalized) -> Tokens:
     marked = _WORD.findall(normalized.text)
     return Tokens(marked, [fold(word) for word in marked], normalized.has_diacritics)
@@ -673,7 +678,7 @@ def _unrelated_words_replaced(difference, matcher, words, content, named) -> Non
     ):
         # A named thing in the span: the rules above have judged it (TP.HCM / Sài Gòn is one place).
         return
-    span_a, span_b = words_a.folded[i1:i2], words_b.folded[j1:j2]
+    span_a, span_b = _keys(words_a)[i1:i2], _keys(words_b)[j1:j2]
     if set(span_a) & set(span_b) or not any(content_a[i1:i2]) or not any(content_b[j1:j2]):
         return
     difference.differ["wording"] = ([" ".join(words_a.marked[i1:i2])], [" ".join(words_b.marked[j1:j2])])
@@ -687,14 +692,24 @@ def _unrelated_words_replaced(difference, matcher, words, content, named) -> Non
         return
     # Only on words written with their marks: a bare text whose marks were put back keeps the words
     # the other text lacks bare ("giai doan"), and e5 reads those poorly.
+    # After a word that gives a cause ("nghỉ học *vì* mất ngủ" / "… *vì* quai bị"), the span is the cause
+    # whatever its part of speech: a condition is often a verb phrase ("mất ngủ", "khó thở").
+    cause = _cause_before(words_a, i1) and _cause_before(words_b, j1)
     if (
         words_a.has_marks
         and _mostly_marked(words_a.marked[i1:i2])
         and _mostly_marked(words_b.marked[j1:j2])
-        and _noun_last(words_a, i2)
-        and _noun_last(words_b, j2)
+        and (cause or (_noun_last(words_a, i2) and _noun_last(words_b, j2)))
     ):
         difference.in_place.add("wording")
+
+
+# Words that introduce the cause of what the sentence reports (general Vietnamese usage).
+_CAUSE_WORDS = {("vì",), ("do",), ("bởi",), ("tại",), ("bởi", "vì"), ("tại", "vì"), ("nguyên", "nhân", "là")}
+
+
+def _cause_before(words: "Tokens", start: int) -> bool:
+    return any(tuple(words.marked[max(0, start - n) : start]) in _CAUSE_WORDS for n in (1, 2, 3) if start >= n)
 
 
 def _mostly_marked(words: list[str]) -> bool:
@@ -752,14 +767,17 @@ def compare(a: Normalized, b: Normalized) -> Difference:
         elif lone_a or lone_b:
             difference.only_one[family] = sorted({m.label for m in lone_a + lone_b})
     # What differs word by word.
-    matcher = SequenceMatcher(None, words_a.folded, words_b.folded, autojunk=False)
+    # Aligned on the words as written when both texts carry marks: folded, "thận" (kidney) and "thần"
+    # (nerve) are one word, and "sỏi *thận*" / "zona *thần* kinh" looked like two small changes.
+    keys_a, keys_b = _keys(words_a), _keys(words_b)
+    matcher = SequenceMatcher(None, keys_a, keys_b, autojunk=False)
     spans_a, spans_b = [], []
-    set_a, set_b = set(words_a.folded), set(words_b.folded)
+    set_a, set_b = set(keys_a), set(keys_b)
     content_a, content_b = content_flags(words_a), content_flags(words_b)
 
     def lost_gained(i1: int, i2: int, j1: int, j2: int) -> tuple[list[str], list[str]]:
-        lost = [words_a.folded[i] for i in range(i1, i2) if content_a[i] and words_a.folded[i] not in set_b]
-        gained = [words_b.folded[j] for j in range(j1, j2) if content_b[j] and words_b.folded[j] not in set_a]
+        lost = [keys_a[i] for i in range(i1, i2) if content_a[i] and keys_a[i] not in set_b]
+        gained = [keys_b[j] for j in range(j1, j2) if content_b[j] and keys_b[j] not in set_a]
         return lost, gained
 
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -768,8 +786,8 @@ def compare(a: Normalized, b: Normalized) -> Difference:
         spans_a.append((i1, i2))
         spans_b.append((j1, j2))
         lost, gained = lost_gained(i1, i2, j1, j2)
-        difference.content_a += [words_a.marked[i] for i in range(i1, i2) if words_a.folded[i] in lost]
-        difference.content_b += [words_b.marked[j] for j in range(j1, j2) if words_b.folded[j] in gained]
+        difference.content_a += [words_a.marked[i] for i in range(i1, i2) if keys_a[i] in lost]
+        difference.content_b += [words_b.marked[j] for j in range(j1, j2) if keys_b[j] in gained]
         if lost and gained:
             difference.replaced += 1
     # The rules below look at what differs word by word; they hold only when the two texts are
@@ -790,8 +808,8 @@ def compare(a: Normalized, b: Normalized) -> Difference:
             continue
         difference.replacements.append(
             (
-                [words_a.marked[i] for i in range(i1, i2) if words_a.folded[i] in lost],
-                [words_b.marked[j] for j in range(j1, j2) if words_b.folded[j] in gained],
+                [words_a.marked[i] for i in range(i1, i2) if keys_a[i] in lost],
+                [words_b.marked[j] for j in range(j1, j2) if keys_b[j] in gained],
             )
         )
         # The words a disease-context word governs replaced by other content words ("chữa khỏi *sốt

@@ -34,6 +34,13 @@ def test_old_and_new_tone_placement_normalise_alike():
     assert normalize("Thanh Hoá, hoà bình").text == normalize("Thanh Hóa, hòa bình").text
 
 
+def test_punctuation_after_a_syllable_is_not_read_as_its_final_consonant():
+    # "bảy." once came out as "baỷ.": the full stop counted as a final consonant.
+    written = "Mở cửa vào thứ bảy. Hoà bình, ngày!!! Thủy?"
+    assert normalize(written).text == "mở cửa vào thứ bảy. hòa bình, ngày!!! thủy?"
+    assert normalize("thứ bảy.").text.split()[1].rstrip(".") == normalize("thứ bảy").text.split()[1]
+
+
 def test_composed_and_decomposed_input_normalise_alike():
     decomposed = unicodedata.normalize("NFD", "Bão số 5 đổ bộ Đà Nẵng")
     assert normalize(decomposed) == normalize("Bão số 5 đổ bộ Đà Nẵng")

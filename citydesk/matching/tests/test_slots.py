@@ -133,6 +133,24 @@ def test_one_thing_named_in_place_of_another_is_not_the_same_claim_but_a_synonym
     )
 
 
+def test_another_cause_after_vi_or_do_is_not_the_same_claim_whatever_its_part_of_speech():
+    # A condition or a cause is often a verb phrase ("mất giọng", "khó thở"), not a noun: after a word
+    # that gives the cause, the span is judged as a named thing is (e5 decides whether it is a synonym).
+    singer = "Ca sĩ Minh Thư hủy buổi diễn tối nay ở Nhà hát Lớn vì mất giọng"
+    judgement = judge_texts(singer, singer.replace("vì mất giọng", "vì khó thở"))
+    assert "wording" in judgement.difference.in_place
+    assert not judgement.same
+    flight = "Chuyến bay đi Đà Nẵng bị hủy do sương mù dày đặc"
+    assert not same_claim(flight, flight.replace("sương mù dày đặc", "thiếu nhiên liệu"))[0]
+    # Without a cause word the verb phrase is still only "wording": no verdict, the desk decides.
+    plan = "Thành phố dự kiến mở rộng đường Nguyễn Trãi vào năm sau"
+    judgement = judge_texts(plan, plan.replace("mở rộng", "nâng cấp"))
+    assert "wording" not in judgement.difference.in_place and not judgement.sure
+    # The same cause said with a shared word, or the cause word itself changed, is the same claim.
+    market = "Chợ đầu mối Hóc Môn đóng cửa ba ngày vì dịch tả lợn"
+    assert judge_texts(market, market.replace(" vì ", " bởi ")).sure
+
+
 def test_the_index_refuses_an_opposite_or_a_denial_in_place_as_the_lone_pair_does():
     from citydesk.matching import ClaimIndex
 
