@@ -471,7 +471,7 @@ def cached_answer(environ) -> tuple[str, list, bytes] | None:
     # hits does not keep a dead connection.
     close_old_connections()
     try:
-        _cache, _generation, _key_, entry = _lookup(request, number, cache)
+        entry = _lookup(request, number, cache)[3]
         if entry is None:
             return None
         status, headers, body = _answer(request, entry, started)
