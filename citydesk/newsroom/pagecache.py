@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.db import DatabaseError, close_old_connections, transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
@@ -492,6 +492,8 @@ class CachedPages:
     def __call__(self, environ, start_response):
         try:
             answer = cached_answer(environ)
+        except SuspiciousOperation:  # e.g. too many query fields: Django answers it (400) and logs it
+            answer = None
         except Exception:  # never worse than no cache: Django answers
             logger.exception("page cache: a hit could not be answered")
             answer = None

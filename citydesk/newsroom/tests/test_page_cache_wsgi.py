@@ -232,6 +232,9 @@ def test_requests_the_cache_must_not_answer_reach_django(served, make_article, s
     assert len(served.django_calls) == calls + 4
     wrong_host = served.get(article.url, headers={"Host": "evil.example"})
     assert wrong_host.status_code == 400 and not is_hit(wrong_host)  # Django's answer to a host not allowed
+    fields = "&".join(f"utm_{number}=x" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    too_many = served.get(f"{article.url}?{fields}")
+    assert too_many.status_code == 400 and not is_hit(too_many)  # Django's answer, not an error
 
 
 def test_a_cache_that_does_not_answer_is_a_miss_not_an_error(served, make_article):
