@@ -110,10 +110,11 @@ class _TokenRow:
 
     def __init__(self):
         self._last = (None, None)  # (row, token), replaced in one assignment
-        self._statements = {}  # (alias, table) -> (sql with Django's placeholder, with the driver's, key)
+        self._statements = {}  # (alias, table, key prefix, version) -> (sql, sql for the driver or None, key)
 
     def _statement(self, cache, connection):
-        found = self._statements.get((connection.alias, cache._table))
+        which = (connection.alias, cache._table, cache.key_prefix, cache.version)
+        found = self._statements.get(which)
         if found is None:
             quote = connection.ops.quote_name
             sql = (
@@ -123,7 +124,7 @@ class _TokenRow:
             placeholder = self.PLACEHOLDERS.get(connection.vendor)
             driver_sql = sql.replace("%s", placeholder) if placeholder else None
             found = (sql, driver_sql, cache.make_and_validate_key(GENERATION_KEY))
-            self._statements[(connection.alias, cache._table)] = found
+            self._statements[which] = found
         return found
 
     def read(self, cache) -> str | None:
