@@ -17,7 +17,9 @@ file through WhiteNoise, and citydesk's article, clarification and home pages wi
 without it (SQLite, demo data); `wrk` when installed (Debian's), else Python threads. Prints req/s,
 p50/p99 and, per page, `ratio_vs_wagtail_default` and `ratio_vs_static`. The `_cached` rows use the
 page cache `make run` configures (the database cache, shared by every process); `article_cached_locmem`
-the per-process LocMem cache, for comparison only.
+the per-process LocMem cache, for comparison only. `waitress_ceiling` is a WSGI application that returns a
+fixed body of the article page's size and does nothing else (bench/ceiling_app.py), under the same waitress
+settings: what one waitress process and this client can do at most on this machine.
 """
 
 import argparse
@@ -308,6 +310,14 @@ def run_pages(args, workdir: Path) -> dict:
         started, locmem = _serve(citydesk_app, locmem_env, ROOT, args.processes, workdir / "locmem.log")
         servers += started
         targets["static_file"] = [base + static_path for base in uncached]
+        _wait_for(cached[0] + paths["article"], workdir)
+        body_bytes = len(requests.get(cached[0] + paths["article"], timeout=30).content)
+        ceiling_env = {**os.environ, "CITYDESK_BENCH_BODY_BYTES": str(body_bytes)}
+        started, ceiling = _serve(
+            ["ceiling_app:application"], ceiling_env, ROOT / "bench", args.processes, workdir / "ceiling.log"
+        )
+        servers += started
+        targets["waitress_ceiling"] = [base + "/" for base in ceiling]
         for name, path in paths.items():
             targets[f"{name}_cached"] = [base + path for base in cached]
         targets["article_cached_locmem"] = [base + paths["article"] for base in locmem]

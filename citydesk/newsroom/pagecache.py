@@ -33,7 +33,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import DatabaseError, transaction
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
+from django.db import DatabaseError, close_old_connections, transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 
@@ -97,23 +98,54 @@ class _TokenRow:
     """The generation token read from a database cache in one plain query (Django's DatabaseCache.get
     builds a model field, converts the expiry date and unpickles the value on every call: three times the
     query's own cost). The row is compared with the one read last; only a changed row goes through
-    cache.get. The token is always written without an expiry, so an unchanged row is still valid."""
+    cache.get. The token is always written without an expiry, so an unchanged row is still valid.
+
+    On SQLite and PostgreSQL the query runs on the DB-API cursor of Django's connection, inside Django's
+    error wrapper (so a failure marks the connection for the next close_old_connections, as any query
+    does) and after its health check: Django's cursor wrapper and placeholder rewriting cost three times
+    the query. When anything watches the connection's queries (a test's CaptureQueriesContext, DEBUG, an
+    execute_wrapper), the query goes through Django's cursor instead."""
+
+    PLACEHOLDERS = {"sqlite": "?", "postgresql": "%s"}
 
     def __init__(self):
         self._last = (None, None)  # (row, token), replaced in one assignment
+        self._statements = {}  # (alias, table, key prefix, version) -> (sql, sql for the driver or None, key)
+
+    def _statement(self, cache, connection):
+        which = (connection.alias, cache._table, cache.key_prefix, cache.version)
+        found = self._statements.get(which)
+        if found is None:
+            quote = connection.ops.quote_name
+            sql = (
+                f"SELECT {quote('value')}, {quote('expires')} FROM {quote(cache._table)} "  # noqa: S608 (names only)
+                f"WHERE {quote('cache_key')} = %s"
+            )
+            placeholder = self.PLACEHOLDERS.get(connection.vendor)
+            driver_sql = sql.replace("%s", placeholder) if placeholder else None
+            found = (sql, driver_sql, cache.make_and_validate_key(GENERATION_KEY))
+            self._statements[which] = found
+        return found
 
     def read(self, cache) -> str | None:
         from django.db import connections, router
 
         connection = connections[router.db_for_read(cache.cache_model_class)]
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote('value')}, {quote('expires')} FROM {quote(cache._table)} "  # noqa: S608 (names only)
-                f"WHERE {quote('cache_key')} = %s",
-                [cache.make_and_validate_key(GENERATION_KEY)],
-            )
-            row = cursor.fetchone()
+        sql, driver_sql, key = self._statement(cache, connection)
+        if driver_sql is None or connection.queries_logged or connection.execute_wrappers:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [key])
+                row = cursor.fetchone()
+        else:
+            with connection.wrap_database_errors:
+                connection.close_if_health_check_failed()
+                connection.ensure_connection()
+                cursor = connection.connection.cursor()
+                try:
+                    cursor.execute(driver_sql, (key,))
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
         last_row, last_token = self._last
         if row is not None and row == last_row:
             return last_token
@@ -135,11 +167,11 @@ def _generation(cache) -> str:
     return generation
 
 
-def current_generation(request) -> str | None:
+def current_generation(request, cache=None) -> str | None:
     """The generation token, read once per request (None without a shared cache or when it does not
-    answer: then nothing is served from memory)."""
+    answer: then nothing is served from memory). cache: generation_cache(), when the caller has it."""
     if not hasattr(request, "_citydesk_generation"):
-        cache = generation_cache()
+        cache = cache or generation_cache()
         try:
             if cache is None:
                 request._citydesk_generation = None
@@ -304,6 +336,13 @@ def _keeps_copies(cache) -> bool:
     return not isinstance(cache, LocMemCache)  # a LocMem cache is this process's memory already
 
 
+# The rules below decide, for both entries (the WSGI application in citydesk/wsgi.py and
+# PageCacheMiddleware), what may be served from the cache and under which key. They read a Django
+# request: the WSGI entry makes one from the environ (WSGIRequest, without the handler, its signals or
+# the middleware), so the scheme, the host (checked against ALLOWED_HOSTS), the cookies and the query
+# string are parsed by the same code as for every other request.
+
+
 def _eligible_page_number(request) -> str | None:
     """The page number the cache key needs, or None when the request must not use the cache."""
     if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
@@ -329,34 +368,150 @@ def _key(generation: str, request, number: str) -> str:
     return f"citydesk:page:{generation}:{path}"
 
 
+def _lookup(request, number: str, cache):
+    """(cache, generation, key, entry) for an eligible request and page_cache(): entry None is a miss,
+    cache None a cache that is off or does not answer (then nothing is stored either)."""
+    if cache is None:
+        return None, None, None, None
+    try:
+        generation = current_generation(request, cache)  # read before rendering: see the docstring
+        if generation is None:
+            raise ConnectionError("the generation could not be read")
+        key = _key(generation, request, number)
+        entry = _copies.get(generation, key) if _keeps_copies(cache) else None
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None and _keeps_copies(cache):
+                _copies.put(generation, key, entry)
+    except DisallowedHost:  # Django answers it (400) and logs it
+        return None, None, None, None
+    except Exception:  # a cache that does not answer (its database is down) is a miss
+        logger.warning("page cache unavailable", exc_info=True)
+        return None, None, None, None
+    return cache, generation, key, entry
+
+
 def mark_cacheable(response, *, article_id: int | None = None):
     """Called by the page types that may be cached (see PublicPageCacheMixin)."""
     response.citydesk_page_cache = {"article_id": article_id}
     return response
 
 
-def _caching_headers(response, etag: str, modified: float) -> None:
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(modified)
-    response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.CITYDESK_PAGE_SHARED_MAX_AGE}"
+def _caching_headers(etag: str, modified: float) -> tuple:
+    return (
+        ("ETag", etag),
+        ("Last-Modified", http_date(modified)),
+        ("Cache-Control", f"public, max-age=0, s-maxage={settings.CITYDESK_PAGE_SHARED_MAX_AGE}"),
+    )
+
+
+def _matches(request, etag: str) -> bool:
+    given = request.META.get("HTTP_IF_NONE_MATCH")
+    return bool(given) and etag in [tag.strip() for tag in given.split(",")]
 
 
 def _not_modified(request, etag: str, modified: float, headers):
-    if etag in [tag.strip() for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+    if _matches(request, etag):
         response = HttpResponseNotModified()
         for name, value in headers:
             if name.lower() != "content-type":
                 response[name] = value
-        _caching_headers(response, etag, modified)
+        for name, value in _caching_headers(etag, modified):
+            response[name] = value
         return response
     return None
+
+
+def _prepared(entry: dict):
+    """The headers of a hit (the stored ones, then the caching headers and X-Page-Cache), for a 200 and
+    for a 304 (without Content-Type): made once per copy this process keeps."""
+    prepared = entry.get("prepared")
+    if prepared is None:
+        caching = (*_caching_headers(entry["etag"], entry["modified"]), (HIT_HEADER, "hit"))
+        full = (*entry["headers"], *caching, ("Content-Length", str(len(entry["content"]))))
+        bare = (*(pair for pair in entry["headers"] if pair[0].lower() != "content-type"), *caching)
+        prepared = entry["prepared"] = (full, bare)
+    return prepared
+
+
+def _answer(request, entry: dict, started: float) -> tuple[int, list, bytes]:
+    """A hit, for either entry: (status, headers, body), the read counted, its X-Request-ID, access-log
+    line and request metrics (citydesk.ops.middleware.answered)."""
+    from citydesk.ops.middleware import answered
+
+    if entry["article_id"] and request.method == "GET":
+        from .models import ArticleRead
+
+        ArticleRead.record_id(entry["article_id"])
+    full, bare = _prepared(entry)
+    if _matches(request, entry["etag"]):
+        status, headers, body = 304, [*bare], b""
+    else:
+        status, headers = 200, [*full]
+        body = b"" if request.method == "HEAD" else entry["content"]
+    headers.append(("X-Request-ID", answered(request, status, started)))
+    return status, headers, body
+
+
+STATUS_LINES = {200: "200 OK", 304: "304 Not Modified"}
+
+
+def cached_answer(environ) -> tuple[str, list, bytes] | None:
+    """A hit answered from the WSGI environ, before Django's handler: (status line, headers, body), or
+    None when the request is not eligible or is a miss (then the handler renders it and stores it)."""
+    from django.core.handlers.wsgi import WSGIRequest
+
+    started = time.monotonic()
+    request = WSGIRequest(environ)
+    number = _eligible_page_number(request)
+    cache = page_cache() if number is not None else None
+    if cache is None:
+        return None
+    # As the handler's request_started and request_finished do: a connection past its age, or broken,
+    # is closed (and, with CONN_HEALTH_CHECKS, checked on its first use), so a thread that only serves
+    # hits does not keep a dead connection.
+    close_old_connections()
+    try:
+        entry = _lookup(request, number, cache)[3]
+        if entry is None:
+            return None
+        status, headers, body = _answer(request, entry, started)
+    finally:
+        close_old_connections()
+    return STATUS_LINES[status], headers, body
+
+
+class CachedPages:
+    """WSGI application around Django's (citydesk/wsgi.py): a hit is answered here, without Django's
+    handler (its request object and signals, the middleware chain, the response object); everything else,
+    misses included, goes to Django, where PageCacheMiddleware stores the page. Same rules, key and
+    answer as the middleware (_eligible_page_number, _key, _lookup, _answer)."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        try:
+            answer = cached_answer(environ)
+        except SuspiciousOperation:  # e.g. too many query fields: Django answers it (400) and logs it
+            answer = None
+        except Exception:  # never worse than no cache: Django answers
+            logger.exception("page cache: a hit could not be answered")
+            answer = None
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
 
 
 class PageCacheMiddleware:
     """Serves and stores cacheable public pages. It comes first in MIDDLEWARE: a hit is answered before
     any other middleware runs, with the headers the whole chain gave the page when it was rendered
     (security headers, Content-Security-Policy, X-Frame-Options, Content-Language, Vary), a new
-    X-Request-ID, its access-log line and its request metrics (citydesk.ops.middleware.answered)."""
+    X-Request-ID, its access-log line and its request metrics (citydesk.ops.middleware.answered).
+    Behind citydesk/wsgi.py, CachedPages answers hits first; this answers them for other entries (Django's
+    test client, runserver) and stores every page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -366,28 +521,13 @@ class PageCacheMiddleware:
         number = _eligible_page_number(request)
         if number is None:
             return self.get_response(request)
-        cache = page_cache()
-        key = generation = None
-        if cache is not None:
-            try:
-                generation = current_generation(request)  # read before rendering: see the docstring
-                if generation is None:
-                    raise ConnectionError("the generation could not be read")
-                key = _key(generation, request, number)
-                entry = _copies.get(generation, key) if _keeps_copies(cache) else None
-                if entry is None:
-                    entry = cache.get(key)
-                    if entry is not None and _keeps_copies(cache):
-                        _copies.put(generation, key, entry)
-            except Exception:  # a cache that does not answer (its database is down) is a miss
-                logger.warning("page cache unavailable", exc_info=True)
-                cache, entry = None, None
-            if entry is not None:
-                from citydesk.ops.middleware import answered
-
-                response = self._from_cache(request, entry)
-                answered(request, response, started)
-                return response
+        cache, generation, key, entry = _lookup(request, number, page_cache())
+        if entry is not None:
+            status, headers, body = _answer(request, entry, started)
+            response = HttpResponseNotModified() if status == 304 else HttpResponse(body)
+            for name, value in headers:
+                response[name] = value
+            return response
         response = self.get_response(request)
         marker = getattr(response, "citydesk_page_cache", None)
         if marker is None or response.status_code != 200 or response.streaming:
@@ -414,26 +554,10 @@ class PageCacheMiddleware:
             except Exception:  # the reader still gets the page
                 logger.warning("page cache: the page could not be stored", exc_info=True)
             response[HIT_HEADER] = "miss"
-        _caching_headers(response, etag, modified)
+        for name, value in _caching_headers(etag, modified):
+            response[name] = value
         not_modified = _not_modified(request, etag, modified, response.items())
         return not_modified or response
-
-    @staticmethod
-    def _from_cache(request, entry):
-        if entry["article_id"] and request.method == "GET":
-            from .models import ArticleRead
-
-            ArticleRead.record_id(entry["article_id"])
-        not_modified = _not_modified(request, entry["etag"], entry["modified"], entry["headers"])
-        if not_modified is not None:
-            not_modified[HIT_HEADER] = "hit"
-            return not_modified
-        response = HttpResponse(b"" if request.method == "HEAD" else entry["content"])
-        for name, value in entry["headers"]:
-            response[name] = value
-        _caching_headers(response, entry["etag"], entry["modified"])
-        response[HIT_HEADER] = "hit"
-        return response
 
 
 class PublicPageCacheMixin:

@@ -29,15 +29,15 @@ def request_id_for(request) -> str:
     return request.request_id
 
 
-def answered(request, response, started: float, view: str = "unresolved") -> None:
+def answered(request, status: int, started: float, view: str = "unresolved") -> str:
     """What RequestMiddleware does on the way out, for a response answered before it (a cached page):
-    the X-Request-ID header, the request metrics and the access-log line."""
+    the request metrics and the access-log line; the request id for the response's X-Request-ID."""
     token = REQUEST_ID.set(request_id_for(request))
     try:
-        response["X-Request-ID"] = request.request_id
         seconds = time.monotonic() - started
-        metrics.observe(view=view, method=request.method, status=response.status_code, seconds=seconds)
-        RequestMiddleware.log(request, response.status_code, seconds, view)
+        metrics.observe(view=view, method=request.method, status=status, seconds=seconds)
+        RequestMiddleware.log(request, status, seconds, view)
+        return request.request_id
     finally:
         REQUEST_ID.reset(token)
 

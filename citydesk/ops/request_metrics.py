@@ -15,6 +15,18 @@ LATENCY = Histogram(
 )
 
 
+_children: dict = {}  # (view, method, status) -> (counter, histogram): labels() locks and builds a key each call
+
+
 def observe(*, view: str, method: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(view=view, method=method, status=str(status)).inc()
-    LATENCY.labels(view=view, method=method).observe(seconds)
+    labels = (view, method, status)
+    children = _children.get(labels)
+    if children is None:
+        children = (
+            REQUESTS.labels(view=view, method=method, status=str(status)),
+            LATENCY.labels(view=view, method=method),
+        )
+        if len(_children) < 10_000:  # views, methods and statuses are few; never grows without bound
+            _children[labels] = children
+    children[0].inc()
+    children[1].observe(seconds)
