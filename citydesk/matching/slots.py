@@ -529,8 +529,13 @@ def _headed(words: Tokens, table: str, family: str) -> list[Mention]:
                 break
             end += 1
         if end > i + length:
-            # Compared by the head and its first word: "dịch tả bùng phát" / "dịch tả lan" agree.
-            key = " ".join(words.folded[i : i + length + 1])
+            # Compared by the head and its first word: "dịch tả bùng phát" / "dịch tả lan" agree. Head
+            # words in a row count as the head: "bệnh nhân viêm *xoang*" / "bệnh nhân viêm *gan*", "bệnh
+            # ung thư *phổi*" / "bệnh ung thư *gan*" differ.
+            first = i + length
+            while first + 1 < end and (nested := _longest(lists[table], words.marked, first)):
+                first = min(first + nested[0], end - 1)
+            key = " ".join(words.folded[i : first + 1])
             name = " ".join(words.folded[i:end])  # the whole name, in `within`
             out.append(Mention(family, key, " ".join(words.marked[i:end]), i, end, name))
         i = end
@@ -725,9 +730,15 @@ def _abbreviates(short: list[str], long: list[str]) -> bool:
 _NOUN_TAGS = {"N", "Np", "Nc", "Ny", "Nb"}
 
 
+@lru_cache(maxsize=256)
+def _tagged(text: str) -> tuple[list[str], list[str]]:
+    """pyvi's words (syllables joined by "_") and part-of-speech tags of a sentence."""
+    return ViPosTagger.postagging(ViTokenizer.tokenize(text))
+
+
 def _noun_last(words: Tokens, end: int) -> bool:
     """Whether the word ending at token `end` is a noun (pyvi's tagger, on the whole sentence)."""
-    tagged_words, tags = ViPosTagger.postagging(ViTokenizer.tokenize(" ".join(words.marked)))
+    tagged_words, tags = _tagged(" ".join(words.marked))
     per_syllable = [tag for word, tag in zip(tagged_words, tags, strict=True) for _syllable in word.split("_")]
     if len(per_syllable) != len(words.marked):
         return False
