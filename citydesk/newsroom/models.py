@@ -23,6 +23,7 @@ from citydesk.core.text import fold_diacritics
 
 from .blocks import ArticleBodyBlock
 from .pagecache import PublicPageCacheMixin
+from .parts import per_generation
 from .review import ReviewedPageForm, is_author
 
 ARTICLES_PER_PAGE = 12
@@ -143,15 +144,19 @@ class ArticlePage(PublicPageCacheMixin, Page):
 
     def contributors(self):
         """The credited contributors, in byline order (read once per instance: the byline and the
-        JSON-LD both show them)."""
+        JSON-LD both show them; once per generation for a page loaded by a remembered route)."""
         if not hasattr(self, "_contributors"):
-            self._contributors = [byline.contributor for byline in self.bylines.select_related("contributor__unit")]
+            self._contributors = per_generation(
+                self,
+                "contributors",
+                lambda: tuple(byline.contributor for byline in self.bylines.select_related("contributor__unit")),
+            )
         return self._contributors
 
     @cached_property
     def correction_list(self):
         """The public corrections, oldest first (the page lists them; the JSON-LD's dateModified)."""
-        return list(self.corrections.all())
+        return per_generation(self, "corrections", lambda: tuple(self.corrections.all()))
 
     def serve(self, request, *args, **kwargs):
         if request.method == "GET" and not getattr(request, "is_preview", False):

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 
 from citydesk.newsroom import selectors
 from citydesk.newsroom.models import ARTICLES_PER_PAGE
+from citydesk.newsroom.parts import rendered_part
 from citydesk.newsroom.structured_data import as_script, news_article
 
 register = template.Library()
@@ -13,8 +14,33 @@ VIETNAMESE = "vi"  # the language of everything citydesk publishes
 
 @register.simple_tag(takes_context=True)
 def news_article_json_ld(context, article):
-    """The article's NewsArticle JSON-LD as a <script> element."""
-    return as_script(news_article(article=article, request=context["request"]))
+    """The article's NewsArticle JSON-LD as a <script> element (once per generation and revision)."""
+    request = context["request"]
+    return mark_safe(  # noqa: S308 (as_script escapes it)
+        rendered_part(article, "json-ld", request, lambda: as_script(news_article(article=article, request=request)))
+    )
+
+
+class PagePartNode(template.Node):
+    def __init__(self, nodelist, page, name):
+        self.nodelist, self.page, self.name = nodelist, page, name
+
+    def render(self, context):
+        page = self.page.resolve(context)
+        name = self.name.resolve(context)
+        return rendered_part(page, name, context.get("request"), lambda: self.nodelist.render(context))
+
+
+@register.tag
+def page_part(parser, token):
+    """{% page_part page "name" %}…{% endpage_part %}: HTML that depends only on the page's live revision
+    and what the generation covers (its body, images, topic), rendered once per generation (parts.py)."""
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError("page_part takes a page and a name")
+    nodelist = parser.parse(("endpage_part",))
+    parser.delete_first_token()
+    return PagePartNode(nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2]))
 
 
 class ShareHeadNode(template.Node):
