@@ -1,6 +1,6 @@
 from django import template
 
-from citydesk.newsroom.parts import per_generation
+from citydesk.newsroom.models import per_generation
 
 from ..forms import FlagForm
 from ..views import comments_for, current_member

@@ -2,10 +2,10 @@ from django import template
 from django.core.paginator import Paginator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from wagtail.models import Page
 
-from citydesk.newsroom import selectors
-from citydesk.newsroom.models import ARTICLES_PER_PAGE
-from citydesk.newsroom.parts import rendered_part
+from citydesk.newsroom import parts, selectors
+from citydesk.newsroom.models import ARTICLES_PER_PAGE, per_generation
 from citydesk.newsroom.structured_data import as_script, news_article
 
 register = template.Library()
@@ -17,7 +17,9 @@ def news_article_json_ld(context, article):
     """The article's NewsArticle JSON-LD as a <script> element (once per generation and revision)."""
     request = context["request"]
     return mark_safe(  # noqa: S308 (as_script escapes it)
-        rendered_part(article, "json-ld", request, lambda: as_script(news_article(article=article, request=request)))
+        parts.rendered_part(
+            article, "json-ld", request, lambda: as_script(news_article(article=article, request=request))
+        )
     )
 
 
@@ -28,7 +30,7 @@ class PagePartNode(template.Node):
     def render(self, context):
         page = self.page.resolve(context)
         name = self.name.resolve(context)
-        return rendered_part(page, name, context.get("request"), lambda: self.nodelist.render(context))
+        return parts.rendered_part(page, name, context.get("request"), lambda: self.nodelist.render(context))
 
 
 @register.tag
@@ -55,7 +57,17 @@ class ShareHeadNode(template.Node):
         title = self.nodelist.render(context).strip()  # already escaped by the template
         site_suffix = f" · {escape(context.get('site_name', ''))}"
         card_title = title[: -len(site_suffix)] if title.endswith(site_suffix) and title != site_suffix else title
-        meta = share_meta(context=context, title=card_title)
+        request, page = context.get("request"), context.get("page")
+        if request is not None and isinstance(page, Page):
+            # The same card for every reader of this page, address, language and page number.
+            address = (request.scheme, request.get_host(), request.path, request.GET.get("trang", ""))
+            meta = per_generation(
+                page,
+                ("share", get_language(), *address, card_title),
+                lambda: share_meta(context=context, title=card_title),
+            )
+        else:
+            meta = share_meta(context=context, title=card_title)
         context["share"] = meta
         lines = [
             f"<title>{title}</title>",
@@ -84,6 +96,26 @@ def share_head(parser, token):
     nodelist = parser.parse(("endshare_head",))
     parser.delete_first_token()
     return ShareHeadNode(nodelist)
+
+
+class SitePartNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        return parts.site_part(self.name, context.get("request"), lambda: self.nodelist.render(context))
+
+
+@register.tag
+def site_part(parser, token):
+    """{% site_part "name" %}…{% endsite_part %}: HTML of every page that depends only on the language and
+    the address (links and labels of the header and footer), rendered once per generation (parts.py)."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError("site_part takes a quoted name")
+    nodelist = parser.parse(("endsite_part",))
+    parser.delete_first_token()
+    return SitePartNode(nodelist, bits[1][1:-1])
 
 
 @register.simple_tag
