@@ -13,4 +13,5 @@ def community_comments(context, page):
     """The page's approved comments (once per generation: approving one replaces it), the signed-in
     member (if any) and the report form."""
     comments = per_generation(page, "comments", lambda: tuple(comments_for(page)))
-    return {"comments": comments, "member": current_member(context["request"]), "flag_form": FlagForm()}
+    member = current_member(context["request"])
+    return {"comments": comments, "member": member, "flag_form": FlagForm() if member else None}

@@ -1,7 +1,9 @@
 from django import template
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from wagtail.models import Page
 
 from citydesk.newsroom import parts, selectors
@@ -116,6 +118,24 @@ def site_part(parser, token):
     nodelist = parser.parse(("endsite_part",))
     parser.delete_first_token()
     return SitePartNode(nodelist, bits[1][1:-1])
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The footer's language switcher: the reader's language in bold, a link to the same page (its path
+    from the share card) in each other language."""
+    current = get_language()
+    paths = getattr(context.get("share"), "paths", {})
+    links = []
+    for code, _name in settings.LANGUAGES:
+        name = get_language_info(code)["name_local"]
+        if code == current:
+            links.append(format_html('<strong lang="{}">{}</strong>', code, name))
+        else:
+            links.append(
+                format_html('<a href="{}" hreflang="{}" lang="{}">{}</a>', paths.get(code, ""), code, code, name)
+            )
+    return mark_safe(" · ".join(links))  # noqa: S308 (each part escaped by format_html)
 
 
 @register.simple_tag

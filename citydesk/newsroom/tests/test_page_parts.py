@@ -141,3 +141,19 @@ def test_the_body_keeps_the_readers_language_in_its_links(client, make_article):
     english, vietnamese = render(client, "/en" + url)[0], render(client, url)[0]
     assert json_ld(english)["url"].endswith("/en" + url)
     assert json_ld(vietnamese)["url"].endswith(url) and "/en/" not in json_ld(vietnamese)["url"]
+
+
+def test_the_kept_comment_section_is_only_the_anonymous_one(client, make_article):
+    from django.test import Client
+
+    article = make_article(publish=True)
+    client.get(article.url)
+    assert 'href="/cong-dong/dang-nhap/"' in render(client, article.url)[0]  # kept for anonymous readers
+    member = Member.objects.create(email="an@x.vn", display_name="An")
+    session = client.session
+    session["community_member"] = member.pk
+    session.save()
+    html = client.get(article.url).content.decode()
+    assert 'id="comment-text"' in html and 'href="/cong-dong/dang-nhap/"' not in html
+    anonymous = Client().get(article.url).content.decode()
+    assert 'id="comment-text"' not in anonymous and 'href="/cong-dong/dang-nhap/"' in anonymous
