@@ -157,3 +157,29 @@ def test_the_kept_comment_section_is_only_the_anonymous_one(client, make_article
     assert 'id="comment-text"' in html and 'href="/cong-dong/dang-nhap/"' not in html
     anonymous = Client().get(article.url).content.decode()
     assert 'id="comment-text"' not in anonymous and 'href="/cong-dong/dang-nhap/"' in anonymous
+
+
+def test_the_home_listing_shows_a_new_article_and_a_pin_on_the_next_request(
+    client, commit, make_article, editor_user, unit
+):
+    from citydesk.desk import services as desk
+    from citydesk.desk import trending
+    from citydesk.desk.models import Channel, HarmCategory
+
+    make_article(title="Bài cũ về tiêm chủng", publish=True)
+    client.get("/")
+    assert "Bài cũ về tiêm chủng" in render(client, "/")[0]
+    commit(make_article, title="Lịch cắt điện cuối tuần", publish=True)
+    html = render_after_change(client, "/")
+    assert "Lịch cắt điện cuối tuần" in html and "trending-heading" not in html
+
+    verifier, lead = make_user("kiemchung", roles.DESK_VERIFIER, unit=unit), make_user("truongnhom", roles.DESK_LEAD)
+    text = "Uống nước chanh nóng chữa khỏi sốt xuất huyết"
+    claim = desk.report_receive(channel=Channel.WEB, text=text, category=HarmCategory.HEALTH).claim
+    desk.evidence_add(claim=claim, actor=verifier, url="https://moh.gov.vn/sxh", title="Bộ Y tế")
+    desk.verdict_propose(claim=claim, verifier=verifier, rating="false", summary="Không chữa được.", explanation="-")
+    page = commit(desk.verdict_approve, claim=claim, approver=lead)
+    assert "trending-heading" not in render_after_change(client, "/")
+    commit(trending.pin, page=page, user=editor_user)
+    html = render_after_change(client, "/")
+    assert "trending-heading" in html and text in html
