@@ -183,3 +183,21 @@ def test_the_home_listing_shows_a_new_article_and_a_pin_on_the_next_request(
     commit(trending.pin, page=page, user=editor_user)
     html = render_after_change(client, "/")
     assert "trending-heading" in html and text in html
+
+
+def test_a_clarification_shows_a_reopened_claim_and_its_correction_on_the_next_request(client, commit, unit):
+    from citydesk.desk import services as desk
+    from citydesk.desk.models import Channel, HarmCategory
+
+    verifier, lead = make_user("kiemchung", roles.DESK_VERIFIER, unit=unit), make_user("truongnhom", roles.DESK_LEAD)
+    text = "Sắp có bão cấp 17 đổ bộ vào thành phố tối nay"
+    claim = desk.report_receive(channel=Channel.WEB, text=text, category=HarmCategory.DISASTER).claim
+    desk.evidence_add(claim=claim, actor=verifier, url="https://nchmf.gov.vn/bao", title="Trung tâm Dự báo")
+    desk.verdict_propose(claim=claim, verifier=verifier, rating="false", summary="Không có bão.", explanation="-")
+    page = commit(desk.verdict_approve, claim=claim, approver=lead)
+    client.get(page.url)
+    html = render(client, page.url)[0]
+    assert "Trung tâm Dự báo" in html and 'role="status"' not in html
+    commit(desk.claim_reopen, claim=claim, actor=lead, note="Trung tâm Dự báo cập nhật bản tin mới.")
+    html = render_after_change(client, page.url)
+    assert "Trung tâm Dự báo cập nhật bản tin mới." in html and 'role="status"' in html
