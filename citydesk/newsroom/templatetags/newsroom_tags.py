@@ -60,9 +60,10 @@ class ShareHeadNode(template.Node):
         site_suffix = f" · {escape(context.get('site_name', ''))}"
         card_title = title[: -len(site_suffix)] if title.endswith(site_suffix) and title != site_suffix else title
         request, page = context.get("request"), context.get("page")
-        if request is not None and isinstance(page, Page):
-            # The same card for every reader of this page, address, language and page number.
-            address = (request.scheme, request.get_host(), request.path, request.GET.get("trang", ""))
+        if request is not None and isinstance(page, Page) and "trang" not in request.GET:
+            # The same card for every reader of this page, address and language (a page number, which
+            # anyone can vary, is not kept: the fragments stay bounded by the pages and languages).
+            address = (request.scheme, request.get_host(), request.path)
             meta = per_generation(
                 page,
                 ("share", get_language(), *address, card_title),
