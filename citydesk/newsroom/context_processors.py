@@ -1,14 +1,13 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import DatabaseError
 from django.utils.translation import get_language
 
 from .pagecache import fragments
 from .selectors import site_sections
 
-NAV_KEY = "citydesk:nav-sections"
+_last_seen: dict = {"sections": []}  # this process's last sections, for pages rendered while the database is down
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ def site_navigation(request):
         key = ("nav", request.get_host(), get_language())  # the links carry the language prefix (/en/)
         sections = fragments.remember(request, key, build)
     except DatabaseError:
-        sections = caches["local"].get(NAV_KEY, [])
+        sections = _last_seen["sections"]
     else:
-        caches["local"].set(NAV_KEY, sections, None)
+        _last_seen["sections"] = sections  # one assignment (a copy in a LocMem cache was pickled on every page)
     return {"site_name": settings.WAGTAIL_SITE_NAME, "nav_sections": sections}
