@@ -9,7 +9,7 @@ claim, a copy of the new rumour after its first one, an unrelated tip) posts --n
 each from its own chat, through Django's test client, and runs the job queue the way `db_worker` does
 until it is empty. Prints, per kind: the webhook's queries per message, the worker's queries per
 message (all its jobs: the tipline's and those the message queued, e.g. a search index update), the
-jobs per message, and the worker's milliseconds per message (this process alone, no HTTP).
+jobs per message, and the worker's milliseconds (wall and CPU) per message (this process alone, no HTTP).
 """
 
 import argparse
@@ -140,17 +140,18 @@ def main() -> int:
             for _ in range(args.n):
                 post(next(texts))
         with CaptureQueriesContext(connection) as worker:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
             jobs = drain()
             if profiler:
                 profiler.disable()
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(f"{kind}_webhook_queries_per_message: {len(webhook) / args.n:.1f}")
         print(f"{kind}_worker_queries_per_message: {len(worker) / args.n:.1f}")
         print(f"{kind}_jobs_queued_by_the_worker_per_message: {jobs / args.n:.2f}")
         print(f"{kind}_worker_ms_per_message: {elapsed * 1000 / args.n:.1f}")
+        print(f"{kind}_worker_cpu_ms_per_message: {cpu * 1000 / args.n:.1f} (this process, not the database's)")
         if os.environ.get("TQ_SHOW"):
             for query in worker.captured_queries[-(2 * len(worker) // args.n) :]:
                 print("   ", query["sql"][:200])
