@@ -170,7 +170,10 @@ def _take_waiting(*, exclude: int) -> int:
         return 0
     marker(taken)
     for inbound_id in taken:
-        process(inbound_id, leased=True)
+        try:
+            process(inbound_id, leased=True)
+        except Exception:  # as its own job would fail: the sweep resumes it when the lease runs out
+            log.exception("Tipline message %s failed in another message's job", inbound_id)
     return len(taken)
 
 

@@ -264,3 +264,19 @@ def test_jobs_that_run_inline_take_no_other_message(client, fake_telegram, setti
     waiting.refresh_from_db()
     assert waiting.state == "received"  # left to its own job or the sweep, not run inside a webhook request
     assert [m["chat_id"] for m in fake_telegram.messages()] == ["5554002"]
+
+
+def test_a_message_that_fails_in_a_batch_does_not_stop_the_others(client, fake_telegram, database_queue, caplog):
+    post(client, telegram_update(22001, WAITING[0], chat_id=5555001))
+    broken = InboundUpdate.objects.create(
+        platform="telegram", external_id="22002", payload={"unknown": 1}, state="received"
+    )
+    post(client, telegram_update(22003, WAITING[2], chat_id=5555003))
+    first = InboundUpdate.objects.get(external_id="22001")
+
+    assert tipline.process_task.call(first.pk) == "received"
+
+    assert sorted(m["chat_id"] for m in fake_telegram.messages()) == ["5555001", "5555003"]
+    broken.refresh_from_db()
+    assert broken.state == "received" and broken.attempts == 1  # leased: the sweep retries it, then gives up
+    assert "failed in another message's job" in caplog.text
