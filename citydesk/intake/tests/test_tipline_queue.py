@@ -199,10 +199,12 @@ def database_queue(settings):
 
 
 def run_worker() -> None:
-    """What `db_worker --batch` does: claim and run the waiting jobs until none is left."""
+    """What `db_worker` does for each job (claim the next waiting one, run it) until none is left; its
+    loop itself is left out: between jobs it closes the connection, which holds the test's transaction."""
     from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
 
-    Worker(
+    worker = Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -211,7 +213,10 @@ def run_worker() -> None:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
+    while (job := DBTaskResult.objects.ready().get_locked()) is not None:
+        job.claim(worker.worker_id)
+        worker.run_task(job)
 
 
 WAITING = [f"Tin đồn số {n}: chợ Hàn đóng cửa cả tháng để sửa chữa, tiểu thương phải dời đi" for n in range(5)]
