@@ -267,12 +267,14 @@ def _rows(found: list[Found], *, claim, report=None, unshortened_from: str = "")
     return rows
 
 
-def record_report(report) -> None:
-    """Store the signals of a report as received (no network: unshortening is the worker's job)."""
+def record_report(report, *, new: bool = False) -> list:
+    """Store the signals of a report as received (no network: unshortening is the worker's job) and
+    return them. new: the report was just created, so it has none to replace (one query less per tip)."""
     from .models import Indicator
 
-    Indicator.objects.filter(report=report).delete()
-    Indicator.objects.bulk_create(_rows(extract(report.text, report.url), claim=report.claim, report=report))
+    if not new:
+        Indicator.objects.filter(report=report).delete()
+    return Indicator.objects.bulk_create(_rows(extract(report.text, report.url), claim=report.claim, report=report))
 
 
 def record_statement(claim) -> None:
@@ -307,9 +309,11 @@ def unshorten_task(report_id: int) -> int:
     return unshorten_report_links(report) if report is not None else 0
 
 
-def queue_unshortening(report) -> None:
-    """After the report is committed, let the worker unshorten its links (only when one is a shortener)."""
-    if any(is_shortener(row.value) for row in report.indicators.filter(kind=LINK)):
+def queue_unshortening(report, rows: list | None = None) -> None:
+    """After the report is committed, let the worker unshorten its links (only when one is a shortener).
+    rows: the report's indicators, when the caller has them (record_report's)."""
+    links = report.indicators.filter(kind=LINK) if rows is None else [row for row in rows if row.kind == LINK]
+    if any(is_shortener(row.value) for row in links):
         report_id = report.pk
         transaction.on_commit(lambda: unshorten_task.enqueue(report_id))
 

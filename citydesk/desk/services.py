@@ -182,8 +182,7 @@ def report_receive(
         reply_handle_expires_at=received_at + reply_ttl if reply_handle.strip() else None,
         match_explanation={**explanation, "joined": claim.pk == explanation["claim"]} if explanation else {},
     )
-    indicators.record_report(report)
-    indicators.queue_unshortening(report)
+    indicators.queue_unshortening(report, indicators.record_report(report, new=True))
     _count_reports(claim)
     note = f"{Channel(channel).label}. {matched_note}" if matched_note else Channel(channel).label
     _log(claim, ClaimEvent.Action.REPORT_JOINED, actor, note=note)
@@ -191,10 +190,16 @@ def report_receive(
 
 
 def _count_reports(claim: Claim) -> None:
-    # One aggregate query: this runs on every incoming report.
+    # One aggregate query: this runs on every incoming report. The counts are written with an UPDATE,
+    # not claim.save(): a save sends post_save, and the search index (modelsearch) queues a job that
+    # re-indexes the claim's statement, which a report joining does not change (a whole job, with its
+    # table-wide title_norm update, for each report of a surge). An edit of the statement saves the
+    # claim (claim_update) and is re-indexed.
     totals = claim.reports.aggregate(count=Count("pk"), first=Min("received_at"), last=Max("received_at"))
     claim.report_count, claim.first_seen_at, claim.last_seen_at = totals["count"], totals["first"], totals["last"]
-    claim.save(update_fields=["report_count", "first_seen_at", "last_seen_at"])
+    Claim.objects.filter(pk=claim.pk).update(
+        report_count=claim.report_count, first_seen_at=claim.first_seen_at, last_seen_at=claim.last_seen_at
+    )
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ class Answer:
     verdict: Verdict
     score: float
     sure: bool
+    known: bool = False  # found by the fingerprint of an identical text answered before (already kept)
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def answered_before(text: str, url: str = "") -> Answer | None:
     if claim is None:
         return None
     published = _published(claim)
-    return Answer(claim, *published, score=1.0, sure=True) if published else None
+    return Answer(claim, *published, score=1.0, sure=True, known=True) if published else None
 
 
 def remember_answered(*, text: str, url: str = "", report: Report) -> None:

@@ -136,9 +136,69 @@ def accept(incoming: Incoming) -> InboundUpdate | None:
     return inbound
 
 
+# Messages a job also runs when they wait behind its own (see _take_waiting), on the database job queue.
+TAKE_WAITING = 8
+
+
 @task()
 def process_task(inbound_id: int) -> str:
-    return process(inbound_id)
+    outcome = process(inbound_id)
+    _take_waiting(exclude=inbound_id)
+    return outcome
+
+
+def _take_waiting(*, exclude: int) -> int:
+    """On the database job queue, a job also runs a few messages that wait behind its own (received,
+    no worker on them), each under its own lease (the compare-and-set that makes a message run once),
+    and marks their jobs done before a worker claims them: in a surge most of a cheap message's cost
+    was its job's own rows (claim, start, result) and the framework around them. A job a worker has
+    already claimed finds its message leased or done ("busy"); a worker that dies mid-batch leaves
+    leased messages that the scheduler's sweep resumes when the lease runs out, as for any message.
+    Returns how many it ran."""
+    marker = _job_marker()
+    if marker is None:
+        return 0  # jobs run inline (tests, the demo) or elsewhere: each message has its own job at once
+    waiting = (
+        InboundUpdate.objects.filter(state=InboundUpdate.State.RECEIVED, lease_until__isnull=True)
+        .exclude(pk=exclude)
+        .order_by("received_at")
+        .values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    taken = [inbound_id for inbound_id in waiting[:TAKE_WAITING] if _lease(inbound_id, now)]
+    if not taken:
+        return 0
+    marker(taken)
+    for inbound_id in taken:
+        try:
+            process(inbound_id, leased=True)
+        except Exception:  # as its own job would fail: the sweep resumes it when the lease runs out
+            log.exception("Tipline message %s failed in another message's job", inbound_id)
+    return len(taken)
+
+
+def _job_marker() -> Callable[[list[int]], None] | None:
+    """With django-tasks-db: a function that marks the waiting jobs of these messages done (one UPDATE;
+    a job already claimed is left to run and find its message "busy")."""
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:
+        return None
+    backend = process_task.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+
+    def mark(inbound_ids: list[int]) -> None:
+        now = timezone.now()
+        DBTaskResult.objects.filter(
+            status="READY",
+            backend_name=backend.alias,
+            task_path=process_task.module_path,
+            args_kwargs__args__0__in=inbound_ids,
+        ).update(status="SUCCESSFUL", started_at=now, finished_at=now, return_value="taken by another job")
+
+    return mark
 
 
 def _lease(inbound_id: int, now: datetime) -> bool:
@@ -152,9 +212,12 @@ def _lease(inbound_id: int, now: datetime) -> bool:
     )
 
 
-def process(inbound_id: int, *, send: Sender | None = None, fetch_image: ImageFetcher | None = None) -> str:
-    """Run one stored message from its last recorded step; returns what happened (for logs and tests)."""
-    if not _lease(inbound_id, timezone.now()):
+def process(
+    inbound_id: int, *, send: Sender | None = None, fetch_image: ImageFetcher | None = None, leased: bool = False
+) -> str:
+    """Run one stored message from its last recorded step; returns what happened (for logs and tests).
+    leased: the caller has just taken the row's lease (_take_waiting)."""
+    if not leased and not _lease(inbound_id, timezone.now()):
         return "busy"
     inbound = InboundUpdate.objects.get(pk=inbound_id)
     if inbound.attempts > MAX_ATTEMPTS:  # it failed every time (a bug, not the platform): stop, forget the chat
@@ -225,7 +288,8 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             report, answer = result.report, result.answer
             if answer is None:
                 outcome, reply = "received", answers.received_message(language=incoming.language)
-                if image is None:  # an identical copy may join its claim while it is open (answers.seen_before)
+                copy = bool(judged[1]) and isinstance(judged[1][0], answers.SeenCopy)  # its text is kept already
+                if image is None and not copy:  # an identical copy may join its claim while open (seen_before)
                     answers.remember_seen(text=incoming.text, url=incoming.url, report=report)
             else:
                 outcome = "answered" if answer.sure else "pointed"
@@ -235,7 +299,8 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             if answer is not None and answer.sure:
                 # Claimed for this reply now, so the follow-up sweep never sends the verdict a second time.
                 desk.report_mark_answered(report, automatic=True)
-                answers.remember_answered(text=incoming.text, url=incoming.url, report=report)
+                if not answer.known:
+                    answers.remember_answered(text=incoming.text, url=incoming.url, report=report)
         inbound.state, inbound.outcome, inbound.reply, inbound.report = (
             InboundUpdate.State.DECIDED,
             outcome,

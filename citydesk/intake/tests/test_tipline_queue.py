@@ -189,3 +189,99 @@ def test_a_message_that_fails_every_time_is_given_up_and_its_chat_id_forgotten(f
     inbound.refresh_from_db()
     assert (inbound.state, inbound.delivery, inbound.payload) == ("done", "failed", {})
     assert fake_telegram.messages() == [] and Report.objects.count() == 0
+
+
+@pytest.fixture
+def database_queue(settings):
+    """Jobs wait in the database (django-tasks-db), as under `db_worker`, instead of running inline."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CITYDESK_MATCHING = False  # about the queue, not about matching
+
+
+def run_worker() -> None:
+    """What `db_worker` does for each job (claim the next waiting one, run it) until none is left; its
+    loop itself is left out: between jobs it closes the connection, which holds the test's transaction."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    while (job := DBTaskResult.objects.ready().get_locked()) is not None:
+        job.claim(worker.worker_id)
+        worker.run_task(job)
+
+
+WAITING = [f"Tin đồn số {n}: chợ Hàn đóng cửa cả tháng để sửa chữa, tiểu thương phải dời đi" for n in range(5)]
+
+
+def test_a_job_runs_the_messages_waiting_behind_it_and_each_is_answered_once(client, fake_telegram, database_queue):
+    from django_tasks_db.models import DBTaskResult
+
+    for n, text in enumerate(WAITING):
+        assert post(client, telegram_update(18001 + n, text, chat_id=5551001 + n)).status_code == 200
+    assert fake_telegram.messages() == [] and DBTaskResult.objects.filter(status="READY").count() == 5
+
+    run_worker()
+
+    assert sorted(m["chat_id"] for m in fake_telegram.messages()) == [str(5551001 + n) for n in range(5)]
+    assert set(InboundUpdate.objects.values_list("state", "delivery", "attempts")) == {("done", "sent", 1)}
+    assert Report.objects.count() == 5
+    jobs = DBTaskResult.objects.filter(task_path=tipline.process_task.module_path)
+    results = list(jobs.values_list("status", "return_value"))
+    assert sorted(results) == sorted([("SUCCESSFUL", "received")] + [("SUCCESSFUL", "taken by another job")] * 4)
+
+
+def test_a_message_taken_by_a_batch_is_not_answered_again_by_its_own_job(client, fake_telegram, database_queue):
+    for n, text in enumerate(WAITING[:3]):
+        post(client, telegram_update(19001 + n, text, chat_id=5552001 + n))
+    first, second, third = InboundUpdate.objects.order_by("received_at")
+    # Another worker claimed the second message's job before the batch marked it: it runs and finds the
+    # message taken.
+    assert tipline.process_task.call(first.pk) == "received"
+    assert tipline.process_task.call(second.pk) == "busy"
+    assert tipline.process(third.pk) == "busy"  # done: the sweep or a late job leaves it alone
+    assert sorted(m["chat_id"] for m in fake_telegram.messages()) == ["5552001", "5552002", "5552003"]
+    assert Report.objects.count() == 3
+
+
+def test_a_batch_leaves_a_message_another_worker_holds(client, fake_telegram, database_queue):
+    for n, text in enumerate(WAITING[:2]):
+        post(client, telegram_update(20001 + n, text, chat_id=5553001 + n))
+    first, held = InboundUpdate.objects.order_by("received_at")
+    InboundUpdate.objects.filter(pk=held.pk).update(lease_until=timezone.now() + timedelta(minutes=1))
+    assert tipline.process_task.call(first.pk) == "received"
+    held.refresh_from_db()
+    assert held.state == "received" and held.attempts == 0
+    assert [m["chat_id"] for m in fake_telegram.messages()] == ["5553001"]
+
+
+def test_jobs_that_run_inline_take_no_other_message(client, fake_telegram, settings):
+    waiting = stored_message(21001, WAITING[0], chat_id=5554001, state="received")
+    post(client, telegram_update(21002, WAITING[1], chat_id=5554002))  # its job runs inline, in the request
+    waiting.refresh_from_db()
+    assert waiting.state == "received"  # left to its own job or the sweep, not run inside a webhook request
+    assert [m["chat_id"] for m in fake_telegram.messages()] == ["5554002"]
+
+
+def test_a_message_that_fails_in_a_batch_does_not_stop_the_others(client, fake_telegram, database_queue, caplog):
+    post(client, telegram_update(22001, WAITING[0], chat_id=5555001))
+    broken = InboundUpdate.objects.create(
+        platform="telegram", external_id="22002", payload={"unknown": 1}, state="received"
+    )
+    post(client, telegram_update(22003, WAITING[2], chat_id=5555003))
+    first = InboundUpdate.objects.get(external_id="22001")
+
+    assert tipline.process_task.call(first.pk) == "received"
+
+    assert sorted(m["chat_id"] for m in fake_telegram.messages()) == ["5555001", "5555003"]
+    broken.refresh_from_db()
+    assert broken.state == "received" and broken.attempts == 1  # leased: the sweep retries it, then gives up
+    assert "failed in another message's job" in caplog.text

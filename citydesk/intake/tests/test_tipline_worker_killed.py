@@ -130,3 +130,71 @@ def test_worker_killed_mid_message_loses_nothing_and_sends_nothing_twice(shared_
         else:  # the reply had reached the platform: recorded as unknown, never sent a second time
             assert after["reports"] == 1
             assert (inbound["state"], inbound["delivery"]) == ("done", "unknown")
+
+
+JOBS = """
+from django_tasks_db.models import DBTaskResult
+from citydesk.intake.tipline import process_task
+print(DBTaskResult.objects.filter(task_path=process_task.module_path, return_value="taken by another job").count())
+"""
+
+
+def test_worker_killed_in_the_middle_of_a_batch_loses_nothing_and_sends_nothing_twice(shared_database):
+    shared_database.reset()
+    with FakeTelegram(TELEGRAM_TOKEN) as fake:
+        fake.files["ph0to"] = jpeg_with_exif()
+        env = {
+            **shared_database.env,
+            "CITYDESK_TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+            "CITYDESK_TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+            "CITYDESK_TELEGRAM_API_URL": fake.url,
+        }
+        port = free_port()
+        web = start(env, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=4", "citydesk.wsgi:application")
+        worker = None
+        try:
+            base = f"http://127.0.0.1:{port}"
+            text = telegram_update(32001, "Tin đồn: cầu Thuận Phước cấm xe máy từ tuần sau", chat_id=5550101)
+            photo = [{"file_id": "ph0to", "file_unique_id": "p", "width": 64, "height": 48, "file_size": 2000}]
+            photos = [
+                telegram_update(32002 + n, chat_id=5550102 + n, caption=f"Ảnh công văn giả số {n}", photo=photo)
+                for n in range(2)
+            ]
+
+            def acknowledged():
+                try:
+                    return post(base, text).status_code == 200
+                except requests.ConnectionError:
+                    return False
+
+            # No worker yet: three messages wait, each with its job.
+            wait_for(acknowledged, 60, "the web server never answered")
+            for update in photos:
+                assert post(base, update).status_code == 200
+
+            # The worker runs the text's job, takes the two photos waiting behind it, and dies fetching the first.
+            fake.slow["getFile"] = 60
+            worker = start(env, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1")
+            wait_for(lambda: any(c["method"] == "getFile" for c in fake.calls), 90, "the worker never got there")
+            time.sleep(0.3)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+            fake.slow.clear()
+            assert [m["chat_id"] for m in fake.messages()] == ["5550101"]
+            taken = manage(env, "shell", "-c", JOBS)
+            assert taken.stdout.strip().splitlines()[-1] == "2"  # their own jobs will not run them
+
+            time.sleep(1.1)  # the dead worker's leases run out
+            swept = manage(env, "send_pending_answers", timeout=120)
+            assert swept.returncode == 0, swept.stderr[-2000:]
+            assert swept.stdout.startswith("2 chat message(s) resumed")
+        finally:
+            for process in (worker, web):
+                if process is not None and process.poll() is None:
+                    process.terminate()
+                    process.wait(timeout=30)
+
+        after = state(env)
+        assert sorted(m["chat_id"] for m in fake.messages()) == ["5550101", "5550102", "5550103"]
+        assert after["reports"] == 3
+        assert {(row["state"], row["delivery"]) for row in after["inbound"]} == {("done", "sent")}
