@@ -670,6 +670,8 @@ def _on_save_or_delete(sender, instance, **kwargs):
         bump_generation()
         return
     if label == "desk.claim":
+        if kwargs.get("created") and getattr(instance, "status", "") == "new":
+            return  # a claim the desk has just opened (a surge opens them by the hundred): no public page shows it
         fields = kwargs.get("update_fields")
         if fields is not None and not (set(fields) & CLAIM_FIELDS_SHOWN):
             return  # report counts and dates change on every report; no public page shows them

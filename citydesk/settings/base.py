@@ -293,7 +293,13 @@ def cache_from_url(url: str) -> dict:
     table = url[len("db://") :] if url.startswith("db://") else "citydesk_cache"
     if url and not url.startswith("db://"):
         raise ValueError(f"CITYDESK_CACHE_URL must start with db://, redis://, rediss:// or locmem://, not {url!r}")
-    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table or "citydesk_cache"}
+    # Django's default of 300 entries is far too few: each per-chat rate-limit counter is one entry, and
+    # past the limit every write deletes a third of the table (cached pages and counters with it).
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": table or "citydesk_cache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CITYDESK_CACHE_MAX_ENTRIES", "200000"))},
+    }
 
 
 CACHES = {

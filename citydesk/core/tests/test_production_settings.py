@@ -38,3 +38,16 @@ def test_production_refuses_the_embedded_secret_key():
     result = check({**PRODUCTION, "CITYDESK_SECRET_KEY": ""})
     assert result.returncode != 0
     assert "CITYDESK_SECRET_KEY" in result.stderr
+
+
+def test_the_database_cache_holds_enough_entries_for_a_surge(monkeypatch):
+    # Django's default is 300: a surge's per-chat rate-limit counters would cull cached pages and counters.
+    from citydesk.settings.base import cache_from_url
+
+    assert cache_from_url("")["OPTIONS"]["MAX_ENTRIES"] >= 100_000
+    monkeypatch.setenv("CITYDESK_CACHE_MAX_ENTRIES", "5000")
+    assert cache_from_url("db://other_cache") == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "other_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }

@@ -211,6 +211,22 @@ def test_new_reports_on_a_published_claim_do_not_empty_the_cache(client, people)
     assert hit(client.get(page.url))
 
 
+def test_a_new_rumour_opened_from_a_tip_keeps_the_cache_and_an_edit_of_a_claim_still_empties_it(client, people):
+    # A surge opens claims by the hundred; no public page shows a claim the desk has only opened.
+    page = published_clarification(people)
+    client.get(page.url)
+    report = desk.report_receive(channel=Channel.TELEGRAM, text="Tối nay cúp nước toàn quận 3 trong ba ngày liền")
+    assert report.claim.status == "new" and report.claim_id != page.claim_id
+    assert hit(client.get(page.url))
+    desk.claim_update(
+        claim=report.claim,
+        actor=people["verifier"],
+        statement="Cúp nước ba ngày ở quận 3",
+        category=HarmCategory.values[0],
+    )
+    assert not hit(client.get(page.url))
+
+
 def test_the_page_cache_works_on_a_database_cache(client, settings, make_article, commit):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
