@@ -1,7 +1,5 @@
 """Public pages from the cache: hits, HTTP caching headers, and no stale read after any change."""
 
-import json
-
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
@@ -26,17 +24,6 @@ def page_cache_on(settings):
     caches["default"].clear()
     yield
     caches["default"].clear()
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change and its after-commit callbacks, as a committed request would."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
 
 
 def get(client, path, **extra):
@@ -462,32 +449,18 @@ def test_the_remembered_navigation_links_stay_in_the_readers_language(pages_not_
 
 
 def test_a_hit_is_answered_first_and_still_logged_and_counted_with_its_own_request_id(client, make_article):
-    import logging
-    from io import StringIO
-
     from prometheus_client import REGISTRY
 
-    from citydesk.ops.logs import JsonLineFormatter, RequestIdFilter
+    from citydesk.ops.tests.capture import access_lines
 
     article = make_article(publish=True)
     client.get(article.url)
     labels = {"view": "unresolved", "method": "GET", "status": "200"}
     before = REGISTRY.get_sample_value("citydesk_http_requests_total", labels) or 0
-    stream = StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonLineFormatter())
-    handler.addFilter(RequestIdFilter())
-    access = logging.getLogger("citydesk.access")
-    level = access.level
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    try:
+    with access_lines() as lines:
         response = client.get(article.url, HTTP_X_REQUEST_ID="cached-request-0003")
-    finally:
-        access.removeHandler(handler)
-        access.setLevel(level)
     assert hit(response) and response["X-Request-ID"] == "cached-request-0003"
-    [line] = [json.loads(text) for text in stream.getvalue().splitlines()]
+    [line] = lines
     assert (line["request_id"], line["route"], line["status"]) == ("cached-request-0003", article.url, 200)
     assert REGISTRY.get_sample_value("citydesk_http_requests_total", labels) == before + 1
 

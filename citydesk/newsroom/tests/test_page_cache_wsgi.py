@@ -3,12 +3,9 @@ over HTTP to a real waitress server on 127.0.0.1: a hit is answered without Djan
 a hit through the middleware gives (stored security headers, a fresh X-Request-ID, the access-log line and
 the metrics, 304 and HEAD, the read count), and the generation is read on every hit (no stale read)."""
 
-import json
-import logging
 import re
 import threading
 from dataclasses import dataclass, field
-from io import StringIO
 
 import pytest
 import requests
@@ -21,7 +18,7 @@ from waitress import create_server, wasyncore
 
 from citydesk.newsroom import pagecache, services
 from citydesk.newsroom.models import ArticleRead
-from citydesk.ops.logs import JsonLineFormatter, RequestIdFilter
+from citydesk.ops.tests.capture import access_lines
 
 TABLE = "citydesk_test_wsgi_pages"
 
@@ -177,21 +174,10 @@ def test_a_hit_writes_its_access_line_and_is_counted_in_the_metrics(served, make
     served.get(article.url)
     labels = {"view": "unresolved", "method": "GET", "status": "200"}
     before = REGISTRY.get_sample_value("citydesk_http_requests_total", labels) or 0
-    stream = StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonLineFormatter())
-    handler.addFilter(RequestIdFilter())
-    access = logging.getLogger("citydesk.access")
-    level = access.level
-    access.addHandler(handler)
-    access.setLevel(logging.INFO)
-    try:
+    with access_lines() as lines:
         response = served.get(article.url, headers={"X-Request-ID": "cached-request-0003"})
-    finally:
-        access.removeHandler(handler)
-        access.setLevel(level)
     assert is_hit(response) and served.django_calls == [article.url]
-    [line] = [json.loads(text) for text in stream.getvalue().splitlines()]
+    [line] = lines
     assert (line["request_id"], line["route"], line["status"], line["method"]) == (
         "cached-request-0003",
         article.url,

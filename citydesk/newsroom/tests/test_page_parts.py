@@ -30,15 +30,6 @@ def pages_not_cached(settings):
     pagecache.fragments.clear()
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
 def render(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
