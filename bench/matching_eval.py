@@ -289,6 +289,16 @@ def slot_swap_report(dev: list[dict], vectors: Vectors, per_family: int) -> None
 WORDS = r"(?u)\b\w+\b"  # keep one-letter syllables
 
 
+def check_templates_report(vectors: Vectors) -> None:
+    """Disease swaps in templates written after the rules were set (slot_swaps.CHECK_DISEASE_TEMPLATES),
+    with each half's diseases: how the disease rules hold on sentences they were not shaped on."""
+    for part in ("eval", "fit"):
+        judged = judgements(slot_swaps.check_disease_swaps(part), vectors)
+        print(f"check_templates_disease_{part}_pairs: {len(judged)}")
+        print(f"check_templates_disease_{part}_same_rate: {np.mean([j.same for j in judged]):.4f}")
+        print(f"check_templates_disease_{part}_sure_rate: {np.mean([j.sure for j in judged]):.4f}")
+
+
 def long_tip_report(vectors: Vectors, count: int = 40) -> None:
     """A tip that is the opening of an article (a headline-like lead, two sentences of context from
     vnPara dev, then the claim) against the short stored claim: how often it is judged the same claim
@@ -482,6 +492,7 @@ def main() -> None:
     accuracy, f1 = decision_scores(test, vectors, no_diacritics)
     print(f"decision_accuracy_no_diacritics: {accuracy:.4f}")
     slot_swap_report(dev, vectors, per_family)
+    check_templates_report(vectors)
     long_tip_report(vectors)
     vectors.save()
     if args.quick:

@@ -143,6 +143,33 @@ TEMPLATES = [
     "Ăn {remedy} mỗi ngày giúp phòng ngừa {disease}, theo {organisation}",
     "Giá xăng tại {country} đã giảm {n}% từ tháng {month}",
 ]
+# Disease templates written on 2 December 2026 AFTER the decision's rules were set, as a check of how
+# the disease rules hold on sentences they were never shaped on. Never tune on them (the first run of
+# these is quoted in docs/matching.md); write new ones for the next check.
+CHECK_DISEASE_TEMPLATES = [
+    "Bác sĩ khuyên người mắc {d} không nên ăn trứng vào buổi tối",
+    "Một loại lá mọc ven đường có thể đẩy lùi {d} chỉ sau một tuần",
+    "Xã Phước Hòa ghi nhận hàng trăm người nhiễm {d} sau khi uống nước giếng",
+    "Tiêm vắc xin cúm làm tăng nguy cơ {d} ở người già",
+    "Bảo hiểm y tế sẽ không chi trả cho bệnh nhân {d} từ tháng sau",
+    "Nhiều trẻ nhỏ ở huyện Bình Chánh nhập viện do {d} trong tuần qua",
+    "Uống cà phê buổi sáng gây ra {d} ở phụ nữ",
+    "Thuốc nam của ông lang ở Tây Ninh trị dứt điểm {d}",
+]
+
+
+def check_disease_swaps(part: str, per_template: int = 25, seed: int = 7) -> list[tuple[str, str]]:
+    """Pairs of the check templates with two different diseases of one half of the list."""
+    rng = random.Random(seed)
+    diseases = lists(part)["disease"]
+    pairs = []
+    for template in CHECK_DISEASE_TEMPLATES:
+        for _ in range(per_template):
+            a, b = rng.sample(diseases, 2)
+            pairs.append((template.format(d=a), template.format(d=b)))
+    return pairs
+
+
 WEEKDAYS = ["hai", "ba", "tư", "năm", "sáu", "bảy"]
 DIRECTIONS = [
     ("tăng", "giảm"),
