@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils.translation import get_language
 
-from .pagecache import fragments
+from .pagecache import cache_host, fragments
 from .selectors import site_sections
 
 _last_seen: dict = {"sections": []}  # this process's last sections, for pages rendered while the database is down
@@ -27,7 +27,7 @@ def site_navigation(request):
         return [Section(page.pk, page.title, page.get_url(request)) for page in site_sections()]
 
     try:
-        key = ("nav", request.get_host(), get_language())  # the links carry the language prefix (/en/)
+        key = ("nav", cache_host(request), get_language())  # the links carry the language prefix (/en/)
         sections = fragments.remember(request, key, build)
     except DatabaseError:
         sections = _last_seen["sections"]

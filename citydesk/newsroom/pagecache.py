@@ -36,6 +36,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.db import DatabaseError, close_old_connections, transaction
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.request import split_domain_port
 from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
@@ -186,7 +187,9 @@ def current_generation(request, cache=None) -> str | None:
 
 class _Fragments:
     """Site-wide parts every page needs (the navigation, which page a path leads to), built once per
-    generation in each process: a change that bumps the generation rebuilds them on the next request."""
+    generation in each process: a change that bumps the generation rebuilds them on the next request.
+    They are also rebuilt after CITYDESK_PAGE_CACHE_SECONDS, as long as a shared page may live: a bump
+    whose write failed (the cache was down) leaves stale parts no longer than a stale page."""
 
     LIMIT = 5000
 
@@ -194,12 +197,14 @@ class _Fragments:
         self._lock = threading.Lock()
         self._values: dict = {}
         self._generation = None
+        self._since = 0.0
 
     def get(self, generation: str, key):
         with self._lock:
-            if generation != self._generation:
+            now = time.monotonic()
+            if generation != self._generation or now - self._since > settings.CITYDESK_PAGE_CACHE_SECONDS:
                 self._values.clear()
-                self._generation = generation
+                self._generation, self._since = generation, now
             return self._values.get(key)
 
     def put(self, generation: str, key, value) -> None:
@@ -247,7 +252,7 @@ class RouteMemoMiddleware:
         known = None
         generation = current_generation(request) if request.method in ("GET", "HEAD") else None
         if generation is not None:
-            key = ("route", request.get_host(), request.path)
+            key = ("route", cache_host(request), request.path)
             known = self._replay(request, fragments.get(generation, key), RouteResult)
             # Every page URL on the page is made from the sites' root paths (Wagtail reads them from
             # the default cache, the database's, once per request).
@@ -357,14 +362,33 @@ def _eligible_page_number(request) -> str | None:
             number = value
         elif not (name in TRACKING_PARAMS or name.startswith("utm_")):
             return None  # e.g. ?q= is echoed in the header's search box
-    if len(request.GET.getlist(PAGE_PARAM)) > 1 or not (number.isdigit() or number == ""):
+    if len(request.GET.getlist(PAGE_PARAM)) > 1 or not (number == "" or (number.isascii() and number.isdigit())):
         return None
+    if number:
+        # One entry per page number however it is written ("02", "002"); a huge one is no list page.
+        number = number.lstrip("0") or "0"
+        if len(number) > MAX_PAGE_DIGITS:
+            return None
     return "" if number == "1" else number
+
+
+MAX_PAGE_DIGITS = 4  # ?trang=9999 at most is cached
+
+
+def cache_host(request) -> str:
+    """The host as the cache keys hold it: lower case, no trailing dot, no default port ("LocalHost.",
+    "localhost:80" and "localhost" are one site, not three entries of every page). Validated by
+    request.get_host() against ALLOWED_HOSTS first."""
+    domain, port = split_domain_port(request.get_host())
+    domain = domain.lower().rstrip(".")
+    if not port or port == ("443" if request.scheme == "https" else "80"):
+        return domain
+    return f"{domain}:{int(port)}"
 
 
 def _key(generation: str, request, number: str) -> str:
     # The scheme: a page rendered for https carries Strict-Transport-Security.
-    path = hashlib.sha256(f"{request.scheme}://{request.get_host()}{request.path}?{number}".encode()).hexdigest()
+    path = hashlib.sha256(f"{request.scheme}://{cache_host(request)}{request.path}?{number}".encode()).hexdigest()
     return f"citydesk:page:{generation}:{path}"
 
 

@@ -11,7 +11,7 @@ the keys also hold the page's live revision: a republished page renders its new 
 
 from django.utils.translation import get_language
 
-from .pagecache import fragments
+from .pagecache import cache_host, fragments
 
 
 def site_part(name: str, request, render) -> str:
@@ -19,7 +19,7 @@ def site_part(name: str, request, render) -> str:
     links), once per generation; render() without a request or a generation."""
     if request is None:
         return render()
-    key = ("site-html", name, get_language(), request.scheme, request.get_host())
+    key = ("site-html", name, get_language(), request.scheme, cache_host(request))
     return fragments.remember(request, key, render)
 
 
@@ -29,5 +29,5 @@ def rendered_part(page, name: str, request, render) -> str:
     generation = getattr(page, "_citydesk_generation", None)
     if generation is None or request is None or getattr(request, "is_preview", False):
         return render()
-    key = ("html", name, page.pk, page.live_revision_id, get_language(), request.scheme, request.get_host())
+    key = ("html", name, page.pk, page.live_revision_id, get_language(), request.scheme, cache_host(request))
     return fragments.remember_for(generation, key, render)

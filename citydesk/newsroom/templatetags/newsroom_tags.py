@@ -63,7 +63,7 @@ class ShareHeadNode(template.Node):
         if request is not None and isinstance(page, Page) and "trang" not in request.GET:
             # The same card for every reader of this page, address and language (a page number, which
             # anyone can vary, is not kept: the fragments stay bounded by the pages and languages).
-            address = (request.scheme, request.get_host(), request.path)
+            address = (request.scheme, parts.cache_host(request), request.path)
             meta = per_generation(
                 page,
                 ("share", get_language(), *address, card_title),

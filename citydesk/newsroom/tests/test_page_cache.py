@@ -483,3 +483,32 @@ def test_a_page_rendered_for_https_is_not_served_to_plain_http(client, settings,
     assert hit(secure) and "Strict-Transport-Security" in secure
     plain = client.get(article.url)
     assert not hit(plain) and "Strict-Transport-Security" not in plain
+
+
+def test_spellings_of_one_host_and_one_page_number_share_one_entry(client, make_article, topic):
+    # Each spelling Django lets through was its own entry: anyone could fill the cache with copies.
+    article = make_article(publish=True)
+    client.get(article.url, HTTP_HOST="TESTSERVER.")
+    assert hit(client.get(article.url))
+    assert hit(client.get(article.url, HTTP_HOST="testserver:80"))
+    assert not hit(client.get(article.url, HTTP_HOST="testserver:8080"))  # another port may be another site
+    client.get(topic.url + "?trang=1")
+    assert hit(client.get(topic.url)) and hit(client.get(topic.url + "?trang=01"))
+    # A page number no list has is rendered, never stored.
+    huge = client.get(topic.url + "?trang=123456789")
+    assert huge.status_code in (200, 404) and pagecache.HIT_HEADER not in huge
+    assert pagecache.HIT_HEADER not in client.get(topic.url + "?trang=123456789")
+
+
+def test_kept_parts_are_rebuilt_after_a_cached_page_s_longest_life(settings, monkeypatch):
+    # A bump whose write failed (the cache was down) must not leave a part stale for good: e.g. "no page
+    # has a view restriction" after a page was made private.
+    settings.CITYDESK_PAGE_CACHE_SECONDS = 300
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    parts = pagecache._Fragments()
+    assert parts.remember_for("g1", "restricted", lambda: False) is False
+    now[0] += 299
+    assert parts.remember_for("g1", "restricted", lambda: True) is False  # still the kept value
+    now[0] += 2
+    assert parts.remember_for("g1", "restricted", lambda: True) is True  # rebuilt, same generation
