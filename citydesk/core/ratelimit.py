@@ -19,13 +19,14 @@ form spools tips), each process counts in its own memory.
 import hashlib
 import logging
 import time
-from contextlib import nullcontext
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router, transaction
+from django.db import connections, router
+
+from citydesk.core.dbcache import isolated
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,8 @@ def _count_in_table(cache: DatabaseCache, key: str, *, timeout: int) -> int:
         f"RETURNING {value_column}"
     )
     params = [cache.make_and_validate_key(f"{key}:count"), expires, current, current]
-    # Inside a transaction (a request under ATOMIC_REQUESTS, a test) a failure must not break the
-    # caller's transaction: a savepoint. Outside, the one statement is its own transaction.
-    with transaction.atomic(using=db) if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+    # Inside a transaction a failure must not break the caller's: a savepoint. Outside, the one statement
+    # is its own transaction.
+    with isolated(cache), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.fetchone()[0])

@@ -21,7 +21,6 @@ With a CDN or Varnish configured (WAGTAILFRONTENDCACHE, from CITYDESK_FRONTEND_C
 changes purge the affected URLs in both languages after the commit.
 """
 
-import contextlib
 import hashlib
 import logging
 import threading
@@ -38,6 +37,8 @@ from django.db import DatabaseError, close_old_connections, transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.request import split_domain_port
 from django.utils.http import http_date
+
+from citydesk.core.dbcache import isolated
 
 logger = logging.getLogger(__name__)
 
@@ -64,22 +65,9 @@ def page_cache():
     return generation_cache() if settings.CITYDESK_PAGE_CACHE else None
 
 
-def _isolated(cache):
-    """A savepoint around a database cache's statements when a transaction is open (a test's, or a
-    publish's): on PostgreSQL a failed statement (the cache table missing) would otherwise abort the
-    whole transaction, and the caller's next query would fail instead of this one."""
-    if isinstance(cache, DatabaseCache):
-        from django.db import connections, router
-
-        alias = router.db_for_write(cache.cache_model_class)
-        if connections[alias].in_atomic_block:
-            return transaction.atomic(using=alias)
-    return contextlib.nullcontext()
-
-
 def _new_generation(cache) -> None:
     try:
-        with _isolated(cache):
+        with isolated(cache):
             cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:  # any backend's failure; entries expire after CITYDESK_PAGE_CACHE_SECONDS
         logger.exception("page cache: the generation could not be replaced")
@@ -177,7 +165,7 @@ def current_generation(request, cache=None) -> str | None:
             if cache is None:
                 request._citydesk_generation = None
             else:
-                with _isolated(cache):
+                with isolated(cache):
                     request._citydesk_generation = _generation(cache)
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
@@ -478,6 +466,9 @@ def _answer(request, entry: dict, started: float) -> tuple[int, list, bytes]:
 
 
 STATUS_LINES = {200: "200 OK", 304: "304 Not Modified"}
+# Set by the WSGI entry on a miss: (generation, key), so the middleware does not read the token and
+# look the entry up again. Not an HTTP_ key: no request header can set it.
+MISS = "citydesk.page_cache.miss"
 
 
 def cached_answer(environ) -> tuple[str, list, bytes] | None:
@@ -496,8 +487,10 @@ def cached_answer(environ) -> tuple[str, list, bytes] | None:
     # hits does not keep a dead connection.
     close_old_connections()
     try:
-        entry = _lookup(request, number, cache)[3]
+        cache, generation, key, entry = _lookup(request, number, cache)
         if entry is None:
+            if cache is not None:  # a miss: the middleware renders and stores it under this key
+                environ[MISS] = (generation, key)
             return None
         status, headers, body = _answer(request, entry, started)
     finally:
@@ -545,7 +538,12 @@ class PageCacheMiddleware:
         number = _eligible_page_number(request)
         if number is None:
             return self.get_response(request)
-        cache, generation, key, entry = _lookup(request, number, page_cache())
+        missed = request.environ.pop(MISS, None)
+        if missed is not None:  # CachedPages has just looked it up (citydesk/wsgi.py)
+            (generation, key), cache, entry = missed, page_cache(), None
+            request._citydesk_generation = generation  # current_generation() for the render's fragments
+        else:
+            cache, generation, key, entry = _lookup(request, number, page_cache())
         if entry is not None:
             status, headers, body = _answer(request, entry, started)
             response = HttpResponseNotModified() if status == 304 else HttpResponse(body)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,13 @@ def wait_for(condition, seconds: float, what: str) -> None:
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("killed_during", ["getFile", "sendMessage"])
-def test_worker_killed_mid_message_loses_nothing_and_sends_nothing_twice(shared_database, killed_during):
+PHOTO = [{"file_id": "ph0to", "file_unique_id": "p", "width": 64, "height": 48, "file_size": 2000}]
+
+
+@contextmanager
+def tipline(shared_database):
+    """A fresh database, the fake Bot API (with one photo to fetch) and a web server; yields (fake, env,
+    base, running) — put a worker in running and it is stopped with the web server at the end."""
     shared_database.reset()
     with FakeTelegram(TELEGRAM_TOKEN) as fake:
         fake.files["ph0to"] = jpeg_with_exif()
@@ -78,58 +84,73 @@ def test_worker_killed_mid_message_loses_nothing_and_sends_nothing_twice(shared_
             "CITYDESK_TELEGRAM_API_URL": fake.url,
         }
         port = free_port()
-        web = start(env, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=4", "citydesk.wsgi:application")
-        worker = None
+        running = [
+            start(env, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=4", "citydesk.wsgi:application")
+        ]
         try:
-            base = f"http://127.0.0.1:{port}"
-            update = telegram_update(
-                31001,
-                caption="Ảnh công văn giả mạo UBND thành phố yêu cầu nộp phí tiêm chủng tại nhà",
-                photo=[{"file_id": "ph0to", "file_unique_id": "p", "width": 64, "height": 48, "file_size": 2000}],
-            )
-
-            def acknowledged():
-                try:
-                    return post(base, update).status_code == 200
-                except requests.ConnectionError:
-                    return False
-
-            # No worker runs yet: the platform still gets its 200 at once, and the message is stored.
-            wait_for(acknowledged, 60, "the web server never answered")
-            again = post(base, update)
-            assert again.status_code == 200 and again.json()["handled"] == "duplicate"
-            assert fake.calls == []
-
-            fake.slow[killed_during] = 60
-            worker = start(env, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1")
-            wait_for(lambda: any(c["method"] == killed_during for c in fake.calls), 90, "the worker never got there")
-            time.sleep(0.3)  # the request is with the platform; the worker waits for its answer
-            worker.send_signal(signal.SIGKILL)
-            worker.wait(timeout=10)
-            fake.slow.clear()
-
-            time.sleep(1.1)  # the dead worker's lease runs out
-            swept = manage(env, "send_pending_answers", timeout=120)
-            assert swept.returncode == 0, swept.stderr[-2000:]
-            assert swept.stdout.startswith("1 chat message(s) resumed")
-            assert post(base, update).json()["handled"] == "duplicate"  # the platform retries late: still once
+            yield fake, env, f"http://127.0.0.1:{port}", running
         finally:
-            for process in (worker, web):
-                if process is not None and process.poll() is None:
+            for process in reversed(running):
+                if process.poll() is None:
                     process.terminate()
                     process.wait(timeout=30)
 
-        after = state(env)
-        [inbound] = after["inbound"]
-        replies = fake.messages()
-        assert len(replies) == 1 and replies[0]["chat_id"] == "5550001"
-        if killed_during == "getFile":  # nothing was stored: the sweep did it all again, once
-            assert after["reports"] == 1 and inbound["report_id"] is not None
-            assert (inbound["state"], inbound["delivery"], inbound["outcome"]) == ("done", "sent", "received")
-            assert [c["method"] for c in fake.calls].count("getFile") == 2
-        else:  # the reply had reached the platform: recorded as unknown, never sent a second time
-            assert after["reports"] == 1
-            assert (inbound["state"], inbound["delivery"]) == ("done", "unknown")
+
+def post_when_up(base: str, update: dict) -> None:
+    """Post the first update as soon as the web server answers it (200)."""
+
+    def acknowledged():
+        try:
+            return post(base, update).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    wait_for(acknowledged, 60, "the web server never answered")
+
+
+def kill_worker_during(env: dict, fake, method: str, running: list) -> None:
+    """Start a worker, let it call the platform's method, and SIGKILL it while the call is on its way."""
+    fake.slow[method] = 60
+    worker = start(env, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1")
+    running.append(worker)
+    wait_for(lambda: any(c["method"] == method for c in fake.calls), 90, "the worker never got there")
+    time.sleep(0.3)  # the request is with the platform; the worker waits for its answer
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    fake.slow.clear()
+
+
+@pytest.mark.parametrize("killed_during", ["getFile", "sendMessage"])
+def test_worker_killed_mid_message_loses_nothing_and_sends_nothing_twice(shared_database, killed_during):
+    with tipline(shared_database) as (fake, env, base, running):
+        update = telegram_update(
+            31001, caption="Ảnh công văn giả mạo UBND thành phố yêu cầu nộp phí tiêm chủng tại nhà", photo=PHOTO
+        )
+        # No worker runs yet: the platform still gets its 200 at once, and the message is stored.
+        post_when_up(base, update)
+        again = post(base, update)
+        assert again.status_code == 200 and again.json()["handled"] == "duplicate"
+        assert fake.calls == []
+
+        kill_worker_during(env, fake, killed_during, running)
+
+        time.sleep(1.1)  # the dead worker's lease runs out
+        swept = manage(env, "send_pending_answers", timeout=120)
+        assert swept.returncode == 0, swept.stderr[-2000:]
+        assert swept.stdout.startswith("1 chat message(s) resumed")
+        assert post(base, update).json()["handled"] == "duplicate"  # the platform retries late: still once
+
+    after = state(env)
+    [inbound] = after["inbound"]
+    replies = fake.messages()
+    assert len(replies) == 1 and replies[0]["chat_id"] == "5550001"
+    if killed_during == "getFile":  # nothing was stored: the sweep did it all again, once
+        assert after["reports"] == 1 and inbound["report_id"] is not None
+        assert (inbound["state"], inbound["delivery"], inbound["outcome"]) == ("done", "sent", "received")
+        assert [c["method"] for c in fake.calls].count("getFile") == 2
+    else:  # the reply had reached the platform: recorded as unknown, never sent a second time
+        assert after["reports"] == 1
+        assert (inbound["state"], inbound["delivery"]) == ("done", "unknown")
 
 
 JOBS = """
@@ -140,61 +161,29 @@ print(DBTaskResult.objects.filter(task_path=process_task.module_path, return_val
 
 
 def test_worker_killed_in_the_middle_of_a_batch_loses_nothing_and_sends_nothing_twice(shared_database):
-    shared_database.reset()
-    with FakeTelegram(TELEGRAM_TOKEN) as fake:
-        fake.files["ph0to"] = jpeg_with_exif()
-        env = {
-            **shared_database.env,
-            "CITYDESK_TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
-            "CITYDESK_TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
-            "CITYDESK_TELEGRAM_API_URL": fake.url,
-        }
-        port = free_port()
-        web = start(env, "-m", "waitress", f"--listen=127.0.0.1:{port}", "--threads=4", "citydesk.wsgi:application")
-        worker = None
-        try:
-            base = f"http://127.0.0.1:{port}"
-            text = telegram_update(32001, "Tin đồn: cầu Thuận Phước cấm xe máy từ tuần sau", chat_id=5550101)
-            photo = [{"file_id": "ph0to", "file_unique_id": "p", "width": 64, "height": 48, "file_size": 2000}]
-            photos = [
-                telegram_update(32002 + n, chat_id=5550102 + n, caption=f"Ảnh công văn giả số {n}", photo=photo)
-                for n in range(2)
-            ]
+    with tipline(shared_database) as (fake, env, base, running):
+        text = telegram_update(32001, "Tin đồn: cầu Thuận Phước cấm xe máy từ tuần sau", chat_id=5550101)
+        photos = [
+            telegram_update(32002 + n, chat_id=5550102 + n, caption=f"Ảnh công văn giả số {n}", photo=PHOTO)
+            for n in range(2)
+        ]
+        # No worker yet: three messages wait, each with its job.
+        post_when_up(base, text)
+        for update in photos:
+            assert post(base, update).status_code == 200
 
-            def acknowledged():
-                try:
-                    return post(base, text).status_code == 200
-                except requests.ConnectionError:
-                    return False
+        # The worker runs the text's job, takes the two photos waiting behind it, and dies fetching the first.
+        kill_worker_during(env, fake, "getFile", running)
+        assert [m["chat_id"] for m in fake.messages()] == ["5550101"]
+        taken = manage(env, "shell", "-c", JOBS)
+        assert taken.stdout.strip().splitlines()[-1] == "2"  # their own jobs will not run them
 
-            # No worker yet: three messages wait, each with its job.
-            wait_for(acknowledged, 60, "the web server never answered")
-            for update in photos:
-                assert post(base, update).status_code == 200
+        time.sleep(1.1)  # the dead worker's leases run out
+        swept = manage(env, "send_pending_answers", timeout=120)
+        assert swept.returncode == 0, swept.stderr[-2000:]
+        assert swept.stdout.startswith("2 chat message(s) resumed")
 
-            # The worker runs the text's job, takes the two photos waiting behind it, and dies fetching the first.
-            fake.slow["getFile"] = 60
-            worker = start(env, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1")
-            wait_for(lambda: any(c["method"] == "getFile" for c in fake.calls), 90, "the worker never got there")
-            time.sleep(0.3)
-            worker.send_signal(signal.SIGKILL)
-            worker.wait(timeout=10)
-            fake.slow.clear()
-            assert [m["chat_id"] for m in fake.messages()] == ["5550101"]
-            taken = manage(env, "shell", "-c", JOBS)
-            assert taken.stdout.strip().splitlines()[-1] == "2"  # their own jobs will not run them
-
-            time.sleep(1.1)  # the dead worker's leases run out
-            swept = manage(env, "send_pending_answers", timeout=120)
-            assert swept.returncode == 0, swept.stderr[-2000:]
-            assert swept.stdout.startswith("2 chat message(s) resumed")
-        finally:
-            for process in (worker, web):
-                if process is not None and process.poll() is None:
-                    process.terminate()
-                    process.wait(timeout=30)
-
-        after = state(env)
-        assert sorted(m["chat_id"] for m in fake.messages()) == ["5550101", "5550102", "5550103"]
-        assert after["reports"] == 3
-        assert {(row["state"], row["delivery"]) for row in after["inbound"]} == {("done", "sent")}
+    after = state(env)
+    assert sorted(m["chat_id"] for m in fake.messages()) == ["5550101", "5550102", "5550103"]
+    assert after["reports"] == 3
+    assert {(row["state"], row["delivery"]) for row in after["inbound"]} == {("done", "sent")}

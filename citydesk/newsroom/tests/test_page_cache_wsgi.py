@@ -20,6 +20,8 @@ from citydesk.newsroom import pagecache, services
 from citydesk.newsroom.models import ArticleRead
 from citydesk.ops.tests.capture import access_lines
 
+from .test_page_cache import CARRIED_HEADERS
+
 TABLE = "citydesk_test_wsgi_pages"
 
 
@@ -129,19 +131,7 @@ def test_a_hit_is_answered_before_djangos_handler_with_the_stored_headers(served
     assert is_hit(cached) and is_hit(other)
     assert served.django_calls == [article.url]  # neither hit reached Django's handler
     assert cached.content == fresh.content and "Cảnh báo lừa đảo" in cached.text
-    for header in (
-        "Content-Type",
-        "Content-Security-Policy",
-        "X-Frame-Options",
-        "X-Content-Type-Options",
-        "Referrer-Policy",
-        "Cross-Origin-Opener-Policy",
-        "Cache-Control",
-        "ETag",
-        "Last-Modified",
-        "Content-Language",
-        "Vary",
-    ):
+    for header in ("Content-Type", *CARRIED_HEADERS):
         assert cached.headers[header] == fresh.headers[header], header
     assert int(cached.headers["Content-Length"]) == len(fresh.content)
     assert cached.headers["X-Request-ID"] == "cached-request-0002"  # the proxy's id, when well formed
