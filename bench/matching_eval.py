@@ -157,18 +157,23 @@ def judgements(pairs: list[tuple[str, str]], vectors: Vectors) -> list[decision.
             for lost, gained in [(difference.content_a, difference.content_b), *difference.replacements]:
                 if lost and gained:
                     spans += [" ".join(lost), " ".join(gained)]
+            if difference.condition_check:
+                spans += [decision.condition_text(side[0]) for side in difference.differ["wording"]]
     vectors(spans)
 
     def span_cosine(lost, gained):
         both = vectors([" ".join(lost), " ".join(gained)])
         return float(np.dot(both[0], both[1]))
 
+    def condition(span):
+        return decision.condition_from_vector(vectors([decision.condition_text(span)])[0])
+
     out = []
     for a, b in normalized:
         cosine = None
         if a.has_diacritics and b.has_diacritics:
             cosine = float(np.dot(vectors([a.text or " "])[0], vectors([b.text or " "])[0]))
-        out.append(decision.judge_pair(a, b, cosine, span_cosine=span_cosine))
+        out.append(decision.judge_pair(a, b, cosine, span_cosine=span_cosine, condition=condition))
     return out
 
 

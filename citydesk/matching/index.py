@@ -359,12 +359,15 @@ class ClaimIndex:
         cosine = None
         if query_vector is not None and self.semantic and stored.has_diacritics:
             cosine = float(np.dot(query_vector, np.asarray(self._vectors.get(position), dtype=np.float32)))
-        span = self._span_cosine if self.semantic else None
-        return decision.judge_pair(query, stored, cosine, self.idf, span_cosine=span)
+        span, condition = (self._span_cosine, self._condition) if self.semantic else (None, None)
+        return decision.judge_pair(query, stored, cosine, self.idf, span_cosine=span, condition=condition)
 
     def _span_cosine(self, lost: list[str], gained: list[str]) -> float:
         vectors = self._embed([" ".join(lost), " ".join(gained)])
         return float(np.dot(vectors[0], vectors[1]))
+
+    def _condition(self, span: str) -> float:
+        return decision.condition_from_vector(self._embed([decision.condition_text(span)])[0])
 
     def idf(self, token: str) -> float:
         """How rare a folded word is among the stored claims (BM25's idf; a word never stored is rarest)."""

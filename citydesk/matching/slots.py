@@ -29,6 +29,7 @@ _DATA = Path(__file__).with_name("data")
 _WORD = re.compile(r"[^\W_]+")
 MAX_NAME = 5  # longest name, in syllables
 CLOSE = 3  # content words one side may lack for the word-by-word rules to apply
+MAX_CONDITION = 5  # longest span, in syllables, the condition probe reads ("ung thư cổ tử cung")
 KEY_FAMILIES = (
     "disease",
     "place",
@@ -335,6 +336,9 @@ class Difference:
     # Families of `differ` found *in place*: a negation added or removed, or a direction word replaced
     # by its opposite, where the two texts are otherwise the same ("sẽ" / "sẽ không", "tăng" / "giảm").
     in_place: set[str] = field(default_factory=set)
+    # The "wording" spans are short and written with their marks but no noun or cause word put them in
+    # place: decision.judge_pair asks the condition probe whether both name a health condition.
+    condition_check: bool = False
 
     @property
     def key_slot_differs(self) -> bool:
@@ -700,13 +704,14 @@ def _unrelated_words_replaced(difference, matcher, words, content, named) -> Non
     # After a word that gives a cause ("nghỉ học *vì* mất ngủ" / "… *vì* quai bị"), the span is the cause
     # whatever its part of speech: a condition is often a verb phrase ("mất ngủ", "khó thở").
     cause = _cause_before(words_a, i1) and _cause_before(words_b, j1)
-    if (
-        words_a.has_marks
-        and _mostly_marked(words_a.marked[i1:i2])
-        and _mostly_marked(words_b.marked[j1:j2])
-        and (cause or (_noun_last(words_a, i2) and _noun_last(words_b, j2)))
-    ):
+    if not (words_a.has_marks and _mostly_marked(words_a.marked[i1:i2]) and _mostly_marked(words_b.marked[j1:j2])):
+        return
+    if cause or (_noun_last(words_a, i2) and _noun_last(words_b, j2)):
         difference.in_place.add("wording")
+    elif max(i2 - i1, j2 - j1) <= MAX_CONDITION:
+        # pyvi reads many conditions as verbs or adjectives ("bị *táo bón*", "chữa được *loãng xương*"):
+        # whether both spans name one is for the condition probe (decision.judge_pair).
+        difference.condition_check = True
 
 
 # Words that introduce the cause of what the sentence reports (general Vietnamese usage).

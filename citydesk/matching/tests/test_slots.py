@@ -1,7 +1,7 @@
 """What differs between two texts: the key slots of a claim (issue 19)."""
 
-from citydesk.matching import same_claim
-from citydesk.matching.decision import judge_texts
+from citydesk.matching import ClaimIndex, same_claim
+from citydesk.matching.decision import CONDITION, e5_condition, judge_texts
 from citydesk.matching.normalize import normalize
 from citydesk.matching.slots import compare
 
@@ -170,3 +170,30 @@ def test_the_index_refuses_an_opposite_or_a_denial_in_place_as_the_lone_pair_doe
         assert index.same_claim(tip, 1)[0] is False
         assert same_claim(tip, "Giá điện sinh hoạt ở Hải Phòng sẽ tăng 10% từ tháng sau")[0] is False
     assert index.same_claim("gia dien sinh hoat o hai phong se tang 10% tu thang sau", 1)[0]
+
+
+def test_two_health_conditions_pyvi_reads_as_verbs_are_not_the_same_claim():
+    # pyvi tags "loãng xương", "trầm cảm", "táo bón" as verbs or adjectives and no cause word or list
+    # names them: the condition probe (e5 and WordNet's condition nouns) reads both spans as conditions.
+    remedy = "Uống nước ép cần tây mỗi sáng chữa được loãng xương"
+    judgement = judge_texts(remedy, remedy.replace("loãng xương", "trầm cảm"))
+    assert judgement.difference.condition_check
+    assert not judgement.same and not judgement.sure
+    students = "Nhiều học sinh ở Thủ Đức bị táo bón sau bữa ăn bán trú"
+    assert not same_claim(students, students.replace("táo bón", "đau nửa đầu"))[0]
+    # The same decision when the claim is stored in an index.
+    index = ClaimIndex()
+    index.add(1, remedy)
+    assert not index.judge(remedy.replace("loãng xương", "trầm cảm"), 1).same
+    assert index.judge(remedy + " !!!", 1).sure
+    # A verb or an adjective that is no condition, replaced by another, is how paraphrases reword.
+    minister = "Bộ trưởng kể lại chuyến thăm bệnh viện dã chiến ở Bình Dương"
+    judgement = judge_texts(minister, minister.replace("kể", "chia sẻ"))
+    assert judgement.same and not judgement.difference.in_place
+
+
+def test_the_condition_probe_reads_conditions_and_not_news_wording():
+    for condition in ("đột quỵ", "tiểu đường", "trầm cảm", "thiếu máu", "viêm họng", "dị ứng phấn hoa"):
+        assert e5_condition(condition) >= CONDITION, condition
+    for wording in ("giai đoạn", "tình huống", "chia sẻ", "điện thoại", "ngân hàng", "bóng đá"):
+        assert e5_condition(wording) < CONDITION, wording
