@@ -670,6 +670,32 @@ def _named_in_replaced_span(difference, mentions_a, mentions_b, words_a, words_b
         difference.only_one.pop(family, None)
 
 
+def _country_word_for_country_word(difference, words, named, span) -> None:
+    """A country written where the other text has another one, one of them a single syllable ("chính
+    phủ *Nga*" / "chính phủ *Úc*", "du khách *Anh*" / "du khách *Malaysia*"): outside "nước", "người",
+    "tại"… such a syllable may be a pronoun or a person's name ("anh", "Đức"), but one standing exactly
+    where the other text has another country is the country slot."""
+    if "country" in difference.differ or not words[0].has_marks:
+        return
+    single = _lists()["country_single"]
+
+    def code(side: int, start: int, end: int) -> str | None:
+        if end - start == 1 and words[side].marked[start] in single:
+            return single[words[side].marked[start]]
+        whole = [m.key for m in named[side] if m.family == "country" and (m.start, m.end) == (start, end)]
+        return whole[0] if whole else None
+
+    i1, i2, j1, j2 = span
+    code_a, code_b = code(0, i1, i2), code(1, j1, j2)
+    if code_a and code_b and code_a != code_b:
+        labels = _lists()["labels"]
+        difference.differ["country"] = (
+            [labels.get(f"country:{code_a}", code_a)],
+            [labels.get(f"country:{code_b}", code_b)],
+        )
+        difference.only_one.pop("country", None)
+
+
 def _unrelated_words_replaced(difference, matcher, words, content, named) -> None:
     """The guard for what no list knows: the texts differ in one span only, where each has content
     words and the two spans share no syllable ("nghỉ học vì *đau dạ dày*" / "nghỉ học vì *bạch hầu*",
@@ -706,7 +732,7 @@ def _unrelated_words_replaced(difference, matcher, words, content, named) -> Non
     cause = _cause_before(words_a, i1) and _cause_before(words_b, j1)
     if not (words_a.has_marks and _mostly_marked(words_a.marked[i1:i2]) and _mostly_marked(words_b.marked[j1:j2])):
         return
-    if cause or (_noun_last(words_a, i2) and _noun_last(words_b, j2)):
+    if cause or (_named_last(words_a, i1, i2) and _named_last(words_b, j1, j2)):
         difference.in_place.add("wording")
     elif max(i2 - i1, j2 - j1) <= MAX_CONDITION:
         # pyvi reads many conditions as verbs or adjectives ("bị *táo bón*", "chữa được *loãng xương*"):
@@ -739,6 +765,18 @@ _NOUN_TAGS = {"N", "Np", "Nc", "Ny", "Nb"}
 def _tagged(text: str) -> tuple[list[str], list[str]]:
     """pyvi's words (syllables joined by "_") and part-of-speech tags of a sentence."""
     return ViPosTagger.postagging(ViTokenizer.tokenize(text))
+
+
+def _one_name(words: Tokens, start: int, end: int) -> bool:
+    """The span is one word that is no Vietnamese syllable: a brand or a foreign name."""
+    return end - start == 1 and words.marked[start].isalpha() and not is_syllable(fold(words.marked[start]))
+
+
+def _named_last(words: Tokens, start: int, end: int) -> bool:
+    """The span names a thing: a noun last (pyvi), or it is one word that is no Vietnamese syllable — a
+    brand or a foreign name ("Viettel", "Vietcombank", "Samsung"), which the lower-cased text hides
+    from pyvi's tagger."""
+    return _one_name(words, start, end) or _noun_last(words, end)
 
 
 def _noun_last(words: Tokens, end: int) -> bool:
@@ -817,6 +855,7 @@ def compare(a: Normalized, b: Normalized) -> Difference:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes() if close or one_span else []:
         if tag != "replace":
             continue
+        _country_word_for_country_word(difference, (words_a, words_b), (mentions_a, mentions_b), (i1, i2, j1, j2))
         lost, gained = lost_gained(i1, i2, j1, j2)
         replaced = bool(lost and gained)
         _named_in_replaced_span(difference, mentions_a, mentions_b, words_a, words_b, (i1, i2, j1, j2), replaced)

@@ -197,3 +197,25 @@ def test_the_condition_probe_reads_conditions_and_not_news_wording():
         assert e5_condition(condition) >= CONDITION, condition
     for wording in ("giai đoạn", "tình huống", "chia sẻ", "điện thoại", "ngân hàng", "bóng đá"):
         assert e5_condition(wording) < CONDITION, wording
+
+
+def test_a_country_of_one_syllable_in_place_of_another_country_differs_without_a_marker():
+    # "Nga", "Úc", "Anh" are countries only after "nước", "người", "tại"… ("anh" is also a pronoun),
+    # but one written exactly where the other text has another country is the country slot.
+    gift = "Chính phủ Nga tặng Việt Nam 2 triệu liều vắc xin"
+    for other in ("Úc", "Anh", "Malaysia"):
+        judgement = judge_texts(gift, gift.replace("Nga", other))
+        assert "country" in judgement.difference.differ, other
+        assert not judgement.same
+    tourists = "Du khách Anh bị chặt chém khi đi taxi ở sân bay"
+    assert not same_claim(tourists, tourists.replace("Anh", "Canada"))[0]
+    # A pronoun stays a pronoun: "anh" for "chị" is no country.
+    assert "country" not in differ("Anh ấy kể lại vụ tai nạn", "Chị ấy kể lại vụ tai nạn")
+
+
+def test_a_brand_in_place_of_an_office_is_another_claim():
+    # "Viettel" is no Vietnamese syllable: a name, which pyvi's tagger misses in lower-cased text.
+    denial = "Ngân hàng Nhà nước bác bỏ thông tin tăng phí từ tháng tới"
+    judgement = judge_texts(denial, denial.replace("Ngân hàng Nhà nước", "Viettel"))
+    assert "wording" in judgement.difference.in_place
+    assert not judgement.same
