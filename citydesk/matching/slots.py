@@ -674,19 +674,33 @@ def _country_word_for_country_word(difference, words, named, span) -> None:
     """A country written where the other text has another one, one of them a single syllable ("chính
     phủ *Nga*" / "chính phủ *Úc*", "du khách *Anh*" / "du khách *Malaysia*"): outside "nước", "người",
     "tại"… such a syllable may be a pronoun or a person's name ("anh", "Đức"), but one standing exactly
-    where the other text has another country is the country slot."""
-    if "country" in difference.differ or not words[0].has_marks:
+    where the other text has another country is the country slot. A syllable left bare ("sang *lao*" /
+    "sang Hàn Quốc": typed without marks, not given them back) counts only in place of a country named
+    in full: two bare syllables may be two pronouns ("y" / "anh")."""
+    if "country" in difference.differ:
         return
     single = _lists()["country_single"]
+    bare_single = {fold(name): code for name, code in single.items()}
 
-    def code(side: int, start: int, end: int) -> str | None:
-        if end - start == 1 and words[side].marked[start] in single:
-            return single[words[side].marked[start]]
-        whole = [m.key for m in named[side] if m.family == "country" and (m.start, m.end) == (start, end)]
-        return whole[0] if whole else None
+    def whole(side: int, start: int, end: int) -> str | None:
+        keys = [m.key for m in named[side] if m.family == "country" and (m.start, m.end) == (start, end)]
+        return keys[0] if keys else None
+
+    def one(side: int, start: int, end: int) -> tuple[str | None, bool]:
+        """(country code, whether the syllable was bare)."""
+        if end - start != 1:
+            return None, False
+        word, folded = words[side].marked[start], words[side].folded[start]
+        if words[side].has_marks and word in single:
+            return single[word], False
+        return (bare_single.get(folded), True) if word == folded else (None, False)
 
     i1, i2, j1, j2 = span
-    code_a, code_b = code(0, i1, i2), code(1, j1, j2)
+    whole_a, whole_b = whole(0, i1, i2), whole(1, j1, j2)
+    (one_a, bare_a), (one_b, bare_b) = one(0, i1, i2), one(1, j1, j2)
+    code_a, code_b = whole_a or one_a, whole_b or one_b
+    if (bare_a and not whole_a and not whole_b) or (bare_b and not whole_b and not whole_a):
+        return
     if code_a and code_b and code_a != code_b:
         labels = _lists()["labels"]
         difference.differ["country"] = (
@@ -897,6 +911,8 @@ def compare(a: Normalized, b: Normalized) -> Difference:
             _negation_in_place(words_a, words_b, op) for op in matcher.get_opcodes() if op[0] != "equal"
         ):
             difference.in_place.add("negation")
+    if "negation" not in difference.differ:
+        _bare_chua_for_da(difference, words_a, words_b, matcher.get_opcodes())
     directions_a, directions_b = _directions(words_a, spans_a), _directions(words_b, spans_b)
     flipped = sorted(
         {_OPPOSITES[pair][side] for pair, side in directions_a if (pair, 1 - side) in directions_b}
@@ -910,6 +926,32 @@ def compare(a: Normalized, b: Normalized) -> Difference:
         if any(_direction_in_place(words_a, words_b, op) for op in matcher.get_opcodes() if op[0] == "replace"):
             difference.in_place.add("direction")
     return difference
+
+
+_ALREADY = {"đã", "rồi", "da", "roi"}  # "đã … rồi": what "chưa" denies
+
+
+def _bare_chua_for_da(difference, words_a: Tokens, words_b: Tokens, opcodes) -> None:
+    """A bare "chua" where the other text says "đã" ("xăng dầu *đã* được giảm giá" / "xang dau *chua*
+    duoc giam gia"): alone, "chua" is also "chứa" (to contain) or "chùa" (a pagoda), so it is no
+    negation by itself (the restorer gives it marks only if the other text has "chưa"); in place of
+    "đã" it is "chưa", the claim denied, and the only change there."""
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag != "replace":
+            continue
+        for (mine, i, k), (other, j, m), side in (
+            ((words_a, i1, i2), (words_b, j1, j2), 0),
+            ((words_b, j1, j2), (words_a, i1, i2), 1),
+        ):
+            chua = [x for x in range(i, k) if mine.folded[x] == "chua" and mine.marked[x] == "chua"]
+            already = [y for y in range(j, m) if other.marked[y] in _ALREADY]
+            rest_mine = [w for x, w in enumerate(mine.folded[i:k], i) if x not in chua]
+            rest_other = [w for y, w in enumerate(other.folded[j:m], j) if y not in already]
+            if chua and already and rest_mine == rest_other:
+                found = (["chưa"], []) if side == 0 else ([], ["chưa"])
+                difference.differ["negation"] = found
+                difference.in_place.add("negation")
+                return
 
 
 def _negation_in_place(words_a: Tokens, words_b: Tokens, op: tuple) -> bool:

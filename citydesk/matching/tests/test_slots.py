@@ -209,6 +209,12 @@ def test_a_country_of_one_syllable_in_place_of_another_country_differs_without_a
         assert not judgement.same
     tourists = "Du khách Anh bị chặt chém khi đi taxi ở sân bay"
     assert not same_claim(tourists, tourists.replace("Anh", "Canada"))[0]
+    # Typed without marks, in place of a country named in full: "lao" is Laos there, not "lao động".
+    work = "Hàng nghìn lao động bị lừa sang Hàn Quốc làm việc không lương"
+    index = ClaimIndex()
+    index.add(1, work)
+    assert not index.judge("hang nghin lao dong bi lua sang lao lam viec khong luong", 1).same
+    assert index.judge("hang nghin lao dong bi lua sang han quoc lam viec khong luong", 1).sure
     # A pronoun stays a pronoun: "anh" for "chị" is no country.
     assert "country" not in differ("Anh ấy kể lại vụ tai nạn", "Chị ấy kể lại vụ tai nạn")
 
@@ -219,3 +225,17 @@ def test_a_brand_in_place_of_an_office_is_another_claim():
     judgement = judge_texts(denial, denial.replace("Ngân hàng Nhà nước", "Viettel"))
     assert "wording" in judgement.difference.in_place
     assert not judgement.same
+
+
+def test_a_bare_chua_in_place_of_da_denies_the_claim():
+    # "chua" alone is also "chứa" or "chùa"; where the stored claim says "đã", it is "chưa".
+    fuel = "Xăng dầu đã được giảm giá từ hôm qua"
+    index = ClaimIndex()
+    index.add(1, fuel)
+    judgement = index.judge("xang dau chua duoc giam gia tu hom qua", 1)
+    assert "negation" in judgement.difference.in_place
+    assert not judgement.same
+    assert index.judge("xang dau da duoc giam gia tu hom qua", 1).sure
+    assert not same_claim(fuel, "xang dau chua duoc giam gia tu hom qua")[0]
+    # "chứa" in a text written with marks is no negation.
+    assert "negation" not in differ("Bình này đã có nước sạch", "Bình này chứa nước sạch")
