@@ -269,7 +269,8 @@ def fit_difference(dev: list[dict], vectors: Vectors, per_family: int) -> None:
 
 def slot_swap_report(dev: list[dict], vectors: Vectors, per_family: int) -> None:
     """Per family: the share of swapped pairs judged the same claim ("same": the tip would join the
-    claim) and judged sure ("sure": the citizen would get the claim's verdict); per copy kind: the
+    claim) and judged sure ("sure": the citizen would get the claim's verdict), also with the tip typed
+    without marks (`_bare_`); per copy kind: the
     share kept (same) and the share answered at once (sure). Beside them the first stage alone (the
     model before issue 19; sure = same at p >= 0.9) and the TF-IDF baseline (it has no "sure")."""
     made = slot_swaps.build(dev, "eval", per_family)
@@ -289,6 +290,11 @@ def slot_swap_report(dev: list[dict], vectors: Vectors, per_family: int) -> None
         print(f"{name}_{kind}_rate_old_model: {np.mean(old_same):.4f}")
         print(f"{name}_sure_rate_old_model: {np.mean(old_sure):.4f}")
         print(f"{name}_{kind}_rate_tfidf_baseline: {np.mean(base):.4f}")
+        if not family.startswith("copy_"):
+            # The same swaps with the tip typed without marks (marks put back from the stored side).
+            bare = judgements([(a, no_diacritics(b)) for a, b in pairs], vectors)
+            print(f"{name}_bare_same_rate: {np.mean([j.same for j in bare]):.4f}")
+            print(f"{name}_bare_sure_rate: {np.mean([j.sure for j in bare]):.4f}")
 
 
 WORDS = r"(?u)\b\w+\b"  # keep one-letter syllables

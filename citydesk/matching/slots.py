@@ -305,9 +305,20 @@ _PARTICLES = {
 }
 
 
+_PAUSES = set("?!.,;:…)\"'”")
+
+
 def _question_tag(words: "Tokens", i: int) -> bool:
+    """ "…có thật không?", "…đúng không vậy": "không" asks, it does not deny. After "thật", "đúng",
+    "phải" only where the text pauses or ends ("cần phải *không* được đánh giá" denies); "… hay không"
+    (or not) wherever it stands ("dù muốn hay không thì …")."""
     previous = words.marked[i - 1] if i else ""
-    return previous in _TAG_BEFORE or all(word in _PARTICLES for word in words.marked[i + 1 :])
+    pause = not words.pause_after or words.pause_after[i]
+    return (
+        previous in {"hay", "hoặc", "hoac"}
+        or (previous in _TAG_BEFORE and pause)
+        or all(word in _PARTICLES for word in words.marked[i + 1 :])
+    )
 
 
 @dataclass(frozen=True)
@@ -422,6 +433,7 @@ def _lists() -> dict:
         "diseases": _phrase_table({head: head for head in _DISEASE_HEADS}),
         "disease_context": {tuple(phrase.split()) for phrase in _DISEASE_CONTEXT},
         "weekdays": _phrase_table(_WEEKDAYS),
+        "weekdays_folded": _phrase_table({fold(phrase): key for phrase, key in _WEEKDAYS.items()}),
         "negations": _phrase_table({n: n for n in NEGATIONS}),
         "not_negation": _phrase_table({n: n for n in _NOT_NEGATION}),
     }
@@ -440,6 +452,8 @@ class Tokens:
     marked: list[str]  # as written (or with marks put back), lower case
     folded: list[str]
     has_marks: bool
+    # Per word: the text pauses after it (a punctuation mark or the end): where a question tag can stand.
+    pause_after: tuple[bool, ...] = ()
 
 
 def _keys(words: Tokens) -> list[str]:
@@ -448,8 +462,14 @@ def _keys(words: Tokens) -> list[str]:
 
 
 def tokens(normalized: Normalized) -> Tokens:
-    marked = _WORD.findall(normalized.text)
-    return Tokens(marked, [fold(word) for word in marked], normalized.has_diacritics)
+    text = normalized.text
+    matches = list(_WORD.finditer(text))
+    pauses = []
+    for k, match in enumerate(matches):
+        gap = text[match.end() : matches[k + 1].start() if k + 1 < len(matches) else len(text)].strip()
+        pauses.append(k + 1 == len(matches) or gap[:1] in _PAUSES)
+    marked = [match.group() for match in matches]
+    return Tokens(marked, [fold(word) for word in marked], normalized.has_diacritics, tuple(pauses))
 
 
 def is_content(folded_word: str) -> bool:
@@ -570,8 +590,24 @@ def _dates_and_numbers(words: Tokens) -> list[Mention]:
             before = words.marked[i - 1] if i else ""
             family = "date" if before in _DATE_WORDS or (before.isdigit() and i >= 2) else "number"
             out.append(Mention(family, word, word, i, i + 1))
-        elif words.has_marks:
-            hit = _longest(lists["weekdays"], words.marked, i)
+        else:
+            hit = _longest(lists["weekdays"], words.marked, i) if words.has_marks else None
+            if hit is None:
+                # Typed without marks ("thu tu" for "thứ tư"; in a text whose marks were put back, the
+                # words the other text lacks stay bare): read folded, when a word of it is bare — "thứ
+                # tự" (an order) written with its marks is no weekday.
+                hit = _longest(lists["weekdays_folded"], words.folded, i)
+                # In a text with marks, "thứ"/"chủ" must be written so: "thu ba tỷ" is to collect three
+                # billion; only the words after it may have stayed bare.
+                if (
+                    hit
+                    and words.has_marks
+                    and (
+                        words.marked[i] not in {"thứ", "chủ"}
+                        or not any(words.marked[k] == words.folded[k] for k in range(i + 1, i + hit[0]))
+                    )
+                ):
+                    hit = None
             if hit:
                 length, key = hit
                 out.append(Mention("date", key, " ".join(words.marked[i : i + length]), i, i + length))
@@ -808,8 +844,8 @@ def compare(a: Normalized, b: Normalized) -> Difference:
     words_a, words_b = tokens(a), tokens(b)
     if words_a.has_marks != words_b.has_marks:
         # Compare like with like: a bare text is compared on folded words only.
-        words_a = Tokens(words_a.folded, words_a.folded, False)
-        words_b = Tokens(words_b.folded, words_b.folded, False)
+        words_a = Tokens(words_a.folded, words_a.folded, False, words_a.pause_after)
+        words_b = Tokens(words_b.folded, words_b.folded, False, words_b.pause_after)
     difference = Difference()
     mentions_a, mentions_b = mentions(words_a), mentions(words_b)
     for family in KEY_FAMILIES:
@@ -934,8 +970,9 @@ _ALREADY = {"đã", "rồi", "da", "roi"}  # "đã … rồi": what "chưa" deni
 def _bare_chua_for_da(difference, words_a: Tokens, words_b: Tokens, opcodes) -> None:
     """A bare "chua" where the other text says "đã" ("xăng dầu *đã* được giảm giá" / "xang dau *chua*
     duoc giam gia"): alone, "chua" is also "chứa" (to contain) or "chùa" (a pagoda), so it is no
-    negation by itself (the restorer gives it marks only if the other text has "chưa"); in place of
-    "đã" it is "chưa", the claim denied, and the only change there."""
+    negation by itself (the restorer gives it marks only if the other text has "chưa", and may make it
+    the other text's "chữa"); in place of "đã", with the rest of that span the same, it is "chưa": the
+    claim denied."""
     for tag, i1, i2, j1, j2 in opcodes:
         if tag != "replace":
             continue
@@ -943,7 +980,8 @@ def _bare_chua_for_da(difference, words_a: Tokens, words_b: Tokens, opcodes) -> 
             ((words_a, i1, i2), (words_b, j1, j2), 0),
             ((words_b, j1, j2), (words_a, i1, i2), 1),
         ):
-            chua = [x for x in range(i, k) if mine.folded[x] == "chua" and mine.marked[x] == "chua"]
+            # Bare, or given marks by a restorer that knew only "chữa" or "chứa" from the other text.
+            chua = [x for x in range(i, k) if mine.folded[x] == "chua"]
             already = [y for y in range(j, m) if other.marked[y] in _ALREADY]
             rest_mine = [w for x, w in enumerate(mine.folded[i:k], i) if x not in chua]
             rest_other = [w for y, w in enumerate(other.folded[j:m], j) if y not in already]

@@ -239,3 +239,19 @@ def test_a_bare_chua_in_place_of_da_denies_the_claim():
     assert not same_claim(fuel, "xang dau chua duoc giam gia tu hom qua")[0]
     # "chứa" in a text written with marks is no negation.
     assert "negation" not in differ("Bình này đã có nước sạch", "Bình này chứa nước sạch")
+
+
+def test_tips_typed_without_marks_keep_their_weekday_negation_and_office():
+    schools = "Trường học ở Cao Bằng sẽ mở cửa trở lại vào thứ bảy"
+    index = ClaimIndex()
+    index.add(1, schools)
+    # "thu tu" stays bare (the stored claim never says "tư"): still a weekday, another one.
+    judgement = index.judge("truong hoc o cao bang se mo cua tro lai vao thu tu", 1)
+    assert "date" in judgement.difference.differ and not judgement.same
+    assert index.judge("truong hoc o cao bang se mo cua tro lai vao thu bay", 1).sure
+    # "phải không" is a question tag where the text pauses, a denial where it goes on.
+    review = "Thực phẩm chế biến cần phải được đánh giá nghiêm túc trước khi bán ra thị trường"
+    assert not same_claim(
+        review, "thuc pham che bien can phai khong duoc danh gia nghiem tuc truoc khi ban ra thi truong"
+    )[0]
+    assert judge_texts(review, review + ", phải không?").same
