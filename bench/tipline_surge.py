@@ -83,6 +83,39 @@ def wave_texts(statements: list[str]) -> itertools.cycle:
     return (next(sources[kind]) for kind in itertools.cycle(plan))
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()  # fields from the state on (the name may hold spaces)
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a process, its live descendants and the children it has reaped
+    (/proc/<pid>/stat: utime, stime, cutime, cstime); 0 when it is gone."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        fields = _stat(pid)
+        if fields is None:
+            continue
+        total += sum(int(n) for n in fields[11:15])  # utime stime cutime cstime (fields 14-17)
+        todo.extend(parents.get(pid, []))
+    return total / CLOCK_TICKS
+
+
+def cpu_sample(groups: dict[str, list[int]]) -> dict[str, float]:
+    return {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in groups.items()}
+
+
 def start(env: dict, *command: str, log: Path) -> subprocess.Popen:
     """A server process; its output goes to log (in the run's scratch folder, kept for a look after)."""
     with open(log, "ab") as output:
@@ -129,10 +162,12 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "load_demo", "-v", "0")
         statements = json.loads(manage(env, "shell", "-c", CLAIMS))
+        groups: dict[str, list[int]] = {}  # process group → its root pids, for the CPU split
         if database == "sqlite":
             ports = [free_port()]
             serve = ["manage.py", "serve", f"--listen=127.0.0.1:{ports[0]}", "--threads=8"]
             running.append(start(env, *serve, log=logs / "serve.log"))
+            groups["serve"] = [running[-1].pid]  # waitress, its db_worker and its scheduler
         else:
             ports = [free_port() for _ in range(4)]
             for port in ports:
@@ -147,6 +182,10 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
                 worker = ["manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"]
                 running.append(start(env, *worker, log=logs / f"worker-{n + 1}.log"))
             running.append(start(env, "manage.py", "run_scheduler", log=logs / "scheduler.log"))
+            groups["web"] = [process.pid for process in running[:4]]
+            groups["workers"] = [process.pid for process in running[4:6]]
+            groups["scheduler"] = [running[6].pid]
+            groups["postgres"] = [int((pg_data / "postmaster.pid").read_text().split()[0])]
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
         local = threading.local()
@@ -216,6 +255,7 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         rate = args.rate or (40 if database == "sqlite" else 100)
         total = int(rate * args.duration)
         next_base = itertools.cycle(bases).__next__
+        cpu_before, client_before = cpu_sample(groups), sum(os.times()[:2])
         wave_started = time.monotonic()
         with ThreadPoolExecutor(max_workers=64) as pool:
             for n in range(total):
@@ -226,6 +266,9 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         wave_seconds = time.monotonic() - wave_started
         acknowledged = {chat for chat, (_, ok) in posted.items() if ok}
         wait_replies(acknowledged, args.drain)
+        elapsed = time.monotonic() - wave_started
+        cpu = {name: value - cpu_before[name] for name, value in cpu_sample(groups).items()}
+        cpu["client"] = sum(os.times()[:2]) - client_before  # the bench's threads and the fake Bot API
         stop(running)  # then count: nothing moves between the database's figures and the fake's
         stored, unfinished = (int(n) for n in manage(env, "shell", "-c", STORED).splitlines()[-1].split())
         stored -= 3 * len(bases)  # minus the warm-up
@@ -252,6 +295,11 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
             # Acknowledged, yet neither answered nor waiting in the queue.
             f"{database}_lost": len(acknowledged) - answered - unfinished,
             f"{database}_duplicated": sum(1 for times in replies.values() if len(times) > 1),
+            # CPU of each process group from the wave's start to the end of the drain, per tip sent, and
+            # the share of a core it used over that time (/proc/<pid>/stat).
+            **{f"{database}_cpu_ms_per_tip_{name}": 1000 * value / total for name, value in cpu.items()},
+            **{f"{database}_cores_{name}": value / elapsed for name, value in cpu.items()},
+            f"{database}_measured_s": elapsed,
             f"{database}_target": TARGETS[database],
             f"{database}_previous": PREVIOUS[database],
         }
