@@ -100,6 +100,23 @@ def main() -> int:
         if response.status_code != 200:
             raise SystemExit(f"tipline_queries: the webhook answered {response.status_code}")
 
+    from django_tasks.signals import task_finished, task_started
+
+    per_task: dict[str, list[float]] = {}  # task path → [CPU seconds, queries] of its jobs
+    job_start: list = []
+
+    def started(sender, task_result, **kwargs):
+        job_start[:] = [time.process_time(), len(connection.queries_log)]
+
+    def finished(sender, task_result, **kwargs):
+        cpu, queries = job_start
+        totals = per_task.setdefault(task_result.task.module_path, [0.0, 0])
+        totals[0] += time.process_time() - cpu
+        totals[1] += len(connection.queries_log) - queries
+
+    task_started.connect(started)
+    task_finished.connect(finished)
+
     def drain() -> int:
         jobs = DBTaskResult.objects.count()
         worker = Worker(
@@ -139,6 +156,7 @@ def main() -> int:
         with CaptureQueriesContext(connection) as webhook:
             for _ in range(args.n):
                 post(next(texts))
+        per_task.clear()
         with CaptureQueriesContext(connection) as worker:
             started, cpu = time.perf_counter(), time.process_time()
             if profiler:
@@ -152,6 +170,12 @@ def main() -> int:
         print(f"{kind}_jobs_queued_by_the_worker_per_message: {jobs / args.n:.2f}")
         print(f"{kind}_worker_ms_per_message: {elapsed * 1000 / args.n:.1f}")
         print(f"{kind}_worker_cpu_ms_per_message: {cpu * 1000 / args.n:.1f} (this process, not the database's)")
+        # Split by job: the answer (process_task: up to the reply) and what runs after it (file_task: the
+        # report of a tip found by its fingerprint; other jobs, e.g. the search index).
+        for path, (task_cpu, task_queries) in sorted(per_task.items()):
+            name = path.rpartition(".")[2]
+            print(f"{kind}_{name}_cpu_ms_per_message: {task_cpu * 1000 / args.n:.1f}")
+            print(f"{kind}_{name}_queries_per_message: {task_queries / args.n:.1f}")
         if os.environ.get("TQ_SHOW"):
             for query in worker.captured_queries[-(2 * len(worker) // args.n) :]:
                 print("   ", query["sql"][:200])

@@ -85,6 +85,7 @@ class FakeTelegram(_FakeServer):
         )
         self._ids = itertools.count(1000)
         self.slow: dict[str, float] = {}  # method → seconds to hold the request after recording it
+        self.slow_chats: dict[str, float] = {}  # chat id → seconds to hold a message to it after recording it
 
     def messages(self) -> list[dict]:
         return [call["json"] for call in self.calls if call["method"] == "sendMessage"]
@@ -110,6 +111,8 @@ class FakeTelegram(_FakeServer):
         self._record({"method": api_method, "json": payload})
         if self.slow.get(api_method):
             time.sleep(self.slow[api_method])  # the platform has the request; the caller waits
+        if self.slow_chats.get(str(payload.get("chat_id"))):
+            time.sleep(self.slow_chats[str(payload.get("chat_id"))])
         if self.fail_with:
             error = dict(self.fail_with)
             status = error.get("error_code", 400)
