@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0004_seen_texts'),
+        ("intake", "0004_seen_texts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inboundupdate',
-            name='decision',
+            model_name="inboundupdate",
+            name="decision",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
-            model_name='inboundupdate',
-            name='state',
-            field=models.CharField(choices=[('received', 'Received'), ('decided', 'Decided'), ('sending', 'Sending'), ('replied', 'Replied'), ('done', 'Done')], default='done', max_length=10),
+            model_name="inboundupdate",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("received", "Received"),
+                    ("decided", "Decided"),
+                    ("sending", "Sending"),
+                    ("replied", "Replied"),
+                    ("done", "Done"),
+                ],
+                default="done",
+                max_length=10,
+            ),
         ),
     ]

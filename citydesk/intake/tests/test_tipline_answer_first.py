@@ -80,7 +80,7 @@ def test_a_forwarded_copy_is_answered_before_its_report_is_filed_and_filed_once_
     assert (inbound.state, inbound.delivery, inbound.outcome, inbound.report) == ("replied", "sent", "answered", None)
     assert not Report.objects.filter(text=copy).exists()
     assert jobs() == [(tipline.file_task.module_path, tipline.FILING_PRIORITY)]
-    assert tipline.FILING_PRIORITY < tipline.process_task.priority
+    assert tipline.process_task.priority > tipline.FILING_PRIORITY
 
     run_worker()
 
