@@ -100,26 +100,23 @@ def main() -> int:
         if response.status_code != 200:
             raise SystemExit(f"tipline_queries: the webhook answered {response.status_code}")
 
-    from django_tasks.signals import task_finished, task_started
-
     per_task: dict[str, list[float]] = {}  # task path → [CPU seconds, queries] of its jobs
-    job_start: list = []
 
-    def started(sender, task_result, **kwargs):
-        job_start[:] = [time.process_time(), len(connection.queries_log)]
-
-    def finished(sender, task_result, **kwargs):
-        cpu, queries = job_start
-        totals = per_task.setdefault(task_result.task.module_path, [0.0, 0])
-        totals[0] += time.process_time() - cpu
-        totals[1] += len(connection.queries_log) - queries
-
-    task_started.connect(started)
-    task_finished.connect(finished)
+    class MeasuredWorker(Worker):
+        def run_task(self, db_task_result) -> None:
+            cpu, queries = time.process_time(), len(connection.queries_log)
+            super().run_task(db_task_result)
+            totals = per_task.setdefault(db_task_result.task_path, [0.0, 0])
+            totals[0] += time.process_time() - cpu
+            totals[1] += len(connection.queries_log) - queries
+            if os.environ.get("TQ_SHOW"):  # each job's statements
+                print(f"  job {db_task_result.task_path}:")
+                for query in list(connection.queries_log)[queries:]:
+                    print("   ", query["sql"][:160])
 
     def drain() -> int:
         jobs = DBTaskResult.objects.count()
-        worker = Worker(
+        worker = MeasuredWorker(
             queue_names=["*"],
             interval=0,
             batch=True,
@@ -176,9 +173,6 @@ def main() -> int:
             name = path.rpartition(".")[2]
             print(f"{kind}_{name}_cpu_ms_per_message: {task_cpu * 1000 / args.n:.1f}")
             print(f"{kind}_{name}_queries_per_message: {task_queries / args.n:.1f}")
-        if os.environ.get("TQ_SHOW"):
-            for query in worker.captured_queries[-(2 * len(worker) // args.n) :]:
-                print("   ", query["sql"][:200])
     replies = sum(1 for call in fake.calls if call["method"] == "sendMessage")
     print(f"replies_sent: {replies} (of {3 * args.n + len(statements) + 1})")
     if profiler:
