@@ -53,7 +53,7 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="citydesk-tq-"))
     fresh_database()
-    fake = FakeTelegram(TOKEN).__enter__()
+    fake = FakeTelegram(TOKEN, keep_alive=True).__enter__()  # as the Bot API: connections are kept
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",

@@ -41,8 +41,29 @@ CLAIMS = (
 )
 STORED = (
     "from citydesk.intake.models import InboundUpdate as I; "
-    "print(I.objects.count(), I.objects.exclude(state='done').count())"
+    "print(I.objects.count(), I.objects.exclude(state__in=['done', 'replied']).count(), "
+    "I.objects.filter(state='replied').count())"
 )
+# Answered, the report still to be filed (answer first, file after): counted while the servers run.
+TO_FILE = "SELECT COUNT(*) FROM intake_inboundupdate WHERE state = 'replied'"
+
+
+def count_to_file(env: dict) -> int:
+    """Messages answered whose report is not filed yet, read directly (no Django process to start)."""
+    if env.get("DATABASE_URL"):
+        import psycopg
+
+        with psycopg.connect(env["DATABASE_URL"]) as connection:
+            return connection.execute(TO_FILE).fetchone()[0]
+    import sqlite3
+
+    connection = sqlite3.connect(env["CITYDESK_SQLITE_PATH"], timeout=30)
+    try:
+        return connection.execute(TO_FILE).fetchone()[0]
+    finally:
+        connection.close()
+
+
 NEW_RUMOUR = (
     "Khẩn: tối nay nhà máy nước Cầu Đỏ ngừng cấp nước 3 ngày vì nguồn nước nhiễm độc, mọi người tích trữ nước ngay"
 )
@@ -269,8 +290,14 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         elapsed = time.monotonic() - wave_started
         cpu = {name: value - cpu_before[name] for name, value in cpu_sample(groups).items()}
         cpu["client"] = sum(os.times()[:2]) - client_before  # the bench's threads and the fake Bot API
+        # Then the reports filed after their replies (lower-priority jobs): how long until the desk has them all.
+        filing_deadline = wave_started + args.duration + args.drain
+        while count_to_file(env) and time.monotonic() < filing_deadline:
+            time.sleep(1)
+        filed_after = time.monotonic() - wave_started
+        cpu_filed = {name: value - cpu_before[name] for name, value in cpu_sample(groups).items()}
         stop(running)  # then count: nothing moves between the database's figures and the fake's
-        stored, unfinished = (int(n) for n in manage(env, "shell", "-c", STORED).splitlines()[-1].split())
+        stored, unfinished, to_file = (int(n) for n in manage(env, "shell", "-c", STORED).splitlines()[-1].split())
         stored -= 3 * len(bases)  # minus the warm-up
         replies: dict[int, list[float]] = {}
         for call in fake.calls:
@@ -300,6 +327,10 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
             **{f"{database}_cpu_ms_per_tip_{name}": 1000 * value / total for name, value in cpu.items()},
             **{f"{database}_cores_{name}": value / elapsed for name, value in cpu.items()},
             f"{database}_measured_s": elapsed,
+            # From the wave's start until every report was filed (or --drain ran out), and the CPU by then.
+            f"{database}_all_filed_after_s": filed_after,
+            f"{database}_reports_not_filed_at_end": to_file,
+            **{f"{database}_cpu_ms_per_tip_until_filed_{k}": 1000 * v / total for k, v in cpu_filed.items()},
             f"{database}_target": TARGETS[database],
             f"{database}_previous": PREVIOUS[database],
         }
@@ -314,7 +345,7 @@ def surge(args) -> int:
 
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     figures = {}
-    with FakeTelegram(TOKEN) as fake:
+    with FakeTelegram(TOKEN, keep_alive=True) as fake:  # as the Bot API: connections are kept
         for database in databases:
             workdir = Path(tempfile.mkdtemp(prefix=f"citydesk-surge-{database}-"))
             figures.update(run_on(database, args, fake, workdir))

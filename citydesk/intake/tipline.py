@@ -313,49 +313,62 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
                 outcome, reply = "bad_image", reason + " " + _("Please send it again as a photo (at most 10 MB).")
     if not outcome:  # matching reads only: outside the transaction (on SQLite it holds the one write lock)
         judged = answers.judge_tip(text=incoming.text, url=incoming.url, image=image, cheap=True)
-    decision: dict = {}
+        if answers.found_by_fingerprint(judged):
+            # Answer first, file after: the reply depends on the decision only; the report (the desk's
+            # side) is filed by a lower-priority job after the reply (_file).
+            outcome, reply, decision = _decided_by_fingerprint(incoming, judged)
+            _record_decision(inbound, outcome, reply, decision=decision)
+            return
+    if outcome:  # nothing to store but the reply
+        _record_decision(inbound, outcome, reply)
+        return
     with transaction.atomic():
         locked = InboundUpdate.objects.select_for_update().get(pk=inbound.pk)
         if locked.state != InboundUpdate.State.RECEIVED:  # another worker decided meanwhile (lease expired)
             inbound.refresh_from_db()
             return
-        if not outcome and answers.found_by_fingerprint(judged):
-            # Answer first, file after: the reply depends on the decision only; the report (the desk's
-            # side) is filed by a lower-priority job after the reply (_file).
-            outcome, reply, decision = _decided_by_fingerprint(incoming, judged)
-        elif not outcome:
-            result = answers.take_tip(
-                channel=_channel(incoming.platform),
-                text=incoming.text,
-                url=incoming.url,
-                image=image,
-                reply_handle=delivery.handle(incoming.platform, incoming.chat_id),
-                judged=judged,
-            )
-            report, answer = result.report, result.answer
-            if answer is None:
-                outcome, reply = "received", answers.received_message(language=incoming.language)
-                copy = bool(judged[1]) and isinstance(judged[1][0], answers.SeenCopy)  # its text is kept already
-                if image is None and not copy:  # an identical copy may join its claim while open (seen_before)
-                    answers.remember_seen(text=incoming.text, url=incoming.url, report=report)
-            else:
-                outcome = "answered" if answer.sure else "pointed"
-                reply = answers.answer_message(answer, language=incoming.language)
-            if result.warnings:
-                reply = answers.warning_message(result.warnings, language=incoming.language) + "\n\n" + reply
-            if answer is not None and answer.sure:
-                # Claimed for this reply now, so the follow-up sweep never sends the verdict a second time.
-                desk.report_mark_answered(report, automatic=True)
-                if not answer.known:
-                    answers.remember_answered(text=incoming.text, url=incoming.url, report=report)
-        inbound.state, inbound.outcome, inbound.reply, inbound.report, inbound.decision = (
+        result = answers.take_tip(
+            channel=_channel(incoming.platform),
+            text=incoming.text,
+            url=incoming.url,
+            image=image,
+            reply_handle=delivery.handle(incoming.platform, incoming.chat_id),
+            judged=judged,
+        )
+        report, answer = result.report, result.answer
+        if answer is None:
+            outcome, reply = "received", answers.received_message(language=incoming.language)
+            copy = bool(judged[1]) and isinstance(judged[1][0], answers.SeenCopy)  # its text is kept already
+            if image is None and not copy:  # an identical copy may join its claim while open (seen_before)
+                answers.remember_seen(text=incoming.text, url=incoming.url, report=report)
+        else:
+            outcome = "answered" if answer.sure else "pointed"
+            reply = answers.answer_message(answer, language=incoming.language)
+        if result.warnings:
+            reply = answers.warning_message(result.warnings, language=incoming.language) + "\n\n" + reply
+        if answer is not None and answer.sure:
+            # Claimed for this reply now, so the follow-up sweep never sends the verdict a second time.
+            desk.report_mark_answered(report, automatic=True)
+            if not answer.known:
+                answers.remember_answered(text=incoming.text, url=incoming.url, report=report)
+        inbound.state, inbound.outcome, inbound.reply, inbound.report = (
             InboundUpdate.State.DECIDED,
             outcome,
             reply,
             report,
-            decision,
         )
-        inbound.save(update_fields=["state", "outcome", "reply", "report", "decision"])
+        inbound.save(update_fields=["state", "outcome", "reply", "report"])
+
+
+def _record_decision(inbound: InboundUpdate, outcome: str, reply: str, *, decision: dict | None = None) -> None:
+    """Fix a reply with nothing stored beside it: one compare-and-set statement (a worker whose lease ran
+    out meanwhile may have decided it first: then its decision stands)."""
+    fields = {"state": InboundUpdate.State.DECIDED, "outcome": outcome, "reply": reply, "decision": decision or {}}
+    if not InboundUpdate.objects.filter(pk=inbound.pk, state=InboundUpdate.State.RECEIVED).update(**fields):
+        inbound.refresh_from_db()
+        return
+    for name, value in fields.items():
+        setattr(inbound, name, value)
 
 
 def _decided_by_fingerprint(incoming: Incoming, judged: tuple) -> tuple[str, str, dict]:
