@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 
 from citydesk.core import ratelimit
 from citydesk.core.images import clean_image
@@ -121,19 +121,26 @@ def _channel(platform: str) -> str:
 
 
 def accept(incoming: Incoming) -> InboundUpdate | None:
-    """Store a webhook's message (None: the platform delivered it before) and queue its job."""
+    """Store a webhook's message (None: the platform delivered it before) and queue its job (its outcome
+    is set when the job ran at once: jobs inline, in tests and the demo)."""
+    fields = {
+        "platform": incoming.platform,
+        "external_id": incoming.external_id,
+        "payload": asdict(incoming),
+        "state": InboundUpdate.State.RECEIVED,
+    }
     try:
-        with transaction.atomic():
-            inbound = InboundUpdate.objects.create(
-                platform=incoming.platform,
-                external_id=incoming.external_id,
-                payload=asdict(incoming),
-                state=InboundUpdate.State.RECEIVED,
-            )
+        if connection.in_atomic_block:  # inside a caller's transaction: a savepoint keeps it usable
+            with transaction.atomic():
+                inbound = InboundUpdate.objects.create(**fields)
+        else:  # autocommit: the INSERT is a transaction of its own (one statement, not three)
+            inbound = InboundUpdate.objects.create(**fields)
     except IntegrityError:
         return None  # a re-delivery (or the same update at the same moment)
     # After the commit: a crash in between leaves a received row, which the scheduler's sweep picks up.
-    process_task.enqueue(inbound.pk)
+    result = process_task.enqueue(inbound.pk)
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        inbound.outcome = result.return_value
     return inbound
 
 
