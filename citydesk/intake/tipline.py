@@ -33,6 +33,7 @@ from citydesk.core import ratelimit
 from citydesk.core.images import clean_image
 from citydesk.core.links import http_url_or_empty
 from citydesk.desk import services as desk
+from citydesk.desk.matcher import matcher
 from citydesk.desk.models import Channel, Report
 
 from . import answers, delivery, selectors
@@ -365,6 +366,11 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             report,
         )
         inbound.save(update_fields=["state", "outcome", "reply", "report"])
+    if settings.CITYDESK_MATCHING and incoming.text and report.claim.report_count == 1:
+        # A claim opened from this tip: index it now, while this process's matcher still holds the tip's
+        # vector (it stores it for every process, pgvector). Left to this worker's next matched tip (after
+        # any number of cheap ones), another worker indexed it first and encoded its statement again.
+        matcher.sync()
 
 
 def _record_decision(inbound: InboundUpdate, outcome: str, reply: str, *, decision: dict | None = None) -> None:

@@ -183,3 +183,33 @@ def test_the_sweep_files_a_reply_whose_filing_job_never_ran_once_no_citizen_wait
     assert inbound.state == "done" and inbound.report.claim_id == published_claim.pk
     assert Report.objects.filter(text=FORWARDED.upper()).count() == 1
     assert [m["chat_id"] for m in fake_telegram.messages()] == ["1", "2", "3"]
+
+
+def test_a_claim_opened_from_a_tip_is_indexed_at_once_so_another_worker_does_not_encode_it_again(
+    client, fake_telegram, settings, monkeypatch
+):
+    from django.db import connection
+
+    from citydesk.desk import matcher as desk_matcher
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the vectors are shared between processes on PostgreSQL (pgvector) only")
+    settings.CITYDESK_MATCHING = True
+    other = desk_matcher.DeskMatcher()  # another worker's matcher, up to date before the tip
+    other.sync()
+    text = "Phường 7 có người phát tờ rơi mời mua bảo hiểm giá 300 nghìn, có phải lừa đảo không vậy?"
+    assert post(client, telegram_update(46001, text, chat_id=1)).json()["handled"] == "received"
+    claim = Report.objects.get(text=text).claim
+
+    encoded = []
+    real_embed = other._index._embed  # the other worker's encoder: what it encodes is counted
+
+    def counted(texts, *args, **kwargs):
+        encoded.extend(texts)
+        return real_embed(texts, *args, **kwargs)
+
+    monkeypatch.setattr(other._index, "_embed", counted)
+    monkeypatch.setattr(desk_matcher, "embed", counted)
+    other.sync()  # the other worker's next tip: it takes the new claim's vector from the database
+    assert encoded == []
+    assert other._index.position(claim.pk) is not None
