@@ -53,7 +53,7 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="citydesk-tq-"))
     fresh_database()
-    fake = FakeTelegram(TOKEN).__enter__()
+    fake = FakeTelegram(TOKEN, keep_alive=True).__enter__()  # as the Bot API: connections are kept
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
@@ -100,9 +100,23 @@ def main() -> int:
         if response.status_code != 200:
             raise SystemExit(f"tipline_queries: the webhook answered {response.status_code}")
 
+    per_task: dict[str, list[float]] = {}  # task path → [CPU seconds, queries] of its jobs
+
+    class MeasuredWorker(Worker):
+        def run_task(self, db_task_result) -> None:
+            cpu, queries = time.process_time(), len(connection.queries_log)
+            super().run_task(db_task_result)
+            totals = per_task.setdefault(db_task_result.task_path, [0.0, 0])
+            totals[0] += time.process_time() - cpu
+            totals[1] += len(connection.queries_log) - queries
+            if os.environ.get("TQ_SHOW"):  # each job's statements
+                print(f"  job {db_task_result.task_path}:")
+                for query in list(connection.queries_log)[queries:]:
+                    print("   ", query["sql"][:160])
+
     def drain() -> int:
         jobs = DBTaskResult.objects.count()
-        worker = Worker(
+        worker = MeasuredWorker(
             queue_names=["*"],
             interval=0,
             batch=True,
@@ -139,6 +153,7 @@ def main() -> int:
         with CaptureQueriesContext(connection) as webhook:
             for _ in range(args.n):
                 post(next(texts))
+        per_task.clear()
         with CaptureQueriesContext(connection) as worker:
             started, cpu = time.perf_counter(), time.process_time()
             if profiler:
@@ -152,9 +167,12 @@ def main() -> int:
         print(f"{kind}_jobs_queued_by_the_worker_per_message: {jobs / args.n:.2f}")
         print(f"{kind}_worker_ms_per_message: {elapsed * 1000 / args.n:.1f}")
         print(f"{kind}_worker_cpu_ms_per_message: {cpu * 1000 / args.n:.1f} (this process, not the database's)")
-        if os.environ.get("TQ_SHOW"):
-            for query in worker.captured_queries[-(2 * len(worker) // args.n) :]:
-                print("   ", query["sql"][:200])
+        # Split by job: the answer (process_task: up to the reply) and what runs after it (file_task: the
+        # report of a tip found by its fingerprint; other jobs, e.g. the search index).
+        for path, (task_cpu, task_queries) in sorted(per_task.items()):
+            name = path.rpartition(".")[2]
+            print(f"{kind}_{name}_cpu_ms_per_message: {task_cpu * 1000 / args.n:.1f}")
+            print(f"{kind}_{name}_queries_per_message: {task_queries / args.n:.1f}")
     replies = sum(1 for call in fake.calls if call["method"] == "sendMessage")
     print(f"replies_sent: {replies} (of {3 * args.n + len(statements) + 1})")
     if profiler:

@@ -41,8 +41,29 @@ CLAIMS = (
 )
 STORED = (
     "from citydesk.intake.models import InboundUpdate as I; "
-    "print(I.objects.count(), I.objects.exclude(state='done').count())"
+    "print(I.objects.count(), I.objects.exclude(state__in=['done', 'replied']).count(), "
+    "I.objects.filter(state='replied').count())"
 )
+# Answered, the report still to be filed (answer first, file after): counted while the servers run.
+TO_FILE = "SELECT COUNT(*) FROM intake_inboundupdate WHERE state = 'replied'"
+
+
+def count_to_file(env: dict) -> int:
+    """Messages answered whose report is not filed yet, read directly (no Django process to start)."""
+    if env.get("DATABASE_URL"):
+        import psycopg
+
+        with psycopg.connect(env["DATABASE_URL"]) as connection:
+            return connection.execute(TO_FILE).fetchone()[0]
+    import sqlite3
+
+    connection = sqlite3.connect(env["CITYDESK_SQLITE_PATH"], timeout=30)
+    try:
+        return connection.execute(TO_FILE).fetchone()[0]
+    finally:
+        connection.close()
+
+
 NEW_RUMOUR = (
     "Khẩn: tối nay nhà máy nước Cầu Đỏ ngừng cấp nước 3 ngày vì nguồn nước nhiễm độc, mọi người tích trữ nước ngay"
 )
@@ -81,6 +102,39 @@ def wave_texts(statements: list[str]) -> itertools.cycle:
     plan = ["p", "r", "p", "u", "p", "r", "p", "u", "p", "r"]
     sources = {"p": published, "r": rumour, "u": unrelated}
     return (next(sources[kind]) for kind in itertools.cycle(plan))
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()  # fields from the state on (the name may hold spaces)
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a process, its live descendants and the children it has reaped
+    (/proc/<pid>/stat: utime, stime, cutime, cstime); 0 when it is gone."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))):
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        fields = _stat(pid)
+        if fields is None:
+            continue
+        total += sum(int(n) for n in fields[11:15])  # utime stime cutime cstime (fields 14-17)
+        todo.extend(parents.get(pid, []))
+    return total / CLOCK_TICKS
+
+
+def cpu_sample(groups: dict[str, list[int]]) -> dict[str, float]:
+    return {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in groups.items()}
 
 
 def start(env: dict, *command: str, log: Path) -> subprocess.Popen:
@@ -129,10 +183,12 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "load_demo", "-v", "0")
         statements = json.loads(manage(env, "shell", "-c", CLAIMS))
+        groups: dict[str, list[int]] = {}  # process group → its root pids, for the CPU split
         if database == "sqlite":
             ports = [free_port()]
             serve = ["manage.py", "serve", f"--listen=127.0.0.1:{ports[0]}", "--threads=8"]
             running.append(start(env, *serve, log=logs / "serve.log"))
+            groups["serve"] = [running[-1].pid]  # waitress, its db_worker and its scheduler
         else:
             ports = [free_port() for _ in range(4)]
             for port in ports:
@@ -147,6 +203,10 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
                 worker = ["manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"]
                 running.append(start(env, *worker, log=logs / f"worker-{n + 1}.log"))
             running.append(start(env, "manage.py", "run_scheduler", log=logs / "scheduler.log"))
+            groups["web"] = [process.pid for process in running[:4]]
+            groups["workers"] = [process.pid for process in running[4:6]]
+            groups["scheduler"] = [running[6].pid]
+            groups["postgres"] = [int((pg_data / "postmaster.pid").read_text().split()[0])]
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
         local = threading.local()
@@ -216,6 +276,7 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         rate = args.rate or (40 if database == "sqlite" else 100)
         total = int(rate * args.duration)
         next_base = itertools.cycle(bases).__next__
+        cpu_before, client_before = cpu_sample(groups), sum(os.times()[:2])
         wave_started = time.monotonic()
         with ThreadPoolExecutor(max_workers=64) as pool:
             for n in range(total):
@@ -226,8 +287,17 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         wave_seconds = time.monotonic() - wave_started
         acknowledged = {chat for chat, (_, ok) in posted.items() if ok}
         wait_replies(acknowledged, args.drain)
+        elapsed = time.monotonic() - wave_started
+        cpu = {name: value - cpu_before[name] for name, value in cpu_sample(groups).items()}
+        cpu["client"] = sum(os.times()[:2]) - client_before  # the bench's threads and the fake Bot API
+        # Then the reports filed after their replies (lower-priority jobs): how long until the desk has them all.
+        filing_deadline = wave_started + args.duration + args.drain
+        while count_to_file(env) and time.monotonic() < filing_deadline:
+            time.sleep(1)
+        filed_after = time.monotonic() - wave_started
+        cpu_filed = {name: value - cpu_before[name] for name, value in cpu_sample(groups).items()}
         stop(running)  # then count: nothing moves between the database's figures and the fake's
-        stored, unfinished = (int(n) for n in manage(env, "shell", "-c", STORED).splitlines()[-1].split())
+        stored, unfinished, to_file = (int(n) for n in manage(env, "shell", "-c", STORED).splitlines()[-1].split())
         stored -= 3 * len(bases)  # minus the warm-up
         replies: dict[int, list[float]] = {}
         for call in fake.calls:
@@ -252,6 +322,15 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
             # Acknowledged, yet neither answered nor waiting in the queue.
             f"{database}_lost": len(acknowledged) - answered - unfinished,
             f"{database}_duplicated": sum(1 for times in replies.values() if len(times) > 1),
+            # CPU of each process group from the wave's start to the end of the drain, per tip sent, and
+            # the share of a core it used over that time (/proc/<pid>/stat).
+            **{f"{database}_cpu_ms_per_tip_{name}": 1000 * value / total for name, value in cpu.items()},
+            **{f"{database}_cores_{name}": value / elapsed for name, value in cpu.items()},
+            f"{database}_measured_s": elapsed,
+            # From the wave's start until every report was filed (or --drain ran out), and the CPU by then.
+            f"{database}_all_filed_after_s": filed_after,
+            f"{database}_reports_not_filed_at_end": to_file,
+            **{f"{database}_cpu_ms_per_tip_until_filed_{k}": 1000 * v / total for k, v in cpu_filed.items()},
             f"{database}_target": TARGETS[database],
             f"{database}_previous": PREVIOUS[database],
         }
@@ -266,7 +345,7 @@ def surge(args) -> int:
 
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     figures = {}
-    with FakeTelegram(TOKEN) as fake:
+    with FakeTelegram(TOKEN, keep_alive=True) as fake:  # as the Bot API: connections are kept
         for database in databases:
             workdir = Path(tempfile.mkdtemp(prefix=f"citydesk-surge-{database}-"))
             figures.update(run_on(database, args, fake, workdir))

@@ -245,6 +245,35 @@ def take_tip(
     return Outcome(report, answer, scam_warnings(text, report.url, answer=answer))
 
 
+def found_by_fingerprint(judged: tuple[Answer | None, list]) -> bool:
+    """Whether judge_tip's decision came from a fingerprint (an identical text answered before, or one
+    stored with a claim still open): its report can be filed after the reply, since it changes neither
+    that reply nor the decision for any later tip (the text's fingerprint is kept already)."""
+    answer, matches = judged
+    if answer is not None:
+        return answer.known
+    return bool(matches) and isinstance(matches[0], SeenCopy)
+
+
+def file_found_copy(
+    *, channel: str, text: str, url: str = "", reply_handle: str = "", received_at: datetime, claim_id: int, copy: bool
+) -> Report:
+    """Store, after its reply, the report of a tip found by its fingerprint, as take_tip would have: it
+    joins the claim (the one it was merged into, if merged since); copy: an identical copy of a text of
+    an open claim (its match is shown to the desk as such)."""
+    claim = Claim.objects.filter(pk=claim_id).first()
+    matches = [SeenCopy(claim=claim, score=1.0, automatic=True, same=True)] if copy and claim is not None else []
+    return desk.report_receive(
+        channel=channel,
+        text=(text or "").strip(),
+        url=url,
+        claim=claim,
+        reply_handle=reply_handle,
+        received_at=received_at,
+        matches=matches,
+    )
+
+
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -102,13 +102,16 @@ class FeedSource(models.Model):
 
 class InboundUpdate(models.Model):
     """A chat message taken in by a webhook, keyed by the platform's id (a re-delivery is stored once),
-    and how far the worker got with it: received → decided (report stored, reply fixed) → sending →
-    done. The parsed message (payload, which holds the chat id) is emptied once it is done."""
+    and how far the worker got with it: received → decided (reply fixed; the report stored with it,
+    unless the decision was found by a fingerprint) → sending → done, or → replied → done when its report
+    is filed after the reply (decision says where). The parsed message (payload, which holds the chat
+    id) is emptied once it is done."""
 
     class State(models.TextChoices):
         RECEIVED = "received"
         DECIDED = "decided"
         SENDING = "sending"
+        REPLIED = "replied"  # the reply is done; the report is still to be filed (a lower-priority job)
         DONE = "done"
 
     class Delivery(models.TextChoices):
@@ -126,6 +129,9 @@ class InboundUpdate(models.Model):
     outcome = models.CharField(max_length=20, blank=True)
     report = models.ForeignKey("desk.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reply = models.TextField(blank=True)
+    # What filing the report after the reply needs: {"claim": id, "copy": bool, "sure": bool,
+    # "undeliverable": bool}; empty when the report was stored with the decision (or there is none).
+    decision = models.JSONField(default=dict, blank=True)
     delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
 

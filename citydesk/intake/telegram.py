@@ -1,6 +1,7 @@
 """Telegram Bot API: reading webhook updates and calling sendMessage / getFile (base URL configurable)."""
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 import requests
@@ -157,13 +158,26 @@ def parse_update(data) -> Incoming | None:
     return Incoming(**base, text=text.strip()[:5000], url=url, image_ref=image_ref, image_size=image_size)
 
 
+_sessions = threading.local()
+
+
+def _session() -> requests.Session:
+    """This thread's HTTP session: its connection to the Bot API is kept between calls (a worker sends a
+    reply per message; a new session per call cost a connection and its set-up each time)."""
+    session = getattr(_sessions, "session", None)
+    if session is None:
+        session = _sessions.session = requests.Session()
+    return session
+
+
 class TelegramBot:
     def __init__(self, token: str, api_url: str, timeout: float = 10):
         self.token, self.api_url, self.timeout = token, api_url.rstrip("/"), timeout
 
     def call(self, method: str, payload: dict) -> dict:
         try:
-            response = requests.post(f"{self.api_url}/bot{self.token}/{method}", json=payload, timeout=self.timeout)
+            url = f"{self.api_url}/bot{self.token}/{method}"
+            response = _session().post(url, json=payload, timeout=self.timeout)
         except requests.RequestException as error:
             raise TelegramError(f"Telegram unreachable ({type(error).__name__})") from None
         try:

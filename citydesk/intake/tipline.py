@@ -22,16 +22,18 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 
 from citydesk.core import ratelimit
 from citydesk.core.images import clean_image
+from citydesk.core.links import http_url_or_empty
 from citydesk.desk import services as desk
+from citydesk.desk.matcher import matcher
 from citydesk.desk.models import Channel, Report
 
 from . import answers, delivery, selectors
@@ -120,19 +122,26 @@ def _channel(platform: str) -> str:
 
 
 def accept(incoming: Incoming) -> InboundUpdate | None:
-    """Store a webhook's message (None: the platform delivered it before) and queue its job."""
+    """Store a webhook's message (None: the platform delivered it before) and queue its job (its outcome
+    is set when the job ran at once: jobs inline, in tests and the demo)."""
+    fields = {
+        "platform": incoming.platform,
+        "external_id": incoming.external_id,
+        "payload": asdict(incoming),
+        "state": InboundUpdate.State.RECEIVED,
+    }
     try:
-        with transaction.atomic():
-            inbound = InboundUpdate.objects.create(
-                platform=incoming.platform,
-                external_id=incoming.external_id,
-                payload=asdict(incoming),
-                state=InboundUpdate.State.RECEIVED,
-            )
+        if connection.in_atomic_block:  # inside a caller's transaction: a savepoint keeps it usable
+            with transaction.atomic():
+                inbound = InboundUpdate.objects.create(**fields)
+        else:  # autocommit: the INSERT is a transaction of its own (one statement, not three)
+            inbound = InboundUpdate.objects.create(**fields)
     except IntegrityError:
         return None  # a re-delivery (or the same update at the same moment)
     # After the commit: a crash in between leaves a received row, which the scheduler's sweep picks up.
-    process_task.enqueue(inbound.pk)
+    result = process_task.enqueue(inbound.pk)
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        inbound.outcome = result.return_value
     return inbound
 
 
@@ -140,14 +149,37 @@ def accept(incoming: Incoming) -> InboundUpdate | None:
 TAKE_WAITING = 8
 
 
+# The filing jobs' priority: below the answers' (django-tasks-db's db_worker takes the highest priority
+# first, then the oldest), so in a surge the workers answer the citizens first and file when it eases.
+FILING_PRIORITY = -50
+
+
 @task()
 def process_task(inbound_id: int) -> str:
-    outcome = process(inbound_id)
-    _take_waiting(exclude=inbound_id)
+    to_file: list[int] = []
+    outcome = process(inbound_id, to_file=to_file)
+    _take_waiting(exclude=inbound_id, to_file=to_file)
+    if to_file:
+        file_task.enqueue(to_file)
     return outcome
 
 
-def _take_waiting(*, exclude: int) -> int:
+@task(priority=FILING_PRIORITY)
+def file_task(inbound_ids: list[int]) -> int:
+    """File the reports of messages already answered (state "replied"); returns how many it filed. A
+    message already filed, or held by another worker, is left alone; a worker that dies here leaves its
+    messages to the scheduler's sweep."""
+    filed = 0
+    for inbound_id in inbound_ids:
+        try:
+            if process(inbound_id) != "busy":
+                filed += 1
+        except Exception:  # as a job of its own would fail: the sweep resumes it when the lease runs out
+            log.exception("Tipline message %s: filing failed", inbound_id)
+    return filed
+
+
+def _take_waiting(*, exclude: int, to_file: list[int]) -> int:
     """On the database job queue, a job also runs a few messages that wait behind its own (received,
     no worker on them), each under its own lease (the compare-and-set that makes a message run once),
     and marks their jobs done before a worker claims them: in a surge most of a cheap message's cost
@@ -171,7 +203,7 @@ def _take_waiting(*, exclude: int) -> int:
     marker(taken)
     for inbound_id in taken:
         try:
-            process(inbound_id, leased=True)
+            process(inbound_id, leased=True, to_file=to_file)
         except Exception:  # as its own job would fail: the sweep resumes it when the lease runs out
             log.exception("Tipline message %s failed in another message's job", inbound_id)
     return len(taken)
@@ -213,32 +245,50 @@ def _lease(inbound_id: int, now: datetime) -> bool:
 
 
 def process(
-    inbound_id: int, *, send: Sender | None = None, fetch_image: ImageFetcher | None = None, leased: bool = False
+    inbound_id: int,
+    *,
+    send: Sender | None = None,
+    fetch_image: ImageFetcher | None = None,
+    leased: bool = False,
+    to_file: list[int] | None = None,
 ) -> str:
     """Run one stored message from its last recorded step; returns what happened (for logs and tests).
-    leased: the caller has just taken the row's lease (_take_waiting)."""
+    leased: the caller has just taken the row's lease (_take_waiting). A message whose report is filed
+    after its reply ends "replied": its id goes to to_file when given (the caller queues one filing job
+    for several), else a filing job is queued for it; a message found "replied" is filed now."""
     if not leased and not _lease(inbound_id, timezone.now()):
         return "busy"
     inbound = InboundUpdate.objects.get(pk=inbound_id)
     if inbound.attempts > MAX_ATTEMPTS:  # it failed every time (a bug, not the platform): stop, forget the chat
         log.error("Tipline message %s given up after %d attempts", inbound.pk, MAX_ATTEMPTS)
-        _finish(inbound, InboundUpdate.Delivery.FAILED)
+        if inbound.state == InboundUpdate.State.REPLIED:  # answered already: only its filing failed
+            _finish(inbound, inbound.delivery, filed=True)
+        else:
+            _finish(inbound, InboundUpdate.Delivery.FAILED, filed=True)
         return "given_up"
+    if inbound.state == InboundUpdate.State.REPLIED:
+        _file(inbound)
+        return inbound.outcome
     incoming = Incoming(**inbound.payload)
     if inbound.state == InboundUpdate.State.SENDING:
         # The last worker died while the reply was on its way: the platform may have it. Never twice.
         _finish(inbound, InboundUpdate.Delivery.UNKNOWN)
         log.warning("Tipline reply %s: worker died while sending; not sent again", inbound.pk)
-        return inbound.outcome
-    if send is None or fetch_image is None:
-        from .views import TIPLINES
+    else:
+        if send is None or fetch_image is None:
+            from .views import TIPLINES
 
-        _parse, make_send, default_fetch = TIPLINES[incoming.platform]()
-        send, fetch_image = send or make_send(incoming), fetch_image or default_fetch
-    if inbound.state == InboundUpdate.State.RECEIVED:
-        with translation.override(incoming.language):
-            _decide(inbound, incoming, fetch_image)
-    _send(inbound, send)
+            _parse, make_send, default_fetch = TIPLINES[incoming.platform]()
+            send, fetch_image = send or make_send(incoming), fetch_image or default_fetch
+        if inbound.state == InboundUpdate.State.RECEIVED:
+            with translation.override(incoming.language):
+                _decide(inbound, incoming, fetch_image)
+        _send(inbound, send)
+    if inbound.state == InboundUpdate.State.REPLIED:
+        if to_file is None:
+            file_task.enqueue([inbound.pk])
+        else:
+            to_file.append(inbound.pk)
     return inbound.outcome
 
 
@@ -257,7 +307,7 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
     elif incoming.unsupported:
         outcome, reply = "unsupported", unsupported_message()
     else:
-        outcome, image = "", None
+        outcome, image, judged = "", None, (None, [])
         if incoming.image_ref:
             try:
                 image = clean_image(fetch_image(incoming))
@@ -271,36 +321,44 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
                 outcome, reply = "bad_image", reason + " " + _("Please send it again as a photo (at most 10 MB).")
     if not outcome:  # matching reads only: outside the transaction (on SQLite it holds the one write lock)
         judged = answers.judge_tip(text=incoming.text, url=incoming.url, image=image, cheap=True)
+        if answers.found_by_fingerprint(judged):
+            # Answer first, file after: the reply depends on the decision only; the report (the desk's
+            # side) is filed by a lower-priority job after the reply (_file).
+            outcome, reply, decision = _decided_by_fingerprint(incoming, judged)
+            _record_decision(inbound, outcome, reply, decision=decision)
+            return
+    if outcome:  # nothing to store but the reply
+        _record_decision(inbound, outcome, reply)
+        return
     with transaction.atomic():
         locked = InboundUpdate.objects.select_for_update().get(pk=inbound.pk)
         if locked.state != InboundUpdate.State.RECEIVED:  # another worker decided meanwhile (lease expired)
             inbound.refresh_from_db()
             return
-        if not outcome:
-            result = answers.take_tip(
-                channel=_channel(incoming.platform),
-                text=incoming.text,
-                url=incoming.url,
-                image=image,
-                reply_handle=delivery.handle(incoming.platform, incoming.chat_id),
-                judged=judged,
-            )
-            report, answer = result.report, result.answer
-            if answer is None:
-                outcome, reply = "received", answers.received_message(language=incoming.language)
-                copy = bool(judged[1]) and isinstance(judged[1][0], answers.SeenCopy)  # its text is kept already
-                if image is None and not copy:  # an identical copy may join its claim while open (seen_before)
-                    answers.remember_seen(text=incoming.text, url=incoming.url, report=report)
-            else:
-                outcome = "answered" if answer.sure else "pointed"
-                reply = answers.answer_message(answer, language=incoming.language)
-            if result.warnings:
-                reply = answers.warning_message(result.warnings, language=incoming.language) + "\n\n" + reply
-            if answer is not None and answer.sure:
-                # Claimed for this reply now, so the follow-up sweep never sends the verdict a second time.
-                desk.report_mark_answered(report, automatic=True)
-                if not answer.known:
-                    answers.remember_answered(text=incoming.text, url=incoming.url, report=report)
+        result = answers.take_tip(
+            channel=_channel(incoming.platform),
+            text=incoming.text,
+            url=incoming.url,
+            image=image,
+            reply_handle=delivery.handle(incoming.platform, incoming.chat_id),
+            judged=judged,
+        )
+        report, answer = result.report, result.answer
+        if answer is None:
+            outcome, reply = "received", answers.received_message(language=incoming.language)
+            copy = bool(judged[1]) and isinstance(judged[1][0], answers.SeenCopy)  # its text is kept already
+            if image is None and not copy:  # an identical copy may join its claim while open (seen_before)
+                answers.remember_seen(text=incoming.text, url=incoming.url, report=report)
+        else:
+            outcome = "answered" if answer.sure else "pointed"
+            reply = answers.answer_message(answer, language=incoming.language)
+        if result.warnings:
+            reply = answers.warning_message(result.warnings, language=incoming.language) + "\n\n" + reply
+        if answer is not None and answer.sure:
+            # Claimed for this reply now, so the follow-up sweep never sends the verdict a second time.
+            desk.report_mark_answered(report, automatic=True)
+            if not answer.known:
+                answers.remember_answered(text=incoming.text, url=incoming.url, report=report)
         inbound.state, inbound.outcome, inbound.reply, inbound.report = (
             InboundUpdate.State.DECIDED,
             outcome,
@@ -308,6 +366,67 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             report,
         )
         inbound.save(update_fields=["state", "outcome", "reply", "report"])
+    if settings.CITYDESK_MATCHING and incoming.text and report.claim.report_count == 1:
+        # A claim opened from this tip: index it now, while this process's matcher still holds the tip's
+        # vector (it stores it for every process, pgvector). Left to this worker's next matched tip (after
+        # any number of cheap ones), another worker indexed it first and encoded its statement again.
+        matcher.sync()
+
+
+def _record_decision(inbound: InboundUpdate, outcome: str, reply: str, *, decision: dict | None = None) -> None:
+    """Fix a reply with nothing stored beside it: one compare-and-set statement (a worker whose lease ran
+    out meanwhile may have decided it first: then its decision stands)."""
+    fields = {"state": InboundUpdate.State.DECIDED, "outcome": outcome, "reply": reply, "decision": decision or {}}
+    if not InboundUpdate.objects.filter(pk=inbound.pk, state=InboundUpdate.State.RECEIVED).update(**fields):
+        inbound.refresh_from_db()
+        return
+    for name, value in fields.items():
+        setattr(inbound, name, value)
+
+
+def _decided_by_fingerprint(incoming: Incoming, judged: tuple) -> tuple[str, str, dict]:
+    """The outcome, reply and filing decision of a tip found by its fingerprint, with nothing stored: the
+    verdict an identical text was answered with, or the thank-you for a copy of an open claim's text."""
+    answer, matches = judged
+    url = http_url_or_empty(incoming.url)
+    if answer is not None:
+        outcome, reply = "answered", answers.answer_message(answer, language=incoming.language)
+        decision = {"claim": answer.claim.pk, "sure": True, "copy": False}
+    else:
+        outcome, reply = "received", answers.received_message(language=incoming.language)
+        decision = {"claim": matches[0].claim.pk, "sure": False, "copy": True}
+    warnings = answers.scam_warnings(incoming.text, url, answer=answer)
+    if warnings:
+        reply = answers.warning_message(warnings, language=incoming.language) + "\n\n" + reply
+    return outcome, reply, decision
+
+
+def _file(inbound: InboundUpdate) -> None:
+    """File the report of a message answered before it was filed, once (the row is locked and moves to
+    done in the same transaction), as it would have been filed with its decision; a verdict delivered
+    (or perhaps delivered) marks it answered, one that failed leaves it to the follow-up sweep."""
+    incoming, decision = Incoming(**inbound.payload), inbound.decision
+    with transaction.atomic():
+        locked = InboundUpdate.objects.select_for_update().get(pk=inbound.pk)
+        if locked.state != InboundUpdate.State.REPLIED:  # filed meanwhile by a worker whose lease ran out
+            inbound.refresh_from_db()
+            return
+        report = answers.file_found_copy(
+            channel=_channel(incoming.platform),
+            text=incoming.text,
+            url=incoming.url,
+            reply_handle=delivery.handle(incoming.platform, incoming.chat_id),
+            received_at=inbound.received_at,
+            claim_id=decision["claim"],
+            copy=decision.get("copy", False),
+        )
+        if decision.get("sure"):
+            if inbound.delivery == InboundUpdate.Delivery.FAILED:  # the verdict did not go out: the sweep retries
+                desk.report_answer_failed(report, permanent=decision.get("undeliverable", False))
+            else:  # sent, or perhaps sent (the worker died while sending): never again
+                desk.report_mark_answered(report, at=inbound.replied_at, automatic=True)
+        inbound.report = report
+        _finish(inbound, inbound.delivery, filed=True)
 
 
 def _send(inbound: InboundUpdate, send: Sender) -> None:
@@ -320,7 +439,9 @@ def _send(inbound: InboundUpdate, send: Sender) -> None:
         send(inbound.reply)
     except delivery.DeliveryError as error:
         log.warning("Tipline reply not delivered: %s", error)
-        if inbound.report is not None and inbound.outcome == "answered":
+        if inbound.decision:  # its report is filed after: tell the filing whether to try again
+            inbound.decision = {**inbound.decision, "undeliverable": isinstance(error, delivery.Undeliverable)}
+        elif inbound.report is not None and inbound.outcome == "answered":
             # The verdict did not go out: the report waits for the follow-up sweep (retries, capped).
             Report.objects.filter(pk=inbound.report_id).update(answered_at=None, answered_automatically=False)
             desk.report_answer_failed(inbound.report, permanent=isinstance(error, delivery.Undeliverable))
@@ -329,24 +450,40 @@ def _send(inbound: InboundUpdate, send: Sender) -> None:
     _finish(inbound, InboundUpdate.Delivery.SENT)
 
 
-def _finish(inbound: InboundUpdate, result: str) -> None:
-    inbound.state, inbound.delivery, inbound.payload = InboundUpdate.State.DONE, result, {}
-    inbound.replied_at = timezone.now() if result == InboundUpdate.Delivery.SENT else None
-    inbound.save(update_fields=["state", "delivery", "payload", "replied_at"])
+def _finish(inbound: InboundUpdate, result: str, *, filed: bool = False) -> None:
+    """Record the reply's delivery: done, or "replied" while the report is still to be filed (the payload
+    is kept for it; no lease, so the filing job can take the row at once)."""
+    if not filed:
+        inbound.replied_at = timezone.now() if result == InboundUpdate.Delivery.SENT else None
+    to_file = not filed and bool(inbound.decision) and inbound.report_id is None
+    inbound.state = InboundUpdate.State.REPLIED if to_file else InboundUpdate.State.DONE
+    inbound.delivery = result
+    if not to_file:
+        inbound.payload = {}
+    inbound.lease_until = None
+    inbound.save(update_fields=["state", "delivery", "payload", "replied_at", "report", "decision", "lease_until"])
 
 
 def process_unfinished(*, now: datetime | None = None) -> int:
     """The scheduler's sweep: messages whose job never ran or whose worker died, from their last step."""
     now = now or timezone.now()
     grace = timedelta(seconds=settings.CITYDESK_TIPLINE_LEASE_SECONDS)
+    unfinished = InboundUpdate.objects.exclude(state=InboundUpdate.State.DONE)
+    answers_first = unfinished.filter(state=InboundUpdate.State.RECEIVED).exists()
+    if answers_first:  # citizens wait for an answer: reports still to be filed wait for their job
+        unfinished = unfinished.exclude(state=InboundUpdate.State.REPLIED)
     waiting = (
-        InboundUpdate.objects.exclude(state=InboundUpdate.State.DONE)
-        .filter(Q(lease_until__lt=now) | Q(lease_until__isnull=True, received_at__lt=now - grace))
+        unfinished.filter(Q(lease_until__lt=now) | Q(lease_until__isnull=True, received_at__lt=now - grace))
         .order_by("received_at")
         .values_list("pk", flat=True)
     )
-    done = 0
+    done, to_file = 0, []
     for inbound_id in list(waiting[:1000]):
-        if process(inbound_id) != "busy":
+        if process(inbound_id, to_file=to_file) != "busy":
             done += 1
+    if to_file and answers_first:
+        file_task.enqueue(to_file)
+    else:  # nothing waits for an answer: file now what the sweep has just answered
+        for inbound_id in to_file:
+            process(inbound_id)
     return done

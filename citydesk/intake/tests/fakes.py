@@ -28,12 +28,16 @@ def jpeg_with_exif(size=(64, 48)) -> bytes:
 
 
 class _FakeServer:
-    def __init__(self):
+    def __init__(self, *, keep_alive: bool = False):
         self.calls: list[dict] = []
         self._lock = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # keep_alive: HTTP/1.1, a client's connection stays open between calls (as the real APIs do)
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+            disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms wait on a kept connection
+
             def log_message(self, *args):
                 pass
 
@@ -76,8 +80,8 @@ class _FakeServer:
 class FakeTelegram(_FakeServer):
     """POST /bot<token>/<method> with JSON; GET /file/bot<token>/<file_path>."""
 
-    def __init__(self, token: str):
-        super().__init__()
+    def __init__(self, token: str, *, keep_alive: bool = False):
+        super().__init__(keep_alive=keep_alive)
         self.token = token
         self.files: dict[str, bytes] = {}  # file_id → content
         self.fail_with: dict | None = (
@@ -85,6 +89,7 @@ class FakeTelegram(_FakeServer):
         )
         self._ids = itertools.count(1000)
         self.slow: dict[str, float] = {}  # method → seconds to hold the request after recording it
+        self.slow_chats: dict[str, float] = {}  # chat id → seconds to hold a message to it after recording it
 
     def messages(self) -> list[dict]:
         return [call["json"] for call in self.calls if call["method"] == "sendMessage"]
@@ -110,6 +115,8 @@ class FakeTelegram(_FakeServer):
         self._record({"method": api_method, "json": payload})
         if self.slow.get(api_method):
             time.sleep(self.slow[api_method])  # the platform has the request; the caller waits
+        if self.slow_chats.get(str(payload.get("chat_id"))):
+            time.sleep(self.slow_chats[str(payload.get("chat_id"))])
         if self.fail_with:
             error = dict(self.fail_with)
             status = error.get("error_code", 400)

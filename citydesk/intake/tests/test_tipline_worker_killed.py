@@ -187,3 +187,59 @@ def test_worker_killed_in_the_middle_of_a_batch_loses_nothing_and_sends_nothing_
     assert sorted(m["chat_id"] for m in fake.messages()) == ["5550101", "5550102", "5550103"]
     assert after["reports"] == 3
     assert {(row["state"], row["delivery"]) for row in after["inbound"]} == {("done", "sent")}
+
+
+RUMOUR = "Khẩn: tối nay nhà máy nước Cầu Đỏ ngừng cấp nước 3 ngày vì nguồn nước nhiễm độc, tích trữ nước ngay"
+FILED = """
+import json
+from citydesk.desk.models import Report
+print(json.dumps(sorted([r.text, r.claim_id] for r in Report.objects.all())))
+"""
+
+
+def test_worker_killed_between_a_reply_and_its_filing_files_the_report_once(shared_database):
+    with tipline(shared_database) as (fake, env, base, running):
+        # The rumour's first tip: matched (here: no model, a claim of its own) and filed with its decision.
+        post_when_up(base, telegram_update(33001, RUMOUR, chat_id=5550201))
+        worker = start(env, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1")
+        wait_for(lambda: len(fake.messages()) == 1, 90, "the first tip was never answered")
+        worker.terminate()
+        worker.wait(timeout=30)
+
+        # Two identical copies: found by the fingerprint, answered first, filed by a job after the batch.
+        copies = [telegram_update(33002 + n, RUMOUR + "!" * (n + 1), chat_id=5550202 + n) for n in range(2)]
+        for update in copies:
+            assert post(base, update).status_code == 200
+        # The worker answers the first copy, takes the second in the same job and dies while sending its
+        # reply: the first copy is answered, its report not filed, and no filing job was queued.
+        fake.slow_chats["5550203"] = 60
+        worker = start(env, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1")
+        running.append(worker)
+        wait_for(lambda: len(fake.messages()) == 3, 90, "the worker never sent the second copy's reply")
+        time.sleep(0.3)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        fake.slow_chats.clear()
+        middle = state(env)
+        assert middle["reports"] == 1
+        assert sorted(row["state"] for row in middle["inbound"]) == ["done", "replied", "sending"]
+
+        time.sleep(1.1)  # the dead worker's lease runs out
+        swept = manage(env, "send_pending_answers", timeout=120)
+        assert swept.returncode == 0, swept.stderr[-2000:]
+        assert swept.stdout.startswith("2 chat message(s) resumed")
+        # A worker again: whatever job is left finds both copies filed.
+        running.append(start(env, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1"))
+        time.sleep(3)
+
+    after = state(env)
+    assert sorted(m["chat_id"] for m in fake.messages()) == ["5550201", "5550202", "5550203"]
+    assert after["reports"] == 3
+    assert sorted((row["state"], row["delivery"]) for row in after["inbound"]) == [
+        ("done", "sent"),
+        ("done", "sent"),
+        ("done", "unknown"),  # the reply was on its way when the worker died: never sent again
+    ]
+    filed = json.loads(manage(env, "shell", "-c", FILED).stdout.strip().splitlines()[-1])
+    assert [text for text, _claim in filed] == sorted([RUMOUR, RUMOUR + "!", RUMOUR + "!!"])
+    assert len({claim for _text, claim in filed}) == 1  # both copies joined the rumour's claim

@@ -1,0 +1,215 @@
+"""Answer first, file after: a tip found by its fingerprint (a forwarded copy of an answered text, an
+identical copy of an open claim's text) is answered as soon as that is decided; its report is filed by a
+job of lower priority, exactly once, as it was filed before. (Jobs wait in the database here, as under
+`db_worker`; test_tipline_worker_killed.py kills a real worker between the reply and the filing.)"""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from citydesk.desk.models import Report
+from citydesk.intake import tipline
+from citydesk.intake.models import InboundUpdate, SeenText
+
+from .conftest import CLAIM_TEXT, TELEGRAM_SECRET, telegram_update
+from .test_tipline_queue import run_worker
+
+pytestmark = pytest.mark.django_db
+
+RUMOUR = "Khẩn: tối nay nhà máy nước Cầu Đỏ ngừng cấp nước 3 ngày vì nguồn nước nhiễm độc, tích trữ nước ngay"
+FORWARDED = CLAIM_TEXT + "!!! Chia sẻ ngay cho người thân"
+
+
+def post(client, update):
+    return client.post(
+        "/intake/telegram/",
+        data=json.dumps(update),
+        content_type="application/json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
+    )
+
+
+def queue_jobs(settings) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CITYDESK_MATCHING = False  # from here on only a fingerprint can find a claim
+
+
+def jobs(status: str = "READY") -> list[tuple[str, int]]:
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.filter(status=status).order_by("enqueued_at").values_list("task_path", "priority"))
+
+
+def run_one_job() -> str:
+    """Claim and run the job `db_worker` would take next; returns its task's path."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    job = DBTaskResult.objects.ready().get_locked()
+    job.claim(worker.worker_id)
+    worker.run_task(job)
+    return job.task_path
+
+
+def test_a_forwarded_copy_is_answered_before_its_report_is_filed_and_filed_once_as_before(
+    client, fake_telegram, published_claim, settings
+):
+    assert post(client, telegram_update(41001, FORWARDED, chat_id=1)).json()["handled"] == "answered"
+    before = Report.objects.get(text=FORWARDED)  # filed with its decision (a model decided it)
+    queue_jobs(settings)
+    copy = FORWARDED.upper()
+    assert post(client, telegram_update(41002, copy, chat_id=2)).status_code == 200
+
+    assert run_one_job() == tipline.process_task.module_path
+    # The verdict went out; the report is not filed yet, and its filing waits in a lower-priority job.
+    first, second = fake_telegram.messages()
+    assert second["chat_id"] == "2" and second["text"] == first["text"] and "SAI" in second["text"]
+    inbound = InboundUpdate.objects.get(external_id="41002")
+    assert (inbound.state, inbound.delivery, inbound.outcome, inbound.report) == ("replied", "sent", "answered", None)
+    assert not Report.objects.filter(text=copy).exists()
+    assert jobs() == [(tipline.file_task.module_path, tipline.FILING_PRIORITY)]
+    assert tipline.process_task.priority > tipline.FILING_PRIORITY
+
+    run_worker()
+
+    report = Report.objects.get(text=copy)
+    inbound.refresh_from_db()
+    assert (inbound.state, inbound.payload, inbound.report) == ("done", {}, report)
+    # As the report of a forwarded copy was filed with its decision: joined to the answered claim, marked
+    # answered (the follow-up sweep never sends the verdict again), received when the webhook took it.
+    assert report.claim_id == published_claim.pk == before.claim_id
+    assert report.answered_automatically and report.answered_at is not None
+    assert report.received_at == inbound.received_at and report.reply_handle == "telegram:2"
+    published_claim.refresh_from_db()
+    assert published_claim.report_count == Report.objects.filter(claim=published_claim).count()
+
+    # Its filing job again (a late job, another worker): nothing is filed twice.
+    assert tipline.file_task.call([inbound.pk]) == 0
+    assert Report.objects.filter(text=copy).count() == 1 and len(fake_telegram.messages()) == 2
+
+
+def test_a_copy_of_an_open_rumour_joins_its_claim_after_the_thank_you(client, fake_telegram, settings):
+    assert post(client, telegram_update(42001, RUMOUR, chat_id=1)).json()["handled"] == "received"
+    first = Report.objects.get()
+    queue_jobs(settings)
+    copy = RUMOUR + "!!!"
+    post(client, telegram_update(42002, copy, chat_id=2))
+    run_one_job()
+    thanks, again = fake_telegram.messages()
+    assert again["chat_id"] == "2" and again["text"] == thanks["text"]
+    assert Report.objects.count() == 1
+
+    run_worker()
+
+    joined = Report.objects.get(text=copy)
+    assert joined.claim_id == first.claim_id and joined.match_explanation["joined"]
+    assert joined.match_explanation["automatic"] and not joined.answered_at
+    assert SeenText.objects.get().report == first  # the first report stays the one remembered
+    first.claim.refresh_from_db()
+    assert first.claim.report_count == 2
+
+
+def test_the_workers_answer_waiting_citizens_before_they_file(client, fake_telegram, published_claim, settings):
+    post(client, telegram_update(43001, FORWARDED, chat_id=1))
+    queue_jobs(settings)
+    for n in range(3):
+        post(client, telegram_update(43002 + n, FORWARDED.lower(), chat_id=2 + n))
+    assert run_one_job() == tipline.process_task.module_path  # the first job answers all three waiting
+    assert len(fake_telegram.messages()) == 4
+    post(client, telegram_update(43010, FORWARDED + " ??", chat_id=10))
+
+    # A newer answer job goes before the older filing job.
+    assert run_one_job() == tipline.process_task.module_path
+    assert fake_telegram.messages()[-1]["chat_id"] == "10"
+    assert Report.objects.filter(claim=published_claim).count() == 2  # the desk's own report and the first tip
+    assert run_one_job() == tipline.file_task.module_path
+    assert Report.objects.filter(claim=published_claim).count() == 5
+    run_worker()
+    assert Report.objects.filter(claim=published_claim).count() == 6
+    assert set(InboundUpdate.objects.values_list("state", flat=True)) == {"done"}
+
+
+def test_a_verdict_that_did_not_go_out_is_filed_for_the_follow_up_sweep(
+    client, fake_telegram, published_claim, settings
+):
+    post(client, telegram_update(44001, FORWARDED, chat_id=1))
+    queue_jobs(settings)
+    fake_telegram.fail_with = {"error_code": 429, "description": "Too Many Requests: retry after 5"}
+    post(client, telegram_update(44002, FORWARDED.upper(), chat_id=2))
+    run_worker()
+    inbound = InboundUpdate.objects.get(external_id="44002")
+    assert (inbound.state, inbound.delivery) == ("done", "failed")
+    report = inbound.report
+    assert report.claim_id == published_claim.pk
+    assert report.answered_at is None and report.answer_failures == 1 and report.reply_handle == "telegram:2"
+
+
+def test_the_sweep_files_a_reply_whose_filing_job_never_ran_once_no_citizen_waits(
+    client, fake_telegram, published_claim, settings
+):
+    post(client, telegram_update(45001, FORWARDED, chat_id=1))
+    queue_jobs(settings)
+    settings.CITYDESK_TIPLINE_LEASE_SECONDS = 60
+    post(client, telegram_update(45002, FORWARDED.upper(), chat_id=2))
+    run_one_job()  # answered; its filing job is lost (a worker died before it ran, a queue emptied)
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(task_path=tipline.file_task.module_path).delete()
+    long_ago = timezone.now() - timedelta(minutes=5)
+    InboundUpdate.objects.filter(external_id="45002").update(received_at=long_ago)
+    post(client, telegram_update(45003, "Tin đồn: trường học nghỉ cả tuần sau vì dịch cúm", chat_id=3))
+    InboundUpdate.objects.filter(external_id="45003").update(received_at=long_ago)
+
+    # A citizen waits for an answer: the sweep answers, and leaves the filing to later.
+    assert tipline.process_unfinished() == 1
+    assert fake_telegram.messages()[-1]["chat_id"] == "3"
+    assert InboundUpdate.objects.get(external_id="45002").state == "replied"
+
+    assert tipline.process_unfinished() == 1
+    assert tipline.process_unfinished() == 0
+    inbound = InboundUpdate.objects.get(external_id="45002")
+    assert inbound.state == "done" and inbound.report.claim_id == published_claim.pk
+    assert Report.objects.filter(text=FORWARDED.upper()).count() == 1
+    assert [m["chat_id"] for m in fake_telegram.messages()] == ["1", "2", "3"]
+
+
+def test_a_claim_opened_from_a_tip_is_indexed_at_once_so_another_worker_does_not_encode_it_again(
+    client, fake_telegram, settings, monkeypatch
+):
+    from django.db import connection
+
+    from citydesk.desk import matcher as desk_matcher
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the vectors are shared between processes on PostgreSQL (pgvector) only")
+    settings.CITYDESK_MATCHING = True
+    other = desk_matcher.DeskMatcher()  # another worker's matcher, up to date before the tip
+    other.sync()
+    text = "Phường 7 có người phát tờ rơi mời mua bảo hiểm giá 300 nghìn, có phải lừa đảo không vậy?"
+    assert post(client, telegram_update(46001, text, chat_id=1)).json()["handled"] == "received"
+    claim = Report.objects.get(text=text).claim
+
+    encoded = []
+    real_embed = other._index._embed  # the other worker's encoder: what it encodes is counted
+
+    def counted(texts, *args, **kwargs):
+        encoded.extend(texts)
+        return real_embed(texts, *args, **kwargs)
+
+    monkeypatch.setattr(other._index, "_embed", counted)
+    monkeypatch.setattr(desk_matcher, "embed", counted)
+    other.sync()  # the other worker's next tip: it takes the new claim's vector from the database
+    assert encoded == []
+    assert other._index.position(claim.pk) is not None
