@@ -169,6 +169,7 @@ class Normalized:
     phones: tuple[str, ...] = field(default=())
     numbers: tuple[str, ...] = field(default=())
     has_diacritics: bool = False
+    restored: bool = False  # typed without marks, marks put back (restore.py): words it lacked stay bare
 
     @classmethod
     def from_canonical(cls, text: str) -> "Normalized":

@@ -131,7 +131,7 @@ class Restorer:
         text, known = self.restore(normalized.text)
         if known < min_known or text == normalized.text:
             return normalized
-        return dataclasses.replace(normalized, text=text, has_diacritics=True)
+        return dataclasses.replace(normalized, text=text, has_diacritics=True, restored=True)
 
     def _viterbi(self, lattice: list) -> list[int | None]:
         chosen: list[int | None] = [None] * len(lattice)

@@ -934,6 +934,21 @@ def compare(a: Normalized, b: Normalized) -> Difference:
         _unrelated_words_replaced(
             difference, matcher, (words_a, words_b), (content_a, content_b), (mentions_a, mentions_b)
         )
+    # A text typed without marks: the words it has in place of the other's, where the restorer found no
+    # marks for them (the other text never says them) or could not restore at all, cannot be read ("so y
+    # te" / "Tổ chức Y tế Thế giới", "vi thanh" / "Hồng Ngự"): never "sure" (no verdict, nothing joined).
+    # A named thing on both sides there has been judged by the rules above ("TP.HCM" / "Sai Gon").
+    typed_bare = a.restored or b.restored or not (a.has_diacritics and b.has_diacritics)
+    if typed_bare and "wording" not in difference.differ:
+        covered_a = {k for m in mentions_a for k in range(m.start, m.end)}
+        covered_b = {k for m in mentions_b for k in range(m.start, m.end)}
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            here_a = [i for i in range(i1, i2) if words_a.marked[i].isalpha()]
+            here_b = [j for j in range(j1, j2) if words_b.marked[j].isalpha()]
+            named = all(i in covered_a for i in here_a) and all(j in covered_b for j in here_b)
+            if tag == "replace" and here_a and here_b and not named:
+                difference.differ["wording"] = ([" ".join(words_a.marked[i1:i2])], [" ".join(words_b.marked[j1:j2])])
+                break
     difference.content_total = sum(content_a) + sum(content_b)
     negations_a, negations_b = _negations(words_a, spans_a), _negations(words_b, spans_b)
     # A negation added: the text without it has at most one content word the other lacks ("sẽ" /

@@ -255,3 +255,16 @@ def test_tips_typed_without_marks_keep_their_weekday_negation_and_office():
         review, "thuc pham che bien can phai khong duoc danh gia nghiem tuc truoc khi ban ra thi truong"
     )[0]
     assert judge_texts(review, review + ", phải không?").same
+
+
+def test_words_a_tip_typed_without_marks_has_in_place_of_the_claims_are_never_sure():
+    # "so y te" stays bare (the stored claim never says "sở"): it cannot be read, so no verdict.
+    arrest = "Giám đốc Tổ chức Y tế Thế giới vừa bị bắt vì nhận hối lộ 49 tỷ đồng"
+    index = ClaimIndex()
+    index.add(1, arrest)
+    judgement = index.judge("giam doc so y te vua bi bat vi nhan hoi lo 49 ty dong", 1)
+    assert "wording" in judgement.difference.differ
+    assert not judgement.sure
+    # A copy typed without marks is still answered at once, and a place named two ways is one place.
+    assert index.judge("giam doc to chuc y te the gioi vua bi bat vi nhan hoi lo 49 ty dong", 1).sure
+    assert differ("Giá điện ở TP.HCM sẽ tăng từ tháng 7", "gia dien o Sai Gon se tang tu thang 7") == {}
