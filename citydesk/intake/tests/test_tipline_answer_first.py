@@ -14,7 +14,7 @@ from citydesk.intake import tipline
 from citydesk.intake.models import InboundUpdate, SeenText
 
 from .conftest import CLAIM_TEXT, TELEGRAM_SECRET, telegram_update
-from .test_tipline_queue import run_worker
+from .test_tipline_queue import db_worker, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -44,19 +44,9 @@ def jobs(status: str = "READY") -> list[tuple[str, int]]:
 
 def run_one_job() -> str:
     """Claim and run the job `db_worker` would take next; returns its task's path."""
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
-    worker = Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
+    worker = db_worker()
     job = DBTaskResult.objects.ready().get_locked()
     job.claim(worker.worker_id)
     worker.run_task(job)

@@ -198,13 +198,11 @@ def database_queue(settings):
     settings.CITYDESK_MATCHING = False  # about the queue, not about matching
 
 
-def run_worker() -> None:
-    """What `db_worker` does for each job (claim the next waiting one, run it) until none is left; its
-    loop itself is left out: between jobs it closes the connection, which holds the test's transaction."""
+def db_worker():
+    """django-tasks-db's `db_worker` as the command builds it, for a test to drive job by job."""
     from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
 
-    worker = Worker(
+    return Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -214,6 +212,14 @@ def run_worker() -> None:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
+
+
+def run_worker() -> None:
+    """What `db_worker` does for each job (claim the next waiting one, run it) until none is left; its
+    loop itself is left out: between jobs it closes the connection, which holds the test's transaction."""
+    from django_tasks_db.models import DBTaskResult
+
+    worker = db_worker()
     while (job := DBTaskResult.objects.ready().get_locked()) is not None:
         job.claim(worker.worker_id)
         worker.run_task(job)
