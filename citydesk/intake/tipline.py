@@ -331,9 +331,7 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
         _record_decision(inbound, outcome, reply)
         return
     with transaction.atomic():
-        locked = InboundUpdate.objects.select_for_update().get(pk=inbound.pk)
-        if locked.state != InboundUpdate.State.RECEIVED:  # another worker decided meanwhile (lease expired)
-            inbound.refresh_from_db()
+        if not _locked_in(inbound, InboundUpdate.State.RECEIVED):  # decided meanwhile (lease expired)
             return
         result = answers.take_tip(
             channel=_channel(incoming.platform),
@@ -373,6 +371,15 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
         matcher.sync()
 
 
+def _locked_in(inbound: InboundUpdate, state: str) -> bool:
+    """Lock the message's row (in the caller's transaction) and say whether it is still in `state`; if
+    another worker whose lease ran out moved it on meanwhile, `inbound` is read again and False."""
+    if InboundUpdate.objects.select_for_update().get(pk=inbound.pk).state == state:
+        return True
+    inbound.refresh_from_db()
+    return False
+
+
 def _record_decision(inbound: InboundUpdate, outcome: str, reply: str, *, decision: dict | None = None) -> None:
     """Fix a reply with nothing stored beside it: one compare-and-set statement (a worker whose lease ran
     out meanwhile may have decided it first: then its decision stands)."""
@@ -407,9 +414,7 @@ def _file(inbound: InboundUpdate) -> None:
     (or perhaps delivered) marks it answered, one that failed leaves it to the follow-up sweep."""
     incoming, decision = Incoming(**inbound.payload), inbound.decision
     with transaction.atomic():
-        locked = InboundUpdate.objects.select_for_update().get(pk=inbound.pk)
-        if locked.state != InboundUpdate.State.REPLIED:  # filed meanwhile by a worker whose lease ran out
-            inbound.refresh_from_db()
+        if not _locked_in(inbound, InboundUpdate.State.REPLIED):  # filed meanwhile (lease expired)
             return
         report = answers.file_found_copy(
             channel=_channel(incoming.platform),

@@ -426,6 +426,7 @@ def _lists() -> dict:
         "labels": labels,
         "countries": _phrase_table(country_names),
         "country_single": country_single,
+        "country_single_folded": {fold(name): code for name, code in country_single.items()},
         "function": function_words,
         "marked_function": marked_function,
         "organisations": _phrase_table({head: head for head in _ORGANISATION_HEADS}),
@@ -715,8 +716,7 @@ def _country_word_for_country_word(difference, words, named, span) -> None:
     in full: two bare syllables may be two pronouns ("y" / "anh")."""
     if "country" in difference.differ:
         return
-    single = _lists()["country_single"]
-    bare_single = {fold(name): code for name, code in single.items()}
+    single, bare_single = _lists()["country_single"], _lists()["country_single_folded"]
 
     def whole(side: int, start: int, end: int) -> str | None:
         keys = [m.key for m in named[side] if m.family == "country" and (m.start, m.end) == (start, end)]
@@ -943,10 +943,12 @@ def compare(a: Normalized, b: Normalized) -> Difference:
         covered_a = {k for m in mentions_a for k in range(m.start, m.end)}
         covered_b = {k for m in mentions_b for k in range(m.start, m.end)}
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "replace":
+                continue
             here_a = [i for i in range(i1, i2) if words_a.marked[i].isalpha()]
             here_b = [j for j in range(j1, j2) if words_b.marked[j].isalpha()]
-            named = all(i in covered_a for i in here_a) and all(j in covered_b for j in here_b)
-            if tag == "replace" and here_a and here_b and not named:
+            named = covered_a.issuperset(here_a) and covered_b.issuperset(here_b)
+            if here_a and here_b and not named:
                 difference.differ["wording"] = ([" ".join(words_a.marked[i1:i2])], [" ".join(words_b.marked[j1:j2])])
                 break
     difference.content_total = sum(content_a) + sum(content_b)

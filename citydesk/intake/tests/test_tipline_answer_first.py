@@ -3,7 +3,6 @@ identical copy of an open claim's text) is answered as soon as that is decided; 
 job of lower priority, exactly once, as it was filed before. (Jobs wait in the database here, as under
 `db_worker`; test_tipline_worker_killed.py kills a real worker between the reply and the filing.)"""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -13,22 +12,13 @@ from citydesk.desk.models import Report
 from citydesk.intake import tipline
 from citydesk.intake.models import InboundUpdate, SeenText
 
-from .conftest import CLAIM_TEXT, TELEGRAM_SECRET, telegram_update
-from .test_tipline_queue import db_worker, run_worker
+from .conftest import CLAIM_TEXT, telegram_update
+from .test_tipline_queue import db_worker, post, run_worker
 
 pytestmark = pytest.mark.django_db
 
 RUMOUR = "Khẩn: tối nay nhà máy nước Cầu Đỏ ngừng cấp nước 3 ngày vì nguồn nước nhiễm độc, tích trữ nước ngay"
 FORWARDED = CLAIM_TEXT + "!!! Chia sẻ ngay cho người thân"
-
-
-def post(client, update):
-    return client.post(
-        "/intake/telegram/",
-        data=json.dumps(update),
-        content_type="application/json",
-        headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET},
-    )
 
 
 def queue_jobs(settings) -> None:
