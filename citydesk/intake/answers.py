@@ -21,6 +21,7 @@ from citydesk.desk import services as desk
 from citydesk.desk.matcher import Match, matcher
 from citydesk.desk.models import Claim, ClaimStatus, ClarificationPage, Report, Verdict
 from citydesk.matching.normalize import canonical_url, normalize
+from citydesk.newsroom import pagecache
 
 from . import delivery, replies
 
@@ -39,6 +40,7 @@ class Answer:
     score: float
     sure: bool
     known: bool = False  # found by the fingerprint of an identical text answered before (already kept)
+    url: str = ""  # the clarification's full URL, when already known (else read from the page)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,23 @@ def _published(claim: Claim) -> tuple[ClarificationPage, Verdict] | None:
     page = ClarificationPage.objects.live().filter(claim=claim).first()
     verdict = claim.approved_verdict
     return (page, verdict) if page and verdict else None
+
+
+def _published_remembered(claim: Claim) -> tuple[ClarificationPage, Verdict, str] | None:
+    """_published and the clarification's URL (in the active language), remembered in this process per
+    generation of the page cache: a verdict approved, a correction, a page published, unpublished or
+    moved, a site changed replace the generation (newsroom/pagecache.py), so an answer is never older
+    than what the public pages show. A forwarded copy then costs one read of the token, not the page,
+    verdict and site queries. The claim itself (its status, its statement) is always read fresh."""
+    if claim.status != ClaimStatus.PUBLISHED:
+        return None
+
+    def build():
+        published = _published(claim)
+        return (*published, published[0].get_full_url()) if published else None
+
+    key = ("tipline-answer", claim.pk, translation.get_language())
+    return pagecache.fragments.remember_for(pagecache.generation_now(), key, build)
 
 
 def find_answer(text: str = "", url: str = "", *, matches: list | None = None) -> Answer | None:
@@ -148,8 +167,11 @@ def answered_before(text: str, url: str = "") -> Answer | None:
     claim = _claim_of(AnsweredText, fingerprint(text, url))
     if claim is None:
         return None
-    published = _published(claim)
-    return Answer(claim, *published, score=1.0, sure=True, known=True) if published else None
+    published = _published_remembered(claim)
+    if published is None:
+        return None
+    page, verdict, page_url = published
+    return Answer(claim, page, verdict, score=1.0, sure=True, known=True, url=page_url)
 
 
 def remember_answered(*, text: str, url: str = "", report: Report) -> None:
@@ -157,7 +179,9 @@ def remember_answered(*, text: str, url: str = "", report: Report) -> None:
     if (text or "").strip():
         from .models import AnsweredText
 
-        AnsweredText.objects.get_or_create(fingerprint=fingerprint(text, url), defaults={"report": report})
+        AnsweredText.objects.bulk_create(
+            [AnsweredText(fingerprint=fingerprint(text, url), report=report)], ignore_conflicts=True
+        )
 
 
 # A claim the desk is still working on: an exact copy of a text stored with it may join it unasked.
@@ -193,7 +217,11 @@ def remember_seen(*, text: str, url: str = "", report: Report) -> None:
     if (text or "").strip() and not url:
         from .models import SeenText
 
-        SeenText.objects.get_or_create(fingerprint=fingerprint(text, url), defaults={"report": report})
+        # One INSERT … ON CONFLICT DO NOTHING (get_or_create took four statements: a select, a savepoint, the
+        # insert, its release): the first report stays.
+        SeenText.objects.bulk_create(
+            [SeenText(fingerprint=fingerprint(text, url), report=report)], ignore_conflicts=True
+        )
 
 
 def judge_tip(*, text: str = "", url: str = "", image=None, cheap: bool = False) -> tuple[Answer | None, list]:
@@ -280,7 +308,7 @@ def _shorten(text: str, limit: int) -> str:
 
 def answer_message(answer: Answer, *, language: str = "vi") -> str:
     """What the tipster reads: the verdict, two lines, the link (or, when unsure, only a pointer)."""
-    url = answer.page.get_full_url()
+    url = answer.url or answer.page.get_full_url()
     with translation.override(language):
         if answer.sure:
             return "\n".join(

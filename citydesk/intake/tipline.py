@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -190,22 +190,15 @@ def _take_waiting(*, exclude: int, to_file: list[int]) -> int:
     marker = _job_marker()
     if marker is None:
         return 0  # jobs run inline (tests, the demo) or elsewhere: each message has its own job at once
-    waiting = (
-        InboundUpdate.objects.filter(state=InboundUpdate.State.RECEIVED, lease_until__isnull=True)
-        .exclude(pk=exclude)
-        .order_by("received_at")
-        .values_list("pk", flat=True)
-    )
-    now = timezone.now()
-    taken = [inbound_id for inbound_id in waiting[:TAKE_WAITING] if _lease(inbound_id, now)]
+    taken = _lease_waiting(exclude=exclude, now=timezone.now(), limit=TAKE_WAITING)
     if not taken:
         return 0
-    marker(taken)
-    for inbound_id in taken:
+    marker([inbound.pk for inbound in taken])
+    for inbound in taken:
         try:
-            process(inbound_id, leased=True, to_file=to_file)
+            process(inbound.pk, leased=inbound, to_file=to_file)
         except Exception:  # as its own job would fail: the sweep resumes it when the lease runs out
-            log.exception("Tipline message %s failed in another message's job", inbound_id)
+            log.exception("Tipline message %s failed in another message's job", inbound.pk)
     return len(taken)
 
 
@@ -233,15 +226,43 @@ def _job_marker() -> Callable[[list[int]], None] | None:
     return mark
 
 
-def _lease(inbound_id: int, now: datetime) -> bool:
-    """Take the row for this worker (compare-and-set): False while another worker holds it or it is done."""
-    until = now + timedelta(seconds=settings.CITYDESK_TIPLINE_LEASE_SECONDS)
-    return bool(
-        InboundUpdate.objects.filter(pk=inbound_id)
-        .exclude(state=InboundUpdate.State.DONE)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=until, attempts=F("attempts") + 1)
+def _lease(inbound_id: int, now: datetime) -> InboundUpdate | None:
+    """Take the row for this worker (compare-and-set) and read it, in one statement: None while another
+    worker holds it or it is done."""
+    quote = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    lease = quote("lease_until")
+    where = f"{quote('id')} = %s AND {quote('state')} <> %s AND ({lease} IS NULL OR {lease} < %s)"
+    rows = _leased_where(where, [inbound_id, InboundUpdate.State.DONE, adapt(now)], now)
+    return rows[0] if rows else None
+
+
+def _lease_waiting(*, exclude: int, now: datetime, limit: int) -> list[InboundUpdate]:
+    """Take up to `limit` received messages no worker holds, oldest first, and read them, in one
+    statement (a row another worker is taking at the same moment is skipped on PostgreSQL; SQLite has
+    one writer at a time)."""
+    quote = connection.ops.quote_name
+    table = quote(InboundUpdate._meta.db_table)
+    skip_locked = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    waiting = (
+        f"SELECT {quote('id')} FROM {table} WHERE {quote('state')} = %s AND {quote('lease_until')} IS NULL "  # noqa: S608 (names only)
+        f"AND {quote('id')} <> %s ORDER BY {quote('received_at')} LIMIT %s{skip_locked}"
     )
+    rows = _leased_where(f"{quote('id')} IN ({waiting})", [InboundUpdate.State.RECEIVED, exclude, limit], now)
+    return sorted(rows, key=lambda inbound: (inbound.received_at, inbound.pk))
+
+
+def _leased_where(where: str, params: list, now: datetime) -> list[InboundUpdate]:
+    """UPDATE … RETURNING (PostgreSQL and SQLite ≥ 3.35): the lease and the row's read in one statement,
+    where the ORM would take two (and one more per message for a batch)."""
+    quote = connection.ops.quote_name
+    until = connection.ops.adapt_datetimefield_value(now + timedelta(seconds=settings.CITYDESK_TIPLINE_LEASE_SECONDS))
+    attempts = quote("attempts")
+    sql = (
+        f"UPDATE {quote(InboundUpdate._meta.db_table)} SET {quote('lease_until')} = %s, "  # noqa: S608 (names only)
+        f"{attempts} = {attempts} + 1 WHERE {where} RETURNING *"
+    )
+    return list(InboundUpdate.objects.raw(sql, [until, *params]))
 
 
 def process(
@@ -249,16 +270,16 @@ def process(
     *,
     send: Sender | None = None,
     fetch_image: ImageFetcher | None = None,
-    leased: bool = False,
+    leased: InboundUpdate | None = None,
     to_file: list[int] | None = None,
 ) -> str:
     """Run one stored message from its last recorded step; returns what happened (for logs and tests).
-    leased: the caller has just taken the row's lease (_take_waiting). A message whose report is filed
-    after its reply ends "replied": its id goes to to_file when given (the caller queues one filing job
-    for several), else a filing job is queued for it; a message found "replied" is filed now."""
-    if not leased and not _lease(inbound_id, timezone.now()):
+    leased: the row, when the caller has just taken its lease (_take_waiting). A message whose report is
+    filed after its reply ends "replied": its id goes to to_file when given (the caller queues one
+    filing job for several), else a filing job is queued for it; a message found "replied" is filed now."""
+    inbound = leased or _lease(inbound_id, timezone.now())
+    if inbound is None:
         return "busy"
-    inbound = InboundUpdate.objects.get(pk=inbound_id)
     if inbound.attempts > MAX_ATTEMPTS:  # it failed every time (a bug, not the platform): stop, forget the chat
         log.error("Tipline message %s given up after %d attempts", inbound.pk, MAX_ATTEMPTS)
         if inbound.state == InboundUpdate.State.REPLIED:  # answered already: only its filing failed
@@ -280,10 +301,17 @@ def process(
 
             _parse, make_send, default_fetch = TIPLINES[incoming.platform]()
             send, fetch_image = send or make_send(incoming), fetch_image or default_fetch
+        opened_claim = False
         if inbound.state == InboundUpdate.State.RECEIVED:
             with translation.override(incoming.language):
-                _decide(inbound, incoming, fetch_image)
+                opened_claim = _decide(inbound, incoming, fetch_image)
         _send(inbound, send)
+        if opened_claim:
+            # A claim opened from this tip: index it now, while this process's matcher still holds the
+            # tip's vector (it stores it for every process, pgvector). Left to this worker's next matched
+            # tip (after any number of cheap ones), another worker indexed it first and encoded its
+            # statement again. After the reply: the citizen does not wait for it.
+            matcher.sync()
     if inbound.state == InboundUpdate.State.REPLIED:
         if to_file is None:
             file_task.enqueue([inbound.pk])
@@ -292,8 +320,10 @@ def process(
     return inbound.outcome
 
 
-def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetcher) -> None:
-    """Store the report (if any) and fix the reply, in one transaction with the row's new state."""
+def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetcher) -> bool:
+    """Store the report (if any) and fix the reply, in one transaction with the row's new state: sending
+    (the reply goes out next, in this worker: one statement less than deciding, then claiming it for
+    sending). Returns whether a claim was opened from this tip."""
     report, answer, reply = None, None, ""
     if not ratelimit.allow(
         f"chat:{incoming.platform}",
@@ -326,13 +356,13 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             # side) is filed by a lower-priority job after the reply (_file).
             outcome, reply, decision = _decided_by_fingerprint(incoming, judged)
             _record_decision(inbound, outcome, reply, decision=decision)
-            return
+            return False
     if outcome:  # nothing to store but the reply
         _record_decision(inbound, outcome, reply)
-        return
+        return False
     with transaction.atomic():
         if not _locked_in(inbound, InboundUpdate.State.RECEIVED):  # decided meanwhile (lease expired)
-            return
+            return False
         result = answers.take_tip(
             channel=_channel(incoming.platform),
             text=incoming.text,
@@ -358,17 +388,14 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             if not answer.known:
                 answers.remember_answered(text=incoming.text, url=incoming.url, report=report)
         inbound.state, inbound.outcome, inbound.reply, inbound.report = (
-            InboundUpdate.State.DECIDED,
+            InboundUpdate.State.SENDING,
             outcome,
             reply,
             report,
         )
         inbound.save(update_fields=["state", "outcome", "reply", "report"])
-    if settings.CITYDESK_MATCHING and incoming.text and report.claim.report_count == 1:
-        # A claim opened from this tip: index it now, while this process's matcher still holds the tip's
-        # vector (it stores it for every process, pgvector). Left to this worker's next matched tip (after
-        # any number of cheap ones), another worker indexed it first and encoded its statement again.
-        matcher.sync()
+    inbound._sending = True
+    return bool(settings.CITYDESK_MATCHING and incoming.text and report.claim.report_count == 1)
 
 
 def _locked_in(inbound: InboundUpdate, state: str) -> bool:
@@ -381,14 +408,15 @@ def _locked_in(inbound: InboundUpdate, state: str) -> bool:
 
 
 def _record_decision(inbound: InboundUpdate, outcome: str, reply: str, *, decision: dict | None = None) -> None:
-    """Fix a reply with nothing stored beside it: one compare-and-set statement (a worker whose lease ran
-    out meanwhile may have decided it first: then its decision stands)."""
-    fields = {"state": InboundUpdate.State.DECIDED, "outcome": outcome, "reply": reply, "decision": decision or {}}
+    """Fix a reply with nothing stored beside it, and claim it for sending: one compare-and-set statement
+    (a worker whose lease ran out meanwhile may have decided it first: then its decision stands)."""
+    fields = {"state": InboundUpdate.State.SENDING, "outcome": outcome, "reply": reply, "decision": decision or {}}
     if not InboundUpdate.objects.filter(pk=inbound.pk, state=InboundUpdate.State.RECEIVED).update(**fields):
         inbound.refresh_from_db()
         return
     for name, value in fields.items():
         setattr(inbound, name, value)
+    inbound._sending = True
 
 
 def _decided_by_fingerprint(incoming: Incoming, judged: tuple) -> tuple[str, str, dict]:
@@ -435,11 +463,14 @@ def _file(inbound: InboundUpdate) -> None:
 
 
 def _send(inbound: InboundUpdate, send: Sender) -> None:
-    moved = InboundUpdate.objects.filter(pk=inbound.pk, state=InboundUpdate.State.DECIDED).update(
-        state=InboundUpdate.State.SENDING
-    )
-    if not moved:
-        return
+    """Send the decided reply, once: a row this worker has just decided is in "sending" already (see
+    _decide); one decided by a worker that died before sending is claimed here (compare-and-set)."""
+    if not getattr(inbound, "_sending", False):
+        moved = InboundUpdate.objects.filter(pk=inbound.pk, state=InboundUpdate.State.DECIDED).update(
+            state=InboundUpdate.State.SENDING
+        )
+        if not moved:
+            return
     try:
         send(inbound.reply)
     except delivery.DeliveryError as error:

@@ -160,17 +160,22 @@ def current_generation(request, cache=None) -> str | None:
     """The generation token, read once per request (None without a shared cache or when it does not
     answer: then nothing is served from memory). cache: generation_cache(), when the caller has it."""
     if not hasattr(request, "_citydesk_generation"):
-        cache = cache or generation_cache()
-        try:
-            if cache is None:
-                request._citydesk_generation = None
-            else:
-                with isolated(cache):
-                    request._citydesk_generation = _generation(cache)
-        except Exception:
-            logger.warning("page cache unavailable", exc_info=True)
-            request._citydesk_generation = None
+        request._citydesk_generation = generation_now(cache)
     return request._citydesk_generation
+
+
+def generation_now(cache=None) -> str | None:
+    """The generation token read now (outside a request: e.g. the tipline's worker), or None without a
+    shared cache or when it does not answer."""
+    cache = cache or generation_cache()
+    if cache is None:
+        return None
+    try:
+        with isolated(cache):
+            return _generation(cache)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return None
 
 
 class _Fragments:

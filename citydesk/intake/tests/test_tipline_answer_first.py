@@ -6,9 +6,12 @@ job of lower priority, exactly once, as it was filed before. (Jobs wait in the d
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from citydesk.desk.models import Report
+from citydesk.desk import services as desk
+from citydesk.desk.models import ClarificationPage, Report
 from citydesk.intake import tipline
 from citydesk.intake.models import InboundUpdate, SeenText
 
@@ -193,3 +196,77 @@ def test_a_claim_opened_from_a_tip_is_indexed_at_once_so_another_worker_does_not
     other.sync()  # the other worker's next tip: it takes the new claim's vector from the database
     assert encoded == []
     assert other._index.position(claim.pk) is not None
+
+
+def remember_answers_per_generation(settings) -> None:
+    """The page cache's generation in this process's LocMem cache (the suite turns it off), so a forwarded
+    copy's answer is remembered per generation as in production."""
+    settings.CITYDESK_PAGE_CACHE = "default"
+    settings.CITYDESK_PAGE_CACHE_LOCAL = True
+
+
+def test_a_forwarded_copy_gets_the_corrected_verdict_right_after_the_correction(
+    client, fake_telegram, published_claim, lead, verifier, settings
+):
+    remember_answers_per_generation(settings)
+    post(client, telegram_update(44001, FORWARDED, chat_id=1))
+    queue_jobs(settings)
+    post(client, telegram_update(44002, FORWARDED.lower(), chat_id=2))
+    run_worker()
+    old_summary = published_claim.approved_verdict.summary
+    assert old_summary in fake_telegram.messages()[-1]["text"]
+
+    # A correction: reopened (its page stays, with a public note), a new verdict proposed and approved.
+    desk.claim_reopen(claim=published_claim, actor=lead, note="Bộ Y tế đã cập nhật hướng dẫn")
+    post(client, telegram_update(44003, FORWARDED + " ?", chat_id=3))
+    run_worker()
+    while_reopened = fake_telegram.messages()[-1]["text"]
+    assert old_summary not in while_reopened  # no verdict while the desk checks it again
+
+    desk.verdict_propose(
+        claim=published_claim,
+        verifier=verifier,
+        rating="misleading",
+        summary="Nước chanh không chữa bệnh; chỉ bù nước khi sốt, theo hướng dẫn mới.",
+        explanation="Bộ Y tế cập nhật: bù nước là cần, nhưng không thay điều trị.",
+    )
+    desk.verdict_approve(claim=published_claim, approver=lead)
+    post(client, telegram_update(44004, FORWARDED + " ??", chat_id=4))
+    run_worker()
+    corrected = fake_telegram.messages()[-1]["text"]
+    assert "chỉ bù nước khi sốt" in corrected and old_summary not in corrected
+
+
+def test_a_forwarded_copy_gets_no_verdict_once_the_clarification_is_unpublished(
+    client, fake_telegram, published_claim, settings
+):
+    remember_answers_per_generation(settings)
+    post(client, telegram_update(45001, FORWARDED, chat_id=1))
+    queue_jobs(settings)
+    post(client, telegram_update(45002, FORWARDED.lower(), chat_id=2))
+    run_worker()
+    verdict = published_claim.approved_verdict.summary
+    assert verdict in fake_telegram.messages()[-1]["text"]
+
+    ClarificationPage.objects.get(claim=published_claim).unpublish()
+    post(client, telegram_update(45003, FORWARDED + " ?", chat_id=3))
+    run_worker()
+    assert verdict not in fake_telegram.messages()[-1]["text"]
+    assert InboundUpdate.objects.get(external_id="45003").outcome == "received"
+
+
+def test_a_forwarded_copy_is_answered_in_a_few_statements(client, fake_telegram, published_claim, settings):
+    """Its answer (before the filing job): the lease and the row in one statement, the chat's rate limit,
+    the fingerprint's claim, the page cache's generation (the page and verdict are remembered per
+    generation), the decision with its claim for sending, and the reply's delivery."""
+    remember_answers_per_generation(settings)
+    post(client, telegram_update(46001, FORWARDED, chat_id=1))
+    queue_jobs(settings)
+    post(client, telegram_update(46002, FORWARDED.lower(), chat_id=2))
+    run_worker()  # the verdict's page and URL remembered for this generation
+    post(client, telegram_update(46003, FORWARDED + " ?", chat_id=3))
+    inbound = InboundUpdate.objects.get(external_id="46003")
+    with CaptureQueriesContext(connection) as queries:
+        assert tipline.process(inbound.pk, to_file=[]) == "answered"
+    assert len(queries) <= 6, [query["sql"][:80] for query in queries]
+    assert published_claim.approved_verdict.summary in fake_telegram.messages()[-1]["text"]
