@@ -6,3 +6,8 @@ class DeskConfig(AppConfig):
     name = "citydesk.desk"
     label = "desk"
     verbose_name = _("Response desk")
+
+    def ready(self):
+        from .search_index import connect_signals
+
+        connect_signals()

@@ -91,14 +91,16 @@ class DeskMatcher:
         if not self._index.semantic:
             return None
         store = self._index.vector_store
-        known = store.found([pk for pk, _text in new]) if hasattr(store, "found") else {}
         # The index encodes a claim's normalised statement and a query's normalised (restored) text, and
         # keeps its last query's (text, vector): equal texts, equal vectors.
+        known = {}
         for pk, statement in new:
-            if pk not in known:
-                vector = self._index.recent_vector(normalize(statement).text)
-                if vector is not None:
-                    known[pk] = vector
+            vector = self._index.recent_vector(normalize(statement).text)
+            if vector is not None:
+                known[pk] = vector
+        unknown = [pk for pk, _text in new if pk not in known]
+        if unknown and hasattr(store, "found"):
+            known.update(store.found(unknown))
         if not known:
             return None
         missing = [(pk, statement) for pk, statement in new if pk not in known]

@@ -156,12 +156,14 @@ def report_receive(
             matched_note = _("Joined automatically (match %(score).2f)") % {"score": matches[0].score}
         else:
             suggestions = matches
-    if claim is None:
+    opened = claim is None
+    if opened:
         claim = Claim.objects.create(
             statement=text or url or _("Image without text"),
             category=category,
             first_seen_at=received_at,
             last_seen_at=received_at,
+            report_count=1,  # this report, stored below: nothing to count
         )
         _log(claim, ClaimEvent.Action.CREATED, actor, to_status=claim.status)
         MatchSuggestion.objects.bulk_create(
@@ -183,7 +185,8 @@ def report_receive(
         match_explanation={**explanation, "joined": claim.pk == explanation["claim"]} if explanation else {},
     )
     indicators.queue_unshortening(report, indicators.record_report(report, new=True))
-    _count_reports(claim)
+    if not opened:
+        _count_reports(claim)
     note = f"{Channel(channel).label}. {matched_note}" if matched_note else Channel(channel).label
     _log(claim, ClaimEvent.Action.REPORT_JOINED, actor, note=note)
     return report

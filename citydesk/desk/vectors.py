@@ -43,7 +43,10 @@ class PgVectorStore:
         ClaimEmbedding.objects.bulk_create(
             rows, batch_size=500, update_conflicts=True, unique_fields=["claim"], update_fields=["vector"]
         )
-        self._counted_at = float("-inf")  # recount on the next search
+        # Counted again within COUNT_SECONDS; meanwhile the rows just added (or replaced) are enough: the
+        # count only says whether to search and how many rows a search may return.
+        if self._count:
+            self._count += len(rows)
 
     def remove(self, key) -> None:
         # A re-worded claim is added again right after; the upsert in add() replaces its vector.

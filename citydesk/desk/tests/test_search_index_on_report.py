@@ -39,3 +39,34 @@ def test_an_edited_statement_is_reindexed(claim, verifier):
 def test_a_new_claim_opened_by_a_report_is_indexed(db):
     report = services.report_receive(channel=Channel.TELEGRAM, text="Ăn tỏi sống phòng được cúm mùa, bác sĩ nói vậy")
     assert found("tỏi") == {report.claim_id}
+
+
+def test_a_new_claims_index_job_waits_behind_the_tiplines_answers(db, settings):
+    """In a surge every new text opens a claim: its search index job must not take a worker's turn from a
+    citizen waiting for an answer (django-tasks-db runs the highest priority first)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from citydesk.desk.search_index import SEARCH_INDEX_PRIORITY
+    from citydesk.intake import tipline
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    report = services.report_receive(channel=Channel.TELEGRAM, text="Ăn tỏi sống phòng được cúm mùa, bác sĩ nói vậy")
+    job = DBTaskResult.objects.get(task_path="modelsearch.tasks.insert_or_update_object_task")
+    assert job.priority == SEARCH_INDEX_PRIORITY < tipline.FILING_PRIORITY < tipline.process_task.priority
+    assert job.args_kwargs["args"] == ["desk", "claim", str(report.claim_id)]
+    assert found("tỏi") == set()  # not yet: the job has not run
+
+    job.claim("test-worker")
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run_task(job)
+    assert found("tỏi") == {report.claim_id}
