@@ -653,17 +653,32 @@ def _directions(words: Tokens, spans: list[tuple[int, int]]) -> set[tuple[str, i
         folded if marked == folded or not words.has_marks else marked
         for marked, folded in zip(words.marked, words.folded, strict=True)
     ]
+    by_first_word = _opposites_by_first_word()
+    for i, first in enumerate(words.folded):
+        # A phrase can start only where its first word, folded, is written (marked or bare).
+        for pair_id, side, marked_words, folded_words in by_first_word.get(first, ()):
+            size = len(marked_words)
+            if (
+                i + size <= len(text)
+                and all(
+                    token == (folded_words[k] if token == words.folded[i + k] else marked_words[k])
+                    for k, token in enumerate(text[i : i + size])
+                )
+                and any(start < i + size and i < end for start, end in spans)
+            ):
+                found.add((pair_id, side))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _opposites_by_first_word() -> dict[str, list[tuple[int, int, list[str], list[str]]]]:
+    """Each side of each opposite pair, under its first word folded: (pair id, side, words, folded words)."""
+    index: dict[str, list] = {}
     for pair_id, pair in enumerate(_OPPOSITES):
         for side, phrase in enumerate(pair):
             marked_words, folded_words = phrase.split(), fold(phrase).split()
-            size = len(marked_words)
-            for i in range(len(text) - size + 1):
-                if all(
-                    token == (folded_words[k] if token == words.folded[i + k] else marked_words[k])
-                    for k, token in enumerate(text[i : i + size])
-                ) and any(start < i + size and i < end for start, end in spans):
-                    found.add((pair_id, side))
-    return found
+            index.setdefault(folded_words[0], []).append((pair_id, side, marked_words, folded_words))
+    return index
 
 
 def _compatible(x: Mention, y: Mention) -> bool:
