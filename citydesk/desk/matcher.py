@@ -72,22 +72,30 @@ class DeskMatcher:
             return ClaimIndex(vector_store=PgVectorStore())
         return ClaimIndex()
 
-    def sync(self) -> None:
-        """Index claims made since the last call (by this or another process)."""
+    def sync(self, *, tip_vectors: dict[str, np.ndarray] | None = None) -> None:
+        """Index claims made since the last call (by this or another process). tip_vectors: the vectors
+        of tips (by their text) whose claims were opened since (see tip_vector)."""
+        known = {normalize(text).text: vector for text, vector in (tip_vectors or {}).items()}
         with self._lock:
-            self._sync()
+            self._sync(known)
 
-    def _sync(self) -> None:
+    def _sync(self, tip_vectors: dict[str, np.ndarray] | None = None) -> None:
         new = list(Claim.objects.filter(pk__gt=self._indexed_upto).order_by("pk").values_list("pk", "statement"))
         if new:
-            self._index.add_many(new, vectors=self._vectors(new))
+            self._index.add_many(new, vectors=self._vectors(new, tip_vectors or {}))
             self._indexed_upto = new[-1][0]
 
-    def _vectors(self, new: list[tuple[int, str]]) -> np.ndarray | None:
+    def tip_vector(self, text: str) -> np.ndarray | None:
+        """The e5 vector of a tip's text matched moments ago (None if another text was matched since, or
+        the text has no marks): kept with a reply filed later, so the claim it opens is not encoded again."""
+        with self._lock:
+            return self._index.recent_vector(normalize(text).text) if self._index.semantic else None
+
+    def _vectors(self, new: list[tuple[int, str]], tip_vectors: dict[str, np.ndarray]) -> np.ndarray | None:
         """The vectors of new claims without encoding a text twice: those another process stored
         (pgvector), and a tip's own vector for the claim just opened from it (the tip was encoded when
-        it was matched, moments before, and the claim's statement is its text). None: the index
-        encodes them all, as before."""
+        it was matched, and the claim's statement is its text). None: the index encodes them all, as
+        before."""
         if not self._index.semantic:
             return None
         store = self._index.vector_store
@@ -95,7 +103,10 @@ class DeskMatcher:
         # keeps its last query's (text, vector): equal texts, equal vectors.
         known = {}
         for pk, statement in new:
-            vector = self._index.recent_vector(normalize(statement).text)
+            text = normalize(statement).text
+            vector = tip_vectors.get(text)
+            if vector is None:
+                vector = self._index.recent_vector(text)
             if vector is not None:
                 known[pk] = vector
         unknown = [pk for pk, _text in new if pk not in known]
@@ -138,13 +149,14 @@ class DeskMatcher:
             self._index = self._new_index()
             self._indexed_upto = 0
 
-    def candidates(self, text: str, *, limit: int = 5) -> list[Match]:
-        """Claims the text may repeat, best first; the first is marked automatic if it may be joined."""
+    def candidates(self, text: str, *, limit: int = 5, vector: np.ndarray | None = None) -> list[Match]:
+        """Claims the text may repeat, best first; the first is marked automatic if it may be joined.
+        vector: the text's e5 vector, when it was computed before (it is not encoded again)."""
         # One thread at a time: a search reads buffers (token ids, restorer counts) that adding claims
         # grows, and rebuilds the lexical matrix after additions.
         with self._lock:
             self._sync()
-            found = self._index.search(text, k=limit * 2)
+            found = self._index.search(text, k=limit * 2, vector=vector)
         claims = Claim.objects.in_bulk([claim_id for claim_id, _score in found])
         matches = []
         for claim_id, score in found:

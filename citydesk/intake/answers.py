@@ -224,6 +224,51 @@ def remember_seen(*, text: str, url: str = "", report: Report) -> None:
         )
 
 
+@dataclass(frozen=True)
+class PendingCopy:
+    """A tip identical to one answered moments ago without a verdict, whose report is still to be filed
+    (a surge's new rumour): it gets the same reply, and its report joins that one's claim once that is
+    filed (no model runs)."""
+
+    inbound_id: int
+    outcome: str
+    reply: str
+
+
+def pending_copy(text: str, url: str = "") -> PendingCopy | None:
+    """The message an identical text came in earlier, answered by a model without a verdict and not
+    filed yet (as seen_before: not for a text with a link, nor one too short to join on by itself)."""
+    text = (text or "").strip()
+    if url or len(text.split()) < settings.CITYDESK_MATCH_MIN_WORDS:
+        return None
+    from .models import InboundUpdate
+
+    State = InboundUpdate.State
+    found = (
+        InboundUpdate.objects.filter(fingerprint=fingerprint(text, url), state__in=[State.SENDING, State.REPLIED])
+        .order_by("pk")
+        .values_list("pk", "outcome", "reply")
+        .first()
+    )
+    return PendingCopy(*found) if found else None
+
+
+def file_decided_later(
+    *, channel: str, text: str, url: str = "", reply_handle: str = "", received_at: datetime, vector=None
+) -> Report:
+    """Store, after its reply, the report of a tip a model decided on and that got no verdict: matched
+    again against the claims as they are now (a claim opened meanwhile from the same rumour is among
+    them), with the e5 vector computed when it was answered (vector: none is encoded again), then
+    joined or opened as take_tip would."""
+    text = (text or "").strip()
+    matches = matcher.candidates(text, vector=vector) if text and settings.CITYDESK_MATCHING else []
+    report = desk.report_receive(
+        channel=channel, text=text, url=url, reply_handle=reply_handle, received_at=received_at, matches=matches
+    )
+    remember_seen(text=text, url=url, report=report)
+    return report
+
+
 def judge_tip(*, text: str = "", url: str = "", image=None, cheap: bool = False) -> tuple[Answer | None, list]:
     """What take_tip will decide, read-only (so it can run before a write transaction opens): the
     published answer, if any, and the matcher's candidates. cheap: first look for an identical text
@@ -237,6 +282,9 @@ def judge_tip(*, text: str = "", url: str = "", image=None, cheap: bool = False)
         copy = seen_before(text, url)
         if copy is not None:
             return None, [copy]
+        pending = pending_copy(text, url)
+        if pending is not None:
+            return None, [pending]
     # One search serves both questions: is it answered already, and else which claims it may join.
     matches = matcher.candidates(text) if text and settings.CITYDESK_MATCHING else []
     return find_answer(text, url, matches=matches), matches
@@ -274,13 +322,14 @@ def take_tip(
 
 
 def found_by_fingerprint(judged: tuple[Answer | None, list]) -> bool:
-    """Whether judge_tip's decision came from a fingerprint (an identical text answered before, or one
-    stored with a claim still open): its report can be filed after the reply, since it changes neither
-    that reply nor the decision for any later tip (the text's fingerprint is kept already)."""
+    """Whether judge_tip's decision came from a fingerprint (an identical text answered before, one
+    stored with a claim still open, or one answered moments ago whose report is still to be filed): its
+    report can be filed after the reply, since it changes neither that reply nor the decision for any
+    later tip (the text's fingerprint is kept already)."""
     answer, matches = judged
     if answer is not None:
         return answer.known
-    return bool(matches) and isinstance(matches[0], SeenCopy)
+    return bool(matches) and isinstance(matches[0], (SeenCopy, PendingCopy))
 
 
 def file_found_copy(

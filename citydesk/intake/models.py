@@ -102,10 +102,11 @@ class FeedSource(models.Model):
 
 class InboundUpdate(models.Model):
     """A chat message taken in by a webhook, keyed by the platform's id (a re-delivery is stored once),
-    and how far the worker got with it: received → decided (reply fixed; the report stored with it,
-    unless the decision was found by a fingerprint) → sending → done, or → replied → done when its report
-    is filed after the reply (decision says where). The parsed message (payload, which holds the chat
-    id) is emptied once it is done."""
+    and how far the worker got with it: received → sending (reply fixed and claimed for sending in one
+    step; the report stored with it when it is a verdict a model decided, or a photo) → done, or →
+    replied → done when its report is filed after the reply (decision says how). "decided" (reply fixed,
+    not yet claimed for sending) is left from before and still resumed. The parsed message (payload,
+    which holds the chat id) is emptied once it is done."""
 
     class State(models.TextChoices):
         RECEIVED = "received"
@@ -130,14 +131,24 @@ class InboundUpdate(models.Model):
     report = models.ForeignKey("desk.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reply = models.TextField(blank=True)
     # What filing the report after the reply needs: {"claim": id, "copy": bool, "sure": bool,
-    # "undeliverable": bool}; empty when the report was stored with the decision (or there is none).
+    # "undeliverable": bool} for a tip found by a fingerprint; {"later": true, "vector": the tip's e5
+    # vector, base64} for a text a model decided on that got no verdict (matched again when filed, with
+    # that vector); {"after": id} for an identical copy of such a text whose report is not filed yet.
+    # Empty when the report was stored with the decision (or there is none).
     decision = models.JSONField(default=dict, blank=True)
+    # The fingerprint of a text decided by a model and answered without a verdict, while its report is
+    # still to be filed: an identical copy gets the same reply and joins its claim once it is filed.
+    # Emptied when the message is done (its SeenText takes over).
+    fingerprint = models.CharField(max_length=64, blank=True)
     delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["platform", "external_id"], name="one_inbound_per_platform_id")]
-        indexes = [models.Index(fields=["received_at"], name="inbound_unfinished", condition=~models.Q(state="done"))]
+        indexes = [
+            models.Index(fields=["received_at"], name="inbound_unfinished", condition=~models.Q(state="done")),
+            models.Index(fields=["fingerprint"], name="inbound_to_file_by_text", condition=~models.Q(fingerprint="")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.external_id}"

@@ -2,11 +2,16 @@
 
 The webhook only stores the message (once: the platform's id is unique) and queues a job; it answers
 the platform at once, whether or not a worker runs. The job (`process`) fetches and cleans an image
-before anything else is stored, decides and stores the report and the reply in one transaction, then
-sends the reply: the verdict when the office has already answered the claim, otherwise a thank-you
-and the promise of a follow-up. A forwarded copy of a text already answered with a verdict is
-recognised by its fingerprint, before any model runs; so is an identical copy of a text whose claim
-the desk still has open (it joins that claim and gets the thank-you).
+before anything else is stored, decides the reply, then sends it: the verdict when the office has
+already answered the claim, otherwise a thank-you and the promise of a follow-up. A forwarded copy of
+a text already answered with a verdict is recognised by its fingerprint, before any model runs; so is
+an identical copy of a text whose claim the desk still has open (it joins that claim and gets the
+thank-you), or of a text answered moments ago whose report is not filed yet.
+
+Answer first, file after: a reply that nothing filed could change (a fingerprint's, or a model's
+decision without a verdict) goes out first; the report (the desk's side) is filed by a job of lower
+priority (`file_task`), so in a surge the workers answer the citizens before they file. A verdict a
+model decided, and a photo, are filed with their decision, in one transaction with the reply.
 
 Exactly once: each step is recorded before the next starts, and a row is worked on under a lease, so a
 worker that dies is replaced by the scheduler's sweep (`process_unfinished`) from the last recorded
@@ -15,11 +20,13 @@ died while it was on its way is recorded as "unknown" and never sent again (the 
 idempotency key and no way to read a chat back).
 """
 
+import base64
 import logging
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -288,8 +295,7 @@ def process(
             _finish(inbound, InboundUpdate.Delivery.FAILED, filed=True)
         return "given_up"
     if inbound.state == InboundUpdate.State.REPLIED:
-        _file(inbound)
-        return inbound.outcome
+        return inbound.outcome if _file(inbound) else "busy"
     incoming = Incoming(**inbound.payload)
     if inbound.state == InboundUpdate.State.SENDING:
         # The last worker died while the reply was on its way: the platform may have it. Never twice.
@@ -357,6 +363,16 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             outcome, reply, decision = _decided_by_fingerprint(incoming, judged)
             _record_decision(inbound, outcome, reply, decision=decision)
             return False
+        if image is None and incoming.text and (judged[0] is None or not judged[0].sure):
+            # No verdict: the thank-you (or a pointer to a related clarification) depends on nothing the
+            # filing stores, so the report is filed after the reply too, with the candidates the matcher
+            # found now. Identical copies that come before it is filed get the same reply (pending_copy).
+            # A verdict is still filed with its decision: its fingerprint answers the next copies.
+            outcome, reply, decision = _decided_without_verdict(incoming, judged)
+            _record_decision(
+                inbound, outcome, reply, decision=decision, fingerprint=answers.fingerprint(incoming.text, incoming.url)
+            )
+            return False
     if outcome:  # nothing to store but the reply
         _record_decision(inbound, outcome, reply)
         return False
@@ -407,10 +423,14 @@ def _locked_in(inbound: InboundUpdate, state: str) -> bool:
     return False
 
 
-def _record_decision(inbound: InboundUpdate, outcome: str, reply: str, *, decision: dict | None = None) -> None:
+def _record_decision(
+    inbound: InboundUpdate, outcome: str, reply: str, *, decision: dict | None = None, fingerprint: str = ""
+) -> None:
     """Fix a reply with nothing stored beside it, and claim it for sending: one compare-and-set statement
     (a worker whose lease ran out meanwhile may have decided it first: then its decision stands)."""
     fields = {"state": InboundUpdate.State.SENDING, "outcome": outcome, "reply": reply, "decision": decision or {}}
+    if fingerprint:
+        fields["fingerprint"] = fingerprint
     if not InboundUpdate.objects.filter(pk=inbound.pk, state=InboundUpdate.State.RECEIVED).update(**fields):
         inbound.refresh_from_db()
         return
@@ -424,6 +444,9 @@ def _decided_by_fingerprint(incoming: Incoming, judged: tuple) -> tuple[str, str
     verdict an identical text was answered with, or the thank-you for a copy of an open claim's text."""
     answer, matches = judged
     url = http_url_or_empty(incoming.url)
+    if answer is None and isinstance(matches[0], answers.PendingCopy):  # its warnings are in that reply
+        pending = matches[0]
+        return pending.outcome, pending.reply, {"after": pending.inbound_id, "copy": True}
     if answer is not None:
         outcome, reply = "answered", answers.answer_message(answer, language=incoming.language)
         decision = {"claim": answer.claim.pk, "sure": True, "copy": False}
@@ -436,23 +459,59 @@ def _decided_by_fingerprint(incoming: Incoming, judged: tuple) -> tuple[str, str
     return outcome, reply, decision
 
 
-def _file(inbound: InboundUpdate) -> None:
+def _decided_without_verdict(incoming: Incoming, judged: tuple) -> tuple[str, str, dict]:
+    """The outcome, reply and filing decision of a text a model decided on that gets no verdict: the
+    thank-you, or a pointer to a related clarification, as take_tip's caller replies; scam warnings first."""
+    answer, _matches = judged
+    if answer is None:
+        outcome, reply = "received", answers.received_message(language=incoming.language)
+    else:
+        outcome, reply = "pointed", answers.answer_message(answer, language=incoming.language)
+    warnings = answers.scam_warnings(incoming.text, http_url_or_empty(incoming.url), answer=answer)
+    if warnings:
+        reply = answers.warning_message(warnings, language=incoming.language) + "\n\n" + reply
+    decision = {"later": True}
+    vector = matcher.tip_vector(incoming.text) if settings.CITYDESK_MATCHING else None
+    if vector is not None:  # the claim its report may open takes it, instead of encoding its text again
+        decision["vector"] = base64.b64encode(np.asarray(vector, dtype=np.float32).tobytes()).decode()
+    return outcome, reply, decision
+
+
+def _file(inbound: InboundUpdate) -> bool:
     """File the report of a message answered before it was filed, once (the row is locked and moves to
     done in the same transaction), as it would have been filed with its decision; a verdict delivered
-    (or perhaps delivered) marks it answered, one that failed leaves it to the follow-up sweep."""
+    (or perhaps delivered) marks it answered, one that failed leaves it to the follow-up sweep. False:
+    not filed (filed meanwhile, or a copy whose text's own report is not filed yet: left for later)."""
     incoming, decision = Incoming(**inbound.payload), inbound.decision
+    tip = {
+        "channel": _channel(incoming.platform),
+        "text": incoming.text,
+        "url": incoming.url,
+        "reply_handle": delivery.handle(incoming.platform, incoming.chat_id),
+        "received_at": inbound.received_at,
+    }
+    opened_with = None
     with transaction.atomic():
         if not _locked_in(inbound, InboundUpdate.State.REPLIED):  # filed meanwhile (lease expired)
-            return
-        report = answers.file_found_copy(
-            channel=_channel(incoming.platform),
-            text=incoming.text,
-            url=incoming.url,
-            reply_handle=delivery.handle(incoming.platform, incoming.chat_id),
-            received_at=inbound.received_at,
-            claim_id=decision["claim"],
-            copy=decision.get("copy", False),
-        )
+            return False
+        if decision.get("later"):  # decided by a model, no verdict
+            vector = np.frombuffer(base64.b64decode(decision["vector"]), np.float32) if "vector" in decision else None
+            report = answers.file_decided_later(**tip, vector=vector)
+            if report.claim.report_count == 1 and vector is not None:
+                opened_with = vector
+        elif "after" in decision:  # an identical copy of such a text: it joins that one's claim
+            first = InboundUpdate.objects.filter(pk=decision["after"]).values_list("state", "report__claim_id").first()
+            if first is not None and first[1] is None and first[0] != InboundUpdate.State.DONE:
+                # That one is not filed yet (another worker's job has it): left for the next filing or the
+                # scheduler's sweep, as a message whose filing failed.
+                InboundUpdate.objects.filter(pk=inbound.pk).update(lease_until=None)
+                return False
+            if first is None or first[1] is None:  # gone, or given up without a report: decided as any tip
+                report = answers.take_tip(**tip).report
+            else:
+                report = answers.file_found_copy(**tip, claim_id=first[1], copy=True)
+        else:
+            report = answers.file_found_copy(**tip, claim_id=decision["claim"], copy=decision.get("copy", False))
         if decision.get("sure"):
             if inbound.delivery == InboundUpdate.Delivery.FAILED:  # the verdict did not go out: the sweep retries
                 desk.report_answer_failed(report, permanent=decision.get("undeliverable", False))
@@ -460,6 +519,9 @@ def _file(inbound: InboundUpdate) -> None:
                 desk.report_mark_answered(report, at=inbound.replied_at, automatic=True)
         inbound.report = report
         _finish(inbound, inbound.delivery, filed=True)
+    if opened_with is not None and settings.CITYDESK_MATCHING:
+        matcher.sync(tip_vectors={incoming.text: opened_with})  # indexed now, with the tip's own vector
+    return True
 
 
 def _send(inbound: InboundUpdate, send: Sender) -> None:
@@ -495,9 +557,11 @@ def _finish(inbound: InboundUpdate, result: str, *, filed: bool = False) -> None
     inbound.state = InboundUpdate.State.REPLIED if to_file else InboundUpdate.State.DONE
     inbound.delivery = result
     if not to_file:
-        inbound.payload = {}
+        inbound.payload, inbound.fingerprint = {}, ""  # its SeenText, if any, answers identical copies now
     inbound.lease_until = None
-    inbound.save(update_fields=["state", "delivery", "payload", "replied_at", "report", "decision", "lease_until"])
+    inbound.save(
+        update_fields=["state", "delivery", "payload", "fingerprint", "replied_at", "report", "decision", "lease_until"]
+    )
 
 
 def process_unfinished(*, now: datetime | None = None) -> int:

@@ -283,8 +283,10 @@ class ClaimIndex:
         # (restored), the lexical channel decides alone.
         if not self.semantic or not normalized.has_diacritics:
             return None
-        if vector is not None:
-            return np.asarray(vector, dtype=np.float32)
+        if vector is not None:  # computed before: judge() and recent_vector() reuse it as an encoded one
+            vector = np.asarray(vector, dtype=np.float32)
+            self._last_query = (normalized.text, vector)
+            return vector
         last = self._last_query  # one read: other threads may search meanwhile
         if last is None or last[0] != normalized.text:
             last = self._last_query = (normalized.text, self._embed([normalized.text])[0])

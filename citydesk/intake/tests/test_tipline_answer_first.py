@@ -155,15 +155,18 @@ def test_the_sweep_files_a_reply_whose_filing_job_never_ran_once_no_citizen_wait
     post(client, telegram_update(45003, "Tin đồn: trường học nghỉ cả tuần sau vì dịch cúm", chat_id=3))
     InboundUpdate.objects.filter(external_id="45003").update(received_at=long_ago)
 
-    # A citizen waits for an answer: the sweep answers, and leaves the filing to later.
+    # A citizen waits for an answer: the sweep answers, and leaves the filing to later (the new text's
+    # report too: it got the thank-you, which nothing filed could change).
     assert tipline.process_unfinished() == 1
     assert fake_telegram.messages()[-1]["chat_id"] == "3"
     assert InboundUpdate.objects.get(external_id="45002").state == "replied"
+    assert InboundUpdate.objects.get(external_id="45003").state == "replied"
 
-    assert tipline.process_unfinished() == 1
+    assert tipline.process_unfinished() == 2
     assert tipline.process_unfinished() == 0
     inbound = InboundUpdate.objects.get(external_id="45002")
     assert inbound.state == "done" and inbound.report.claim_id == published_claim.pk
+    assert InboundUpdate.objects.get(external_id="45003").report.text.startswith("Tin đồn: trường học")
     assert Report.objects.filter(text=FORWARDED.upper()).count() == 1
     assert [m["chat_id"] for m in fake_telegram.messages()] == ["1", "2", "3"]
 
@@ -270,3 +273,86 @@ def test_a_forwarded_copy_is_answered_in_a_few_statements(client, fake_telegram,
         assert tipline.process(inbound.pk, to_file=[]) == "answered"
     assert len(queries) <= 6, [query["sql"][:80] for query in queries]
     assert published_claim.approved_verdict.summary in fake_telegram.messages()[-1]["text"]
+
+
+def matched_and_queued(settings) -> None:
+    """Jobs wait in the database, and the matcher runs (a model decides on a new text)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CITYDESK_MATCHING = True
+
+
+def test_a_new_text_gets_its_thank_you_first_and_its_claim_is_opened_after_without_encoding_it_again(
+    client, fake_telegram, settings, monkeypatch
+):
+    from citydesk.desk.matcher import matcher
+
+    matched_and_queued(settings)
+    post(client, telegram_update(47001, RUMOUR, chat_id=1))
+    assert run_one_job() == tipline.process_task.module_path
+    (thanks,) = fake_telegram.messages()
+    assert thanks["chat_id"] == "1" and "Cảm ơn" in thanks["text"]
+    inbound = InboundUpdate.objects.get(external_id="47001")
+    assert (inbound.state, inbound.outcome, inbound.report) == ("replied", "received", None)
+    assert inbound.decision["later"] and inbound.decision["vector"] and inbound.fingerprint
+    assert not Report.objects.exists()
+    assert jobs() == [(tipline.file_task.module_path, tipline.FILING_PRIORITY)]
+
+    encoded = []
+    real_embed = matcher._index._embed
+
+    def counted(texts, *args, **kwargs):
+        encoded.extend(texts)
+        return real_embed(texts, *args, **kwargs)
+
+    monkeypatch.setattr(matcher._index, "_embed", counted)
+    monkeypatch.setattr(matcher._index, "_last_query", None)  # as if other tips were matched meanwhile
+    run_worker()
+    report = Report.objects.get(text=RUMOUR)
+    inbound.refresh_from_db()
+    assert (inbound.state, inbound.report, inbound.fingerprint, inbound.payload) == ("done", report, "", {})
+    assert report.claim.report_count == 1 and report.reply_handle == "telegram:1"
+    assert report.received_at == inbound.received_at
+    assert SeenText.objects.get().report == report  # later copies join it without a model
+    assert matcher._index.position(report.claim_id) is not None  # indexed at once
+    assert encoded == []  # the tip's vector, kept with its decision, was the new claim's
+
+
+def test_copies_of_a_new_text_before_it_is_filed_get_the_same_reply_and_join_its_claim(client, fake_telegram, settings):
+    matched_and_queued(settings)
+    post(client, telegram_update(48001, RUMOUR, chat_id=1))
+    run_one_job()
+    post(client, telegram_update(48002, RUMOUR + "!!!", chat_id=2))
+    post(client, telegram_update(48003, RUMOUR.upper(), chat_id=3))
+    assert run_one_job() == tipline.process_task.module_path  # answers both, before any filing
+    first, second, third = fake_telegram.messages()
+    assert second["text"] == third["text"] == first["text"]
+    assert InboundUpdate.objects.get(external_id="48002").decision == {
+        "after": InboundUpdate.objects.get(external_id="48001").pk,
+        "copy": True,
+    }
+    assert not Report.objects.exists()
+
+    run_worker()
+    reports = Report.objects.order_by("received_at")
+    assert [r.text for r in reports] == [RUMOUR, RUMOUR + "!!!", RUMOUR.upper()]
+    assert len({r.claim_id for r in reports}) == 1
+    assert reports[0].claim.report_count == 3
+    assert reports[1].match_explanation["joined"] and reports[2].match_explanation["automatic"]
+    assert set(InboundUpdate.objects.values_list("state", "fingerprint")) == {("done", "")}
+
+
+def test_a_copy_waits_for_the_text_it_repeats_to_be_filed_first(client, fake_telegram, settings):
+    matched_and_queued(settings)
+    post(client, telegram_update(49001, RUMOUR, chat_id=1))
+    run_one_job()
+    post(client, telegram_update(49002, RUMOUR + "!!!", chat_id=2))
+    run_one_job()
+    first, copy = InboundUpdate.objects.order_by("received_at")
+    InboundUpdate.objects.filter(pk=first.pk).update(lease_until=timezone.now() + timedelta(minutes=1))  # held
+
+    assert tipline.file_task.call([copy.pk]) == 0
+    copy.refresh_from_db()
+    assert (copy.state, copy.lease_until, copy.report) == ("replied", None, None)  # left for later
+    InboundUpdate.objects.filter(pk=first.pk).update(lease_until=None)
+    tipline.file_task.call([first.pk, copy.pk])
+    assert Report.objects.get(text=RUMOUR + "!!!").claim_id == Report.objects.get(text=RUMOUR).claim_id

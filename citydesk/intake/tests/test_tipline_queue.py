@@ -238,7 +238,8 @@ def test_a_job_runs_the_messages_waiting_behind_it_and_each_is_answered_once(cli
     run_worker()
 
     assert sorted(m["chat_id"] for m in fake_telegram.messages()) == [str(5551001 + n) for n in range(5)]
-    assert set(InboundUpdate.objects.values_list("state", "delivery", "attempts")) == {("done", "sent", 1)}
+    # Two runs each: the answer, then the filing of its report (a thank-you is filed after the reply).
+    assert set(InboundUpdate.objects.values_list("state", "delivery", "attempts")) == {("done", "sent", 2)}
     assert Report.objects.count() == 5
     jobs = DBTaskResult.objects.filter(task_path=tipline.process_task.module_path)
     results = list(jobs.values_list("status", "return_value"))
@@ -250,9 +251,11 @@ def test_a_message_taken_by_a_batch_is_not_answered_again_by_its_own_job(client,
         post(client, telegram_update(19001 + n, text, chat_id=5552001 + n))
     first, second, third = InboundUpdate.objects.order_by("received_at")
     # Another worker claimed the second message's job before the batch marked it: it runs and finds the
-    # message taken.
+    # message answered (its report still to be filed): it only files it, nothing is sent twice.
     assert tipline.process_task.call(first.pk) == "received"
-    assert tipline.process_task.call(second.pk) == "busy"
+    assert tipline.process_task.call(second.pk) == "received"
+    assert len(fake_telegram.messages()) == 3
+    run_worker()  # the filing job
     assert tipline.process(third.pk) == "busy"  # done: the sweep or a late job leaves it alone
     assert sorted(m["chat_id"] for m in fake_telegram.messages()) == ["5552001", "5552002", "5552003"]
     assert Report.objects.count() == 3
