@@ -22,8 +22,11 @@ HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parents[2]
 SOURCES = (HERE / "e5.c", HERE / "e5.h")
 # The wheel's flags (its engine needs AVX2 and FMA too); the VNNI kernels carry their own target
-# attributes and run only where the CPU has them.
-CFLAGS = ["-shared", "-fPIC", "-O3", "-mavx2", "-mfma", "-funroll-loops", "-ffast-math", "-fopenmp", "-Wall"]
+# attributes and run only where the CPU has them. Compiled with -ffast-math but linked without it: gcc
+# links crtfastmath.o into a -ffast-math link, which turns subnormal floats off (FTZ/DAZ) for the whole
+# process that loads the library (numpy, Python's floats), not only for the engine.
+CFLAGS = ["-c", "-fPIC", "-O3", "-mavx2", "-mfma", "-funroll-loops", "-ffast-math", "-fopenmp", "-Wall"]
+LDFLAGS = ["-shared", "-fopenmp"]
 LIBS = ["-lm"]
 
 
@@ -36,7 +39,7 @@ def digest() -> str:
     h = hashlib.sha256()
     for path in SOURCES:
         h.update(path.read_bytes())
-    h.update(" ".join(CFLAGS + LIBS).encode())
+    h.update(" ".join(CFLAGS + LDFLAGS + LIBS).encode())
     return h.hexdigest()[:16]
 
 
@@ -66,16 +69,18 @@ def build(*, compiler: str | None = None) -> Path | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, partial = tempfile.mkstemp(prefix=".libe5-", suffix=".so", dir=target.parent)
     os.close(fd)
+    obj = partial[: -len(".so")] + ".o"
     try:
         # the compiler (CC or gcc) and our own sources: no outside input
-        result = subprocess.run([cc, *CFLAGS, "-o", partial, str(HERE / "e5.c"), *LIBS])  # noqa: S603
-        if result.returncode != 0:
+        steps = ([cc, *CFLAGS, "-o", obj, str(HERE / "e5.c")], [cc, *LDFLAGS, "-o", partial, obj, *LIBS])
+        if any(subprocess.run(step).returncode != 0 for step in steps):  # noqa: S603 (stops at the first failure)
             print(f"e5engine: {cc} failed (above): the wheel's engine is used", file=sys.stderr)
             return None
         os.replace(partial, target)  # atomic: a process never loads a half-written library
     finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+        for leftover in (partial, obj):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
     for old in target.parent.glob("libe5-*.so"):  # libraries of earlier sources
         if old != target:
             old.unlink(missing_ok=True)

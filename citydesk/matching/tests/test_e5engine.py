@@ -114,3 +114,24 @@ def test_the_built_library_exports_the_wheels_c_api():
     library = ctypes.CDLL(str(built_or_skip()))
     for name in ("e5_load", "e5_free", "e5_dim", "e5_embed", "e5_embed_batch", "e5_token_count", "e5_load_sae"):
         assert hasattr(library, name), name
+
+
+def test_loading_the_engine_leaves_subnormal_floats_on_in_the_process():
+    """gcc links crtfastmath.o into a -ffast-math link, which switches subnormals off (FTZ/DAZ) for the
+    whole process that loads the library: numpy, Python's own floats and Hypothesis noticed. The
+    library is linked without -ffast-math; a fresh process loads it, encodes, and divides the smallest
+    normal double by two."""
+    import subprocess
+    import sys
+
+    library = built_or_skip()
+    script = (
+        "import sys, numpy as np\n"
+        "from citydesk.matching import encoder\n"
+        f"encoder.load_model({str(library)!r}).query(['thử một câu'])\n"
+        "tiny = float(np.float64(2.2250738585072014e-308) / np.float64(2.0))\n"
+        "print(tiny > 0.0, 2.2250738585072014e-308 / 2 > 0.0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "True"]
