@@ -365,9 +365,10 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             return False
         if image is None and incoming.text and (judged[0] is None or not judged[0].sure):
             # No verdict: the thank-you (or a pointer to a related clarification) depends on nothing the
-            # filing stores, so the report is filed after the reply too, with the candidates the matcher
-            # found now. Identical copies that come before it is filed get the same reply (pending_copy).
-            # A verdict is still filed with its decision: its fingerprint answers the next copies.
+            # filing stores, so the report is filed after the reply too (matched again then, with the
+            # tip's vector kept here). Identical copies that come before it is filed get the same reply
+            # (pending_copy). A verdict is still filed with its decision: its fingerprint answers the
+            # next copies.
             outcome, reply, decision = _decided_without_verdict(incoming, judged)
             _record_decision(
                 inbound, outcome, reply, decision=decision, fingerprint=answers.fingerprint(incoming.text, incoming.url)
