@@ -187,7 +187,8 @@ def telegram_webhook(request):
     secret = settings.CITYDESK_TELEGRAM_WEBHOOK_SECRET
     if not (secret and settings.CITYDESK_TELEGRAM_BOT_TOKEN):
         return _json_error(404, "Telegram tipline is not configured")
-    if not constant_time_compare(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), secret):
+    # META, not request.headers: that builds a dict of every header for the one read (on every webhook).
+    if not constant_time_compare(request.META.get("HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN", ""), secret):
         return _json_error(403, "wrong secret token")
     return _run_or_spool("telegram", request.body)
 
@@ -201,7 +202,7 @@ def zalo_webhook(request):
         return _json_error(404, "Zalo tipline is not configured")
     if len(request.body) > MAX_WEBHOOK_BYTES:
         return _json_error(413, "body too large")
-    timestamp = zalo.signed_timestamp(request.body, request.headers.get("X-ZEvent-Signature", ""))
+    timestamp = zalo.signed_timestamp(request.body, request.META.get("HTTP_X_ZEVENT_SIGNATURE", ""))
     if timestamp is None:
         return _json_error(403, "wrong signature")
     if not zalo.is_fresh(timestamp):
