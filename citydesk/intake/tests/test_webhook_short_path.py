@@ -81,6 +81,22 @@ def test_webhook_short_path_still_refuses_a_wrong_secret(settings, fake_telegram
     assert "Content-Security-Policy" in response and InboundUpdate.objects.count() == 0
 
 
+def test_webhook_short_path_keeps_the_https_redirect_and_hsts(settings, fake_telegram):
+    settings.SECURE_SSL_REDIRECT = True  # as settings/production.py
+    settings.SECURE_HSTS_SECONDS = 3600
+    body = json.dumps(telegram_update(9251, TIP, chat_id=9251))
+    headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+
+    plain = Client().post("/intake/telegram/", data=body, content_type="application/json", headers=headers)
+    secure = Client().post(
+        "/intake/telegram/", data=body, content_type="application/json", headers=headers, secure=True
+    )
+
+    assert plain.status_code == 301 and plain["Location"].startswith("https://")
+    assert secure.status_code == 200 and secure["Strict-Transport-Security"] == "max-age=3600"
+    assert InboundUpdate.objects.count() == 1  # only the one sent over HTTPS
+
+
 def test_only_the_webhooks_posts_skip_the_chain(settings, fake_telegram):
     client = Client(enforce_csrf_checks=True)
 
