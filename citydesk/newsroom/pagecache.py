@@ -481,6 +481,8 @@ def cached_answer(environ) -> tuple[str, list, bytes] | None:
     None when the request is not eligible or is a miss (then the handler renders it and stores it)."""
     from django.core.handlers.wsgi import WSGIRequest
 
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+        return None  # as _eligible_page_number says, without a request object Django's handler makes again
     started = time.monotonic()
     request = WSGIRequest(environ)
     number = _eligible_page_number(request)

@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # One Content-Security-Policy for the public site, a wider one for the admin (staffauth/csp.py).
     "citydesk.staffauth.csp.PolicyByAreaMiddleware",
+    # The tipline webhooks (POST from Telegram, Zalo) skip the rest: it serves people in a browser
+    # (intake/middleware.py). Off with CITYDESK_WEBHOOK_SHORT_PATH=0.
+    "citydesk.intake.middleware.WebhookShortPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A public page not served from the cache: which page its path leads to, remembered per generation.
     "citydesk.newsroom.pagecache.RouteMemoMiddleware",
@@ -351,6 +354,9 @@ CITYDESK_TIPLINE_LEASE_SECONDS = int(os.environ.get("CITYDESK_TIPLINE_LEASE_SECO
 CITYDESK_TELEGRAM_BOT_TOKEN = os.environ.get("CITYDESK_TELEGRAM_BOT_TOKEN", "")
 CITYDESK_TELEGRAM_WEBHOOK_SECRET = os.environ.get("CITYDESK_TELEGRAM_WEBHOOK_SECRET", "")
 CITYDESK_TELEGRAM_API_URL = os.environ.get("CITYDESK_TELEGRAM_API_URL", "https://api.telegram.org")
+# The webhooks' POSTs skip the middleware after the security headers (intake/middleware.py); 0 sends them
+# through the whole chain, as before (bench/webhook_cpu.py compares the two).
+CITYDESK_WEBHOOK_SHORT_PATH = env_bool("CITYDESK_WEBHOOK_SHORT_PATH", True)
 CITYDESK_ZALO_APP_ID = os.environ.get("CITYDESK_ZALO_APP_ID", "")
 CITYDESK_ZALO_APP_SECRET = os.environ.get("CITYDESK_ZALO_APP_SECRET", "")
 CITYDESK_ZALO_OA_SECRET_KEY = os.environ.get("CITYDESK_ZALO_OA_SECRET_KEY", "")

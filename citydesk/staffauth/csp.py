@@ -10,14 +10,15 @@ from csp.constants import HEADER
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
-from django.urls import reverse
+
+from .middleware import admin_prefix
 
 # A view's own @csp_update/@csp_replace/@csp decorators mark the response with these.
 _VIEW_CHANGES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
 
 
 def policy_for(request) -> dict:
-    if not request.path.startswith(reverse("wagtailadmin_home")):
+    if not request.path.startswith(admin_prefix()):
         return settings.CITYDESK_CSP_PUBLIC
     match = getattr(request, "resolver_match", None)
     if match is not None and match.func.__module__.startswith("citydesk.") and not _renders_wagtail_screens(match):
