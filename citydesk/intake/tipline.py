@@ -501,10 +501,10 @@ def _file(inbound: InboundUpdate) -> bool:
             if report.claim.report_count == 1 and vector is not None:
                 opened_with = vector
         elif "after" in decision:  # an identical copy of such a text: it joins that one's claim
-            first = InboundUpdate.objects.filter(pk=decision["after"]).values_list("state", "report__claim_id").first()
+            first = _filed_first(decision["after"])
             if first is not None and first[1] is None and first[0] != InboundUpdate.State.DONE:
-                # That one is not filed yet (another worker's job has it): left for the next filing or the
-                # scheduler's sweep, as a message whose filing failed.
+                # That one is not filed yet and another worker holds it (its reply is on its way): left for
+                # the next filing or the scheduler's sweep, as a message whose filing failed.
                 InboundUpdate.objects.filter(pk=inbound.pk).update(lease_until=None)
                 return False
             if first is None or first[1] is None:  # gone, or given up without a report: decided as any tip
@@ -523,6 +523,18 @@ def _file(inbound: InboundUpdate) -> bool:
     if opened_with is not None and settings.CITYDESK_MATCHING:
         matcher.sync(tip_vectors={incoming.text: opened_with})  # indexed now, with the tip's own vector
     return True
+
+
+def _filed_first(inbound_id: int) -> tuple[str, int | None] | None:
+    """(state, claim of its report) of the message an identical copy repeats, once it is filed: if no
+    worker holds it, it is filed here, now (its own filing job may come after the copy's, or run on the
+    other worker); if a worker is filing it, its row lock is waited for (moments). None: it is gone."""
+    first = InboundUpdate.objects.filter(pk=inbound_id).values_list("state", "report__claim_id").first()
+    if first is not None and first[0] == InboundUpdate.State.REPLIED and first[1] is None:
+        process(inbound_id)  # files it, unless another worker holds its lease
+        locked = InboundUpdate.objects.select_for_update(of=("self",)).filter(pk=inbound_id)
+        first = locked.values_list("state", "report__claim_id").first()  # waits while it is being filed
+    return first
 
 
 def _send(inbound: InboundUpdate, send: Sender) -> None:

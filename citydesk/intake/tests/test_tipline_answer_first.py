@@ -356,3 +356,21 @@ def test_a_copy_waits_for_the_text_it_repeats_to_be_filed_first(client, fake_tel
     InboundUpdate.objects.filter(pk=first.pk).update(lease_until=None)
     tipline.file_task.call([first.pk, copy.pk])
     assert Report.objects.get(text=RUMOUR + "!!!").claim_id == Report.objects.get(text=RUMOUR).claim_id
+
+
+def test_a_copy_filed_before_the_text_it_repeats_files_that_text_first(client, fake_telegram, settings):
+    matched_and_queued(settings)
+    post(client, telegram_update(50001, RUMOUR, chat_id=1))
+    run_one_job()
+    post(client, telegram_update(50002, RUMOUR + "!!!", chat_id=2))
+    run_one_job()
+    first, copy = InboundUpdate.objects.order_by("received_at")
+
+    # The copy's filing runs first (the other worker took the text's filing job, or it comes later).
+    assert tipline.file_task.call([copy.pk]) == 1
+    first.refresh_from_db()
+    copy.refresh_from_db()
+    assert first.state == copy.state == "done"
+    assert copy.report.claim_id == first.report.claim_id and first.report.text == RUMOUR
+    assert tipline.file_task.call([first.pk]) == 0  # its own job finds it filed
+    assert Report.objects.count() == 2
