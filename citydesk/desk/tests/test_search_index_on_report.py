@@ -56,17 +56,9 @@ def test_a_new_claims_index_job_waits_behind_the_tiplines_answers(db, settings):
     assert job.args_kwargs["args"] == ["desk", "claim", str(report.claim_id)]
     assert found("tỏi") == set()  # not yet: the job has not run
 
-    job.claim("test-worker")
-    from django_tasks_db.management.commands.db_worker import Worker
+    from citydesk.intake.tests.test_tipline_queue import db_worker
 
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run_task(job)
+    worker = db_worker()
+    job.claim(worker.worker_id)
+    worker.run_task(job)
     assert found("tỏi") == {report.claim_id}

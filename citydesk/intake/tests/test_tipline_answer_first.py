@@ -201,21 +201,22 @@ def test_a_claim_opened_from_a_tip_is_indexed_at_once_so_another_worker_does_not
     assert other._index.position(claim.pk) is not None
 
 
-def remember_answers_per_generation(settings) -> None:
-    """The page cache's generation in this process's LocMem cache (the suite turns it off), so a forwarded
-    copy's answer is remembered per generation as in production."""
+def answer_a_copy_from_memory(client, settings, update_id: int) -> None:
+    """The text answered (a model decides), then a forwarded copy answered by its fingerprint, with the
+    page cache's generation in this process's LocMem cache (the suite turns it off): the copy's answer
+    is remembered per generation, as in production. Chats 1 and 2; update ids update_id and the next."""
     settings.CITYDESK_PAGE_CACHE = "default"
     settings.CITYDESK_PAGE_CACHE_LOCAL = True
+    post(client, telegram_update(update_id, FORWARDED, chat_id=1))
+    queue_jobs(settings)
+    post(client, telegram_update(update_id + 1, FORWARDED.lower(), chat_id=2))
+    run_worker()
 
 
 def test_a_forwarded_copy_gets_the_corrected_verdict_right_after_the_correction(
     client, fake_telegram, published_claim, lead, verifier, settings
 ):
-    remember_answers_per_generation(settings)
-    post(client, telegram_update(44001, FORWARDED, chat_id=1))
-    queue_jobs(settings)
-    post(client, telegram_update(44002, FORWARDED.lower(), chat_id=2))
-    run_worker()
+    answer_a_copy_from_memory(client, settings, 44001)
     old_summary = published_claim.approved_verdict.summary
     assert old_summary in fake_telegram.messages()[-1]["text"]
 
@@ -243,11 +244,7 @@ def test_a_forwarded_copy_gets_the_corrected_verdict_right_after_the_correction(
 def test_a_forwarded_copy_gets_no_verdict_once_the_clarification_is_unpublished(
     client, fake_telegram, published_claim, settings
 ):
-    remember_answers_per_generation(settings)
-    post(client, telegram_update(45001, FORWARDED, chat_id=1))
-    queue_jobs(settings)
-    post(client, telegram_update(45002, FORWARDED.lower(), chat_id=2))
-    run_worker()
+    answer_a_copy_from_memory(client, settings, 45001)
     verdict = published_claim.approved_verdict.summary
     assert verdict in fake_telegram.messages()[-1]["text"]
 
@@ -262,11 +259,7 @@ def test_a_forwarded_copy_is_answered_in_a_few_statements(client, fake_telegram,
     """Its answer (before the filing job): the lease and the row in one statement, the chat's rate limit,
     the fingerprint's claim, the page cache's generation (the page and verdict are remembered per
     generation), the decision with its claim for sending, and the reply's delivery."""
-    remember_answers_per_generation(settings)
-    post(client, telegram_update(46001, FORWARDED, chat_id=1))
-    queue_jobs(settings)
-    post(client, telegram_update(46002, FORWARDED.lower(), chat_id=2))
-    run_worker()  # the verdict's page and URL remembered for this generation
+    answer_a_copy_from_memory(client, settings, 46001)  # the verdict's page and URL remembered
     post(client, telegram_update(46003, FORWARDED + " ?", chat_id=3))
     inbound = InboundUpdate.objects.get(external_id="46003")
     with CaptureQueriesContext(connection) as queries:
