@@ -156,13 +156,15 @@ def stop(running: list[subprocess.Popen]) -> None:
             process.kill()
 
 
-def run_on(database: str, args, fake, workdir: Path) -> dict:
+def server_env(workdir: Path, fake, *, token: str = TOKEN, secret: str = SECRET) -> dict:
+    """The servers' environment for a tipline bench: production settings, scratch folders in workdir, the
+    fake Bot API, jobs in the database queue (no DATABASE_URL: the caller sets it)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
         **processes.scratch_folders(workdir),
-        "CITYDESK_TELEGRAM_BOT_TOKEN": TOKEN,
-        "CITYDESK_TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "CITYDESK_TELEGRAM_BOT_TOKEN": token,
+        "CITYDESK_TELEGRAM_WEBHOOK_SECRET": secret,
         "CITYDESK_TELEGRAM_API_URL": fake.url,
         # Each tip comes from its own chat, so the default per-chat limit never refuses one. (A huge limit is
         # no way round it: on the database cache each message reads one slot per allowed message.)
@@ -170,6 +172,11 @@ def run_on(database: str, args, fake, workdir: Path) -> dict:
         "CITYDESK_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
     }
     env.pop("DATABASE_URL", None)
+    return env
+
+
+def run_on(database: str, args, fake, workdir: Path) -> dict:
+    env = server_env(workdir, fake)
     pg_data = workdir / "pg"
     if database == "postgres":
         env["DATABASE_URL"] = processes.start_postgres(pg_data)

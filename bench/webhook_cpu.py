@@ -18,7 +18,6 @@ its job).
 import argparse
 import itertools
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -32,7 +31,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.tipline_surge import NEW_RUMOUR, cpu_seconds, percentile, start, stop  # noqa: E402
+from bench.tipline_surge import NEW_RUMOUR, cpu_seconds, percentile, server_env, start, stop  # noqa: E402
 from citydesk.core import processes  # noqa: E402
 from citydesk.core.processes import free_port  # noqa: E402
 
@@ -84,17 +83,8 @@ def main() -> int:
     print(f"webhook_cpu: server logs in {logs}", file=sys.stderr)
     running = []
     with FakeTelegram(TOKEN, keep_alive=True) as fake:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "citydesk.settings.base",
-            **processes.scratch_folders(workdir),
-            "CITYDESK_TELEGRAM_BOT_TOKEN": TOKEN,
-            "CITYDESK_TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "CITYDESK_TELEGRAM_API_URL": fake.url,
-            "CITYDESK_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "CITYDESK_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-            "DATABASE_URL": args.database_url or processes.start_postgres(pg_data),
-        }
+        env = server_env(workdir, fake, token=TOKEN, secret=SECRET)
+        env["DATABASE_URL"] = args.database_url or processes.start_postgres(pg_data)
         try:
             result = processes.manage(env, "migrate", "--noinput", "-v", "0", timeout=900)
             if result.returncode:
