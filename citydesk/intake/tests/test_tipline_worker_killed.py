@@ -204,10 +204,12 @@ print(json.dumps(sorted([r.text, r.claim_id] for r in Report.objects.all())))
 
 def test_worker_killed_between_a_reply_and_its_filing_files_the_report_once(shared_database):
     with tipline(shared_database) as (fake, env, base, running):
-        # The rumour's first tip: matched (here: no model, a claim of its own) and filed with its decision.
+        # The rumour's first tip: matched (here: no model, a claim of its own), thanked, then filed by the
+        # job after its reply; the worker stops once it is filed (its claim open, its text remembered).
         post_when_up(base, telegram_update(33001, RUMOUR, chat_id=5550201))
         worker = start(env, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1")
         wait_for(lambda: len(fake.messages()) == 1, 90, "the first tip was never answered")
+        wait_for(lambda: state(env)["reports"] == 1, 90, "the first tip's report was never filed")
         worker.terminate()
         worker.wait(timeout=30)
 
