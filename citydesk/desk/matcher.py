@@ -72,17 +72,15 @@ class DeskMatcher:
             return ClaimIndex(vector_store=PgVectorStore())
         return ClaimIndex()
 
-    def sync(self, *, tip_vectors: dict[str, np.ndarray] | None = None) -> None:
-        """Index claims made since the last call (by this or another process). tip_vectors: the vectors
-        of tips (by their text) whose claims were opened since (see tip_vector)."""
-        known = {normalize(text).text: vector for text, vector in (tip_vectors or {}).items()}
+    def sync(self) -> None:
+        """Index claims made since the last call (by this or another process)."""
         with self._lock:
-            self._sync(known)
+            self._sync()
 
-    def _sync(self, tip_vectors: dict[str, np.ndarray] | None = None) -> None:
+    def _sync(self) -> None:
         new = list(Claim.objects.filter(pk__gt=self._indexed_upto).order_by("pk").values_list("pk", "statement"))
         if new:
-            self._index.add_many(new, vectors=self._vectors(new, tip_vectors or {}))
+            self._index.add_many(new, vectors=self._vectors(new))
             self._indexed_upto = new[-1][0]
 
     def tip_vector(self, text: str) -> np.ndarray | None:
@@ -91,7 +89,7 @@ class DeskMatcher:
         with self._lock:
             return self._index.recent_vector(normalize(text).text) if self._index.semantic else None
 
-    def _vectors(self, new: list[tuple[int, str]], tip_vectors: dict[str, np.ndarray]) -> np.ndarray | None:
+    def _vectors(self, new: list[tuple[int, str]]) -> np.ndarray | None:
         """The vectors of new claims without encoding a text twice: those another process stored
         (pgvector), and a tip's own vector for the claim just opened from it (the tip was encoded when
         it was matched, and the claim's statement is its text). None: the index encodes them all, as
@@ -103,10 +101,7 @@ class DeskMatcher:
         # keeps its last query's (text, vector): equal texts, equal vectors.
         known = {}
         for pk, statement in new:
-            text = normalize(statement).text
-            vector = tip_vectors.get(text)
-            if vector is None:
-                vector = self._index.recent_vector(text)
+            vector = self._index.recent_vector(normalize(statement).text)
             if vector is not None:
                 known[pk] = vector
         unknown = [pk for pk, _text in new if pk not in known]

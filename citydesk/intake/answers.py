@@ -193,13 +193,19 @@ class SeenCopy(Match):
     """A tip identical to one stored with this open claim: it joins the claim (no model ran)."""
 
 
+def _may_join_unasked(text: str, url: str) -> bool:
+    """Whether an identical copy of this text may join its claim by its fingerprint alone: not with a link
+    (a link may carry its own published answer), nor when too short to join on by itself."""
+    return not url and len(text.split()) >= settings.CITYDESK_MATCH_MIN_WORDS
+
+
 def seen_before(text: str, url: str = "") -> SeenCopy | None:
     """The open claim an identical text was stored with (when it got the thank-you, no answer), as a
     match to join (no model runs). None when the text has a link (a link may carry its own published
     answer), is too short to join on by itself, or when its claim was published, closed or is stale:
     then matching decides as for any tip."""
     text = (text or "").strip()
-    if url or len(text.split()) < settings.CITYDESK_MATCH_MIN_WORDS:
+    if not _may_join_unasked(text, url):
         return None
     from .models import SeenText
 
@@ -239,7 +245,7 @@ def pending_copy(text: str, url: str = "") -> PendingCopy | None:
     """The message an identical text came in earlier, answered by a model without a verdict and not
     filed yet (as seen_before: not for a text with a link, nor one too short to join on by itself)."""
     text = (text or "").strip()
-    if url or len(text.split()) < settings.CITYDESK_MATCH_MIN_WORDS:
+    if not _may_join_unasked(text, url):
         return None
     from .models import InboundUpdate
 

@@ -389,16 +389,11 @@ def _decide(inbound: InboundUpdate, incoming: Incoming, fetch_image: ImageFetche
             judged=judged,
         )
         report, answer = result.report, result.answer
+        outcome, reply = _reply(incoming, answer, result.warnings)
         if answer is None:
-            outcome, reply = "received", answers.received_message(language=incoming.language)
             copy = bool(judged[1]) and isinstance(judged[1][0], answers.SeenCopy)  # its text is kept already
             if image is None and not copy:  # an identical copy may join its claim while open (seen_before)
                 answers.remember_seen(text=incoming.text, url=incoming.url, report=report)
-        else:
-            outcome = "answered" if answer.sure else "pointed"
-            reply = answers.answer_message(answer, language=incoming.language)
-        if result.warnings:
-            reply = answers.warning_message(result.warnings, language=incoming.language) + "\n\n" + reply
         if answer is not None and answer.sure:
             # Claimed for this reply now, so the follow-up sweep never sends the verdict a second time.
             desk.report_mark_answered(report, automatic=True)
@@ -444,33 +439,38 @@ def _decided_by_fingerprint(incoming: Incoming, judged: tuple) -> tuple[str, str
     """The outcome, reply and filing decision of a tip found by its fingerprint, with nothing stored: the
     verdict an identical text was answered with, or the thank-you for a copy of an open claim's text."""
     answer, matches = judged
-    url = http_url_or_empty(incoming.url)
     if answer is None and isinstance(matches[0], answers.PendingCopy):  # its warnings are in that reply
         pending = matches[0]
         return pending.outcome, pending.reply, {"after": pending.inbound_id, "copy": True}
     if answer is not None:
-        outcome, reply = "answered", answers.answer_message(answer, language=incoming.language)
         decision = {"claim": answer.claim.pk, "sure": True, "copy": False}
     else:
-        outcome, reply = "received", answers.received_message(language=incoming.language)
         decision = {"claim": matches[0].claim.pk, "sure": False, "copy": True}
-    warnings = answers.scam_warnings(incoming.text, url, answer=answer)
+    return *_reply(incoming, answer, _scam_warnings(incoming, answer)), decision
+
+
+def _reply(incoming: Incoming, answer, warnings: list) -> tuple[str, str]:
+    """The outcome and reply for a decision: the verdict, a pointer to a related clarification, or the
+    thank-you; the scam warnings first."""
+    if answer is None:
+        outcome, reply = "received", answers.received_message(language=incoming.language)
+    else:
+        outcome = "answered" if answer.sure else "pointed"
+        reply = answers.answer_message(answer, language=incoming.language)
     if warnings:
         reply = answers.warning_message(warnings, language=incoming.language) + "\n\n" + reply
-    return outcome, reply, decision
+    return outcome, reply
+
+
+def _scam_warnings(incoming: Incoming, answer) -> list:
+    return answers.scam_warnings(incoming.text, http_url_or_empty(incoming.url), answer=answer)
 
 
 def _decided_without_verdict(incoming: Incoming, judged: tuple) -> tuple[str, str, dict]:
     """The outcome, reply and filing decision of a text a model decided on that gets no verdict: the
     thank-you, or a pointer to a related clarification, as take_tip's caller replies; scam warnings first."""
     answer, _matches = judged
-    if answer is None:
-        outcome, reply = "received", answers.received_message(language=incoming.language)
-    else:
-        outcome, reply = "pointed", answers.answer_message(answer, language=incoming.language)
-    warnings = answers.scam_warnings(incoming.text, http_url_or_empty(incoming.url), answer=answer)
-    if warnings:
-        reply = answers.warning_message(warnings, language=incoming.language) + "\n\n" + reply
+    outcome, reply = _reply(incoming, answer, _scam_warnings(incoming, answer))
     decision = {"later": True}
     vector = matcher.tip_vector(incoming.text) if settings.CITYDESK_MATCHING else None
     if vector is not None:  # the claim its report may open takes it, instead of encoding its text again
@@ -491,15 +491,14 @@ def _file(inbound: InboundUpdate) -> bool:
         "reply_handle": delivery.handle(incoming.platform, incoming.chat_id),
         "received_at": inbound.received_at,
     }
-    opened_with = None
+    opened = False
     with transaction.atomic():
         if not _locked_in(inbound, InboundUpdate.State.REPLIED):  # filed meanwhile (lease expired)
             return False
         if decision.get("later"):  # decided by a model, no verdict
             vector = np.frombuffer(base64.b64decode(decision["vector"]), np.float32) if "vector" in decision else None
             report = answers.file_decided_later(**tip, vector=vector)
-            if report.claim.report_count == 1 and vector is not None:
-                opened_with = vector
+            opened = report.claim.report_count == 1
         elif "after" in decision:  # an identical copy of such a text: it joins that one's claim
             first = _filed_first(decision["after"])
             if first is not None and first[1] is None and first[0] != InboundUpdate.State.DONE:
@@ -520,8 +519,10 @@ def _file(inbound: InboundUpdate) -> bool:
                 desk.report_mark_answered(report, at=inbound.replied_at, automatic=True)
         inbound.report = report
         _finish(inbound, inbound.delivery, filed=True)
-    if opened_with is not None and settings.CITYDESK_MATCHING:
-        matcher.sync(tip_vectors={incoming.text: opened_with})  # indexed now, with the tip's own vector
+    if opened and settings.CITYDESK_MATCHING:
+        # Indexed now, as a claim opened with its decision is: the tip's kept vector was the index's last
+        # query (file_decided_later matched it with that vector), so the claim takes it.
+        matcher.sync()
     return True
 
 
