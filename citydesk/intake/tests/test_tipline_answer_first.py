@@ -334,13 +334,19 @@ def test_copies_of_a_new_text_before_it_is_filed_get_the_same_reply_and_join_its
     assert set(InboundUpdate.objects.values_list("state", "fingerprint")) == {("done", "")}
 
 
-def test_a_copy_waits_for_the_text_it_repeats_to_be_filed_first(client, fake_telegram, settings):
+def a_text_and_its_copy_answered_not_filed(client, settings, update_id: int) -> tuple:
+    """The rumour and an identical copy (chats 1 and 2), each answered by its own job, neither filed yet:
+    their two messages, oldest first."""
     matched_and_queued(settings)
-    post(client, telegram_update(49001, RUMOUR, chat_id=1))
+    post(client, telegram_update(update_id, RUMOUR, chat_id=1))
     run_one_job()
-    post(client, telegram_update(49002, RUMOUR + "!!!", chat_id=2))
+    post(client, telegram_update(update_id + 1, RUMOUR + "!!!", chat_id=2))
     run_one_job()
-    first, copy = InboundUpdate.objects.order_by("received_at")
+    return tuple(InboundUpdate.objects.order_by("received_at"))
+
+
+def test_a_copy_waits_for_the_text_it_repeats_to_be_filed_first(client, fake_telegram, settings):
+    first, copy = a_text_and_its_copy_answered_not_filed(client, settings, 49001)
     InboundUpdate.objects.filter(pk=first.pk).update(lease_until=timezone.now() + timedelta(minutes=1))  # held
 
     assert tipline.file_task.call([copy.pk]) == 0
@@ -352,12 +358,7 @@ def test_a_copy_waits_for_the_text_it_repeats_to_be_filed_first(client, fake_tel
 
 
 def test_a_copy_filed_before_the_text_it_repeats_files_that_text_first(client, fake_telegram, settings):
-    matched_and_queued(settings)
-    post(client, telegram_update(50001, RUMOUR, chat_id=1))
-    run_one_job()
-    post(client, telegram_update(50002, RUMOUR + "!!!", chat_id=2))
-    run_one_job()
-    first, copy = InboundUpdate.objects.order_by("received_at")
+    first, copy = a_text_and_its_copy_answered_not_filed(client, settings, 50001)
 
     # The copy's filing runs first (the other worker took the text's filing job, or it comes later).
     assert tipline.file_task.call([copy.pk]) == 1
