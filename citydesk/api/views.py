@@ -289,7 +289,8 @@ class ArticleList(PublicView):
         articles = newsroom_selectors.live_articles().prefetch_related("bylines__contributor__unit")
         slug = request.query_params.get("topic", "")
         if slug:
-            topic = TopicPage.objects.live().public().filter(slug=slug).first()
+            # No slug holds a NUL character, and PostgreSQL refuses one in a query's text.
+            topic = None if "\x00" in slug else TopicPage.objects.live().public().filter(slug=slug).first()
             if topic is None:
                 raise ApiError("not_found", _("No such topic."), status_code=404)
             articles = articles.child_of(topic)
